@@ -1,0 +1,217 @@
+"""Typed access to ``contract.json``: the members, constraints, errors and success shape of the operation.
+
+The JSON file is the one source of truth; this module only reads it and derives views of it (the JSON
+Schema of the body, the members under a path).  Nothing here knows about strategies or the suite.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+CONTRACT_FILE = Path(__file__).with_name("contract.json")
+
+# Smithy shape type -> JSON type on the wire (restJson1; timestamps are epoch seconds).
+JSON_TYPES = {
+    "string": "string",
+    "structure": "object",
+    "map": "object",
+    "list": "array",
+    "boolean": "boolean",
+    "long": "integer",
+    "integer": "integer",
+    "timestamp": "number",
+}
+
+# Constraint kind -> the JSON Schema keyword that expresses it, for a given shape type.
+_KEYWORDS = {
+    ("string", "minLength"): "minLength",
+    ("string", "maxLength"): "maxLength",
+    ("string", "pattern"): "pattern",
+    ("string", "enum"): "enum",
+    ("map", "minItems"): "minProperties",
+    ("map", "maxItems"): "maxProperties",
+    ("list", "minItems"): "minItems",
+    ("list", "maxItems"): "maxItems",
+    ("long", "minimum"): "minimum",
+    ("long", "maximum"): "maximum",
+    ("integer", "minimum"): "minimum",
+    ("integer", "maximum"): "maximum",
+}
+KIND_OF_KEYWORD = {keyword: kind for (_, kind), keyword in _KEYWORDS.items()}
+PATH_KEYWORD = "x-constraint-path"
+
+
+@dataclass(frozen=True)
+class Constraint:
+    id: str
+    path: str
+    kind: str
+    value: Any
+    sources: tuple[str, ...]
+    note: str = ""
+
+    @property
+    def from_model(self) -> bool:
+        return "model" in self.sources
+
+
+@dataclass(frozen=True)
+class Member:
+    path: str
+    shape: str
+    type: str
+    location: str
+    constraints: dict[str, Constraint] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def json_type(self) -> str:
+        return JSON_TYPES[self.type]
+
+    @property
+    def required(self) -> bool:
+        return "required" in self.constraints
+
+    @property
+    def name(self) -> str:
+        """The member's name in its parent: the last step of its path (``<key>``, ``[]`` for items)."""
+        if self.path.endswith("[]"):
+            return "[]"
+        return self.path.rsplit(".", 1)[-1]
+
+    def get(self, kind: str, default: Any = None) -> Any:
+        constraint = self.constraints.get(kind)
+        return default if constraint is None else constraint.value
+
+
+@dataclass(frozen=True)
+class ErrorSpec:
+    name: str
+    status: int
+    documentation: str
+
+
+class Contract:
+    """The whole contract of CreateIntegrationWorkflow, read from ``contract.json``."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.operation: str = data["operation"]
+        self.service: str = data["service"]
+        self.method: str = data["http"]["method"]
+        self.uri: str = data["http"]["uri"]
+        self.signing_name: str = data["signing_name"]
+        self.success: dict[str, Any] = data["success"]
+        self.errors = tuple(ErrorSpec(**error) for error in data["errors"])
+        self.page_differences: list[dict] = data.get("page_differences", [])
+        self.intentional_differences: list[dict] = data.get("intentional_differences", [])
+        self.constraints: dict[str, Constraint] = {}
+        for record in data["constraints"]:
+            constraint = Constraint(
+                id=record["id"],
+                path=record["path"],
+                kind=record["kind"],
+                value=record["value"],
+                sources=tuple(record.get("sources", ())),
+                note=record.get("note", ""),
+            )
+            if constraint.id in self.constraints:
+                raise ValueError(f"contract.json: constraint id {constraint.id} appears twice")
+            self.constraints[constraint.id] = constraint
+        self.members: dict[str, Member] = {}
+        for record in data["members"]:
+            own = {c.kind: c for c in self.constraints.values() if c.path == record["path"]}
+            self.members[record["path"]] = Member(constraints=own, **record)
+        for constraint in self.constraints.values():
+            if constraint.path not in self.members:
+                raise ValueError(f"contract.json: {constraint.id} names no member")
+
+    # -- members --------------------------------------------------------------------------------------
+    def member(self, path: str) -> Member:
+        try:
+            return self.members[path]
+        except KeyError:
+            raise KeyError(f"no member {path!r} in the contract") from None
+
+    def children(self, path: str) -> list[Member]:
+        """Direct children of a structure (its members), a list (``[]``) or a map (``<key>``, ``<value>``)."""
+        return [m for m in self.members.values() if parent_path(m.path) == path]
+
+    def body_members(self) -> list[Member]:
+        """The top-level members carried in the JSON body (DomainName travels in the URI)."""
+        return [m for m in self.children("Body") if m.location == "body"]
+
+    @property
+    def domain(self) -> Member:
+        return self.member("DomainName")
+
+    def request_constraints(self) -> list[Constraint]:
+        return [c for c in self.constraints.values() if not c.path.startswith("Response")]
+
+    def response_constraints(self) -> list[Constraint]:
+        return [c for c in self.constraints.values() if c.path.startswith("Response")]
+
+    # -- errors -----------------------------------------------------------------------------------------
+    def error_for_status(self, status: int) -> ErrorSpec | None:
+        return next((error for error in self.errors if error.status == status), None)
+
+    def error_named(self, name: str) -> ErrorSpec:
+        return next(error for error in self.errors if error.name == name)
+
+    @property
+    def documented_statuses(self) -> frozenset[int]:
+        return frozenset({self.success["status"], *(error.status for error in self.errors)})
+
+    # -- JSON Schema --------------------------------------------------------------------------------------
+    def schema_for(self, path: str) -> dict[str, Any]:
+        """JSON Schema of the member at ``path``; every subschema names its member in ``x-constraint-path``.
+
+        Patterns are the model's text, unchanged; which regex dialect and which reading (search or full
+        match) applies is the validator's business (see ``spec.validation``).
+        """
+        member = self.member(path)
+        schema: dict[str, Any] = {PATH_KEYWORD: path, "type": member.json_type}
+        for kind, constraint in member.constraints.items():
+            keyword = _KEYWORDS.get((member.type, kind))
+            if keyword:
+                schema[keyword] = constraint.value
+        if member.type == "structure":
+            children = [c for c in self.children(path) if c.location != "uri"]
+            schema["properties"] = {c.name: self.schema_for(c.path) for c in children}
+            required = [c.name for c in children if c.required]
+            if required:
+                schema["required"] = required
+        elif member.type == "list":
+            schema["items"] = self.schema_for(path + "[]")
+        elif member.type == "map":
+            key_schema = self.schema_for(path + ".<key>")
+            key_schema.pop("type")  # JSON object keys are strings by construction
+            schema["propertyNames"] = key_schema
+            schema["additionalProperties"] = self.schema_for(path + ".<value>")
+        return schema
+
+    def body_schema(self) -> dict[str, Any]:
+        return {"$schema": "https://json-schema.org/draft/2020-12/schema", **self.schema_for("Body")}
+
+    def response_schema(self) -> dict[str, Any]:
+        return {"$schema": "https://json-schema.org/draft/2020-12/schema", **self.schema_for("Response")}
+
+
+def parent_path(path: str) -> str | None:
+    """The path of the member that holds ``path``; request members at the top sit under ``Body``."""
+    if path in ("Body", "Response"):
+        return None
+    if path.endswith("[]"):
+        return path[:-2]
+    if "." not in path:
+        return "Body"
+    return path.rsplit(".", 1)[0]
+
+
+@cache
+def load_contract(path: str | None = None) -> Contract:
+    """The contract, read once per process."""
+    return Contract(json.loads(Path(path or CONTRACT_FILE).read_text(encoding="utf-8")))
