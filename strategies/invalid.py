@@ -1,0 +1,208 @@
+"""Requests that break exactly one constraint, each labelled with the constraint id and a reason.
+
+``InvalidRequests.for_constraint(id)`` is the strategy for one constraint (the suite parametrizes its
+property by id, so a failure's test id names the constraint); ``InvalidRequests.any()`` mixes them all.
+The bad value goes into a valid body (the canonical minimal one, or a random valid one); ancestors the
+body lacks are filled in with canonical valid values.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import strategies as st
+
+from spec import Constraint, Contract, Member, load_contract
+from spec import patterns as dialects
+from strategies import faults
+from strategies.bodies import CanonicalValues, ValueStrategies
+from strategies.paths import delete_member, set_member
+from strategies.requests import InvalidRequest, Request
+
+# Characters a domain may not contain that survive percent-encoding and routing in every HTTP stack:
+# no "/", ".", "\\", "%", "?", "#" (path structure) and no control characters (rejected by some front ends
+# before the implementation sees them).
+DOMAIN_FORBIDDEN = " !$&'()*+,:;=@[]^`{|}~\"<>éü中😀"
+
+# Ways a body can fail to be one JSON text; ``{body}`` is a valid body's JSON.
+MALFORMED_BODIES: dict[str, str] = {
+    "empty": "",
+    "truncated": "{body}\0",  # marker: cut in half, see _malformed
+    "trailing garbage": "{body}}}",
+    "two texts": "{body} {body}",
+    "single quotes": "{'WorkflowType': 'APPFLOW_INTEGRATION'}",
+    "trailing comma": '{"WorkflowType": "APPFLOW_INTEGRATION",}',
+    "unquoted key": "{WorkflowType: \"APPFLOW_INTEGRATION\"}",
+    "NaN": '{"WorkflowType": "APPFLOW_INTEGRATION", "x": NaN}',
+    "comment": '{"WorkflowType": "APPFLOW_INTEGRATION" /* comment */}',
+    "bare word": "APPFLOW_INTEGRATION",
+}
+
+
+def malformed_body(kind: str, body: dict) -> bytes:
+    text = json.dumps(body, ensure_ascii=False)
+    if kind == "truncated":
+        return text[: len(text) // 2].encode("utf-8")
+    if kind == "invalid UTF-8":
+        return text.replace("APPFLOW_INTEGRATION", "APPFLOW_\xff", 1).encode("utf-8").replace(b"\xc3\xbf", b"\xff")
+    return MALFORMED_BODIES[kind].replace("{body}", text).encode("utf-8")
+
+
+MALFORMED_KINDS = (*MALFORMED_BODIES, "invalid UTF-8")
+
+
+class InvalidRequests:
+    """Strategies of requests that break one named constraint."""
+
+    def __init__(self, contract: Contract | None = None) -> None:
+        self.contract = contract or load_contract()
+        self.values = ValueStrategies(self.contract)
+        self.canonical = CanonicalValues(self.contract)
+        self.minimal_body = self.canonical.minimal_body()
+        self.bases = st.one_of(st.just(self.minimal_body), self.values.body())
+        self._enum_values = sorted(
+            {v for c in self.contract.request_constraints() if c.kind == "enum" for v in c.value}
+        )
+
+    def fill(self, path: str) -> Any:
+        return self.canonical.value(path)
+
+    # -- which constraints can be broken ------------------------------------------------------------------
+    def unexpressible(self) -> dict[str, str]:
+        """Request constraint id -> why no request can break it (alone, under every reading)."""
+        reasons = {}
+        for c in self.contract.request_constraints():
+            if c.kind == "type" and (c.path.endswith(".<key>") or c.path == "DomainName"):
+                reasons[c.id] = "JSON object keys and URI labels are always strings"
+            elif c.id == "DomainName.required":
+                reasons[c.id] = "the URI label is always there; an empty one breaks DomainName.minLength"
+            elif c.kind == "pattern" and dialects.matches_empty(c.value):
+                reasons[c.id] = (
+                    "the pattern matches the empty string, so searched it matches every value; only the "
+                    "full-match reading can break it (search_only_requests)"
+                )
+        return reasons
+
+    def ids(self) -> list[str]:
+        skip = self.unexpressible()
+        return [c.id for c in self.contract.request_constraints() if c.id not in skip]
+
+    # -- strategies --------------------------------------------------------------------------------------------
+    def any(self, ids: list[str] | None = None) -> st.SearchStrategy[InvalidRequest]:
+        return st.sampled_from(ids or self.ids()).flatmap(self.for_constraint)
+
+    def for_constraint(self, constraint_id: str) -> st.SearchStrategy[InvalidRequest]:
+        constraint = self.contract.constraints[constraint_id]
+        if constraint_id in self.unexpressible():
+            raise ValueError(f"{constraint_id} can't be broken: {self.unexpressible()[constraint_id]}")
+        if constraint_id == "Body.json":
+            return self._malformed(constraint)
+        if constraint_id == "Body.type":
+            return self._not_an_object(constraint)
+        member = self.contract.member(constraint.path)
+        if constraint.kind == "required":
+            return self._missing(constraint, member)
+        fault = self._fault(constraint, member)
+        if member.path == "DomainName":
+            return st.tuples(fault, self.bases).map(
+                lambda pair: InvalidRequest(Request(pair[0][0], pair[1]), constraint.id, pair[0][1], pair[0][2])
+            )
+        return st.tuples(fault, self.bases).map(
+            lambda pair: InvalidRequest(
+                Request(None, set_member(pair[1], member.path, pair[0][0], self.fill)),
+                constraint.id,
+                f"{member.path}: {pair[0][1]}",
+                pair[0][2],
+            )
+        )
+
+    def _fault(self, constraint: Constraint, member: Member) -> st.SearchStrategy[faults.Fault]:
+        kind = constraint.kind
+        if kind == "type":
+            return faults.wrong_type(member, null_is_type_error=member.path.endswith(("[]", ".<value>")))
+        if kind == "minLength":
+            return faults.below_min_length(member)
+        if kind == "maxLength":
+            return faults.above_max_length(member)
+        if kind == "pattern":
+            strategy = faults.pattern_mismatch(member)
+            if member.path == "DomainName":
+                strategy = self._bad_domain(member)
+            assert strategy is not None
+            return strategy
+        if kind == "enum":
+            return faults.enum_near_miss(member, self._enum_values)
+        if kind in ("minimum", "maximum"):
+            return faults.out_of_range(member, kind)
+        if kind in ("minItems", "maxItems"):
+            entries = (self.values.of(member.path + ".<key>"), self.values.of(member.path + ".<value>"))
+            return faults.too_few_or_many(member, kind, entries)
+        raise ValueError(f"no fault for {constraint.id}")
+
+    def _bad_domain(self, member: Member) -> st.SearchStrategy[faults.Fault]:
+        pattern = member.get("pattern")
+        valid = self.values.domain()
+        bad = st.text(DOMAIN_FORBIDDEN, min_size=1, max_size=3)
+        return (
+            st.builds(lambda v, i, b: (v[:i] + b + v[i:])[: member.get("maxLength")], valid, st.integers(0, 64), bad)
+            .filter(lambda v: dialects.invalid_in_every_reading(pattern, v))
+            .map(lambda v: (v, f"{v!r} has characters outside {pattern} (sent percent-encoded)", faults.NOTHING))
+        )
+
+    def _missing(self, constraint: Constraint, member: Member) -> st.SearchStrategy[InvalidRequest]:
+        how = st.sampled_from(["missing", "null"])
+
+        def build(pair: tuple[str, dict]) -> InvalidRequest:
+            mode, base = pair
+            if mode == "missing":
+                body = delete_member(base, member.path, self.fill)
+                reason = f"{member.path} is required and missing"
+            else:
+                body = set_member(base, member.path, None, self.fill)
+                reason = f"{member.path} is required and null (restJson1 reads null as absent)"
+            return InvalidRequest(Request(None, body), constraint.id, reason)
+
+        return st.tuples(how, self.bases).map(build)
+
+    def _malformed(self, constraint: Constraint) -> st.SearchStrategy[InvalidRequest]:
+        return st.tuples(st.sampled_from(MALFORMED_KINDS), self.bases).map(
+            lambda pair: InvalidRequest(
+                Request(None, raw_body=malformed_body(pair[0], pair[1])),
+                constraint.id,
+                f"the body is not one JSON text ({pair[0]})",
+            )
+        )
+
+    def _not_an_object(self, constraint: Constraint) -> st.SearchStrategy[InvalidRequest]:
+        kinds = st.sampled_from(["array", "string", "integer", "fraction", "boolean", "null"])
+        return kinds.flatmap(
+            lambda kind: faults.json_of_type(kind).map(
+                lambda value: InvalidRequest(
+                    Request(None, value), constraint.id, f"the body is a JSON {kind}, not an object"
+                )
+            )
+        )
+
+    # -- the ambiguous zone ------------------------------------------------------------------------------------
+    def search_only_ids(self) -> list[str]:
+        return [
+            c.id
+            for c in self.contract.request_constraints()
+            if c.kind == "pattern" and faults.search_only_value(self.contract.member(c.path)) is not None
+        ]
+
+    def search_only(self, constraint_id: str) -> st.SearchStrategy[InvalidRequest]:
+        """Requests valid when patterns are searched (Smithy), invalid when they must match whole values."""
+        constraint = self.contract.constraints[constraint_id]
+        member = self.contract.member(constraint.path)
+        value = faults.search_only_value(member)
+        if value is None:
+            raise ValueError(f"{constraint_id}: search and full match agree on every value")
+        return st.tuples(value, self.bases).map(
+            lambda pair: InvalidRequest(
+                Request(None, set_member(pair[1], member.path, pair[0][0], self.fill)),
+                constraint.id,
+                f"{member.path}: {pair[0][1]}",
+            )
+        )
