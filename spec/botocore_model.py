@@ -114,6 +114,23 @@ def model_constraints(service_model: Any = None) -> dict[str, dict]:
     return {record["id"]: record for record in model_contract(service_model)["constraints"]}
 
 
+def drift(contract: Any, model: dict[str, dict]) -> list[str]:
+    """Every difference between ``contract`` (a ``spec.Contract``) and the model's constraints that the
+    contract does not list as intentional, one line each, naming the constraint."""
+    ours = contract.constraints
+    intentional = {d["id"]: d["change"] for d in contract.intentional_differences}
+    problems = []
+    for cid, record in model.items():
+        if cid not in ours:
+            problems.append(f"{cid}: in the model ({record['value']!r}), missing from spec")
+        elif ours[cid].value != record["value"] and intentional.get(cid) != "changed":
+            problems.append(f"{cid}: the model says {record['value']!r}, spec says {ours[cid].value!r}")
+    for cid in ours:
+        if cid not in model and intentional.get(cid) != "added":
+            problems.append(f"{cid}: in spec, not in the model, and not listed as an intentional addition")
+    return problems
+
+
 def _plain(html: str) -> str:
     import re
 

@@ -129,7 +129,7 @@ class Contract:
             if constraint.path not in self.members:
                 raise ValueError(f"contract.json: {constraint.id} names no member")
 
-    # -- members --------------------------------------------------------------------------------------
+    # -- members -----
     def member(self, path: str) -> Member:
         try:
             return self.members[path]
@@ -154,7 +154,7 @@ class Contract:
     def response_constraints(self) -> list[Constraint]:
         return [c for c in self.constraints.values() if c.path.startswith("Response")]
 
-    # -- errors -----------------------------------------------------------------------------------------
+    # -- errors -----
     def error_for_status(self, status: int) -> ErrorSpec | None:
         return next((error for error in self.errors if error.status == status), None)
 

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 
 import regress
 
 DIALECTS = ("ecma", "python", "python-ascii")
 
 
-@lru_cache(maxsize=None)
+@cache
 def matcher(pattern: str, dialect: str, fullmatch: bool) -> Callable[[str], bool]:
     """A predicate that tells whether ``pattern`` matches a value in ``dialect``."""
     if dialect == "ecma":

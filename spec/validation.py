@@ -52,8 +52,12 @@ def parse_json(raw: bytes) -> Any:
         return json.loads(text, parse_constant=_reject_constant)
     except RecursionError:
         raise InvalidJSON("body nests too deeply") from None
-    except json.JSONDecodeError as error:
-        raise InvalidJSON(f"body is not JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+    except ValueError as error:  # JSONDecodeError is one; also an integer past Python's digit limit
+        if isinstance(error, json.JSONDecodeError):
+            raise InvalidJSON(
+                f"body is not JSON: {error.msg} at line {error.lineno} column {error.colno}"
+            ) from None
+        raise InvalidJSON(f"body is not JSON a parser can use: {str(error)[:100]}") from None
 
 
 def _validator_class(semantics: str) -> type:

@@ -78,12 +78,14 @@ class ValueStrategies:
             return st.booleans()
         if kind in ("long", "integer"):
             low, high = member.get("minimum", -(2**53)), member.get("maximum", 2**53)
-            return st.integers(low, high)
+            return st.one_of(st.sampled_from([low, high]), st.integers(low, high))
         if kind == "timestamp":
             return timestamps()
         if kind == "list":
             return st.lists(
-                self.of(path + "[]"), min_size=member.get("minItems", 0), max_size=member.get("maxItems", LIST_MAX)
+                self.of(path + "[]"),
+                min_size=member.get("minItems", 0),
+                max_size=member.get("maxItems", LIST_MAX),
             )
         if kind == "map":
             return self._map(member)
@@ -141,7 +143,11 @@ class CanonicalValues:
         if kind == "map":
             key = self.contract.member(path + ".<key>")
             key_value = key.get("enum")[0] if key.get("enum") else canonical_text(key.get("pattern"), 3)
-            return {key_value: self.value(path + ".<value>", full=full)} if full or member.get("minItems") else {}
+            return (
+                {key_value: self.value(path + ".<value>", full=full)}
+                if full or member.get("minItems")
+                else {}
+            )
         if kind == "structure":
             return {
                 child.name: self.value(child.path, full=full)

@@ -36,7 +36,9 @@ _JSON_OF_TYPE: dict[str, st.SearchStrategy[Any]] = {
     "fraction": st.integers(-1000, 1000).map(lambda i: i + 0.5),
     "boolean": st.booleans(),
     "null": st.none(),
-    "array": from_schema({"type": "array", "maxItems": 3, "items": {"type": ["integer", "string", "boolean"]}}),
+    "array": from_schema(
+        {"type": "array", "maxItems": 3, "items": {"type": ["integer", "string", "boolean"]}}
+    ),
     "object": from_schema(
         {"type": "object", "maxProperties": 2, "additionalProperties": {"type": ["integer", "string"]}}
     ),
@@ -75,8 +77,13 @@ def below_min_length(member: Member) -> st.SearchStrategy[Fault]:
             lambda v: (v, f"{size} characters, one below the minimum of {minimum}", NOTHING)
         )
     # Too short for the pattern as well: no value can break the length alone.
-    return st.just(("" if size == 0 else "a" * size, f"{size} characters, below the minimum of {minimum}",
-                    frozenset({f"{member.path}.pattern"})))
+    return st.just(
+        (
+            "" if size == 0 else "a" * size,
+            f"{size} characters, below the minimum of {minimum}",
+            frozenset({f"{member.path}.pattern"}),
+        )
+    )
 
 
 def above_max_length(member: Member) -> st.SearchStrategy[Fault]:
@@ -107,7 +114,9 @@ def _near_misses(grammar: Grammar) -> st.SearchStrategy[str]:
             swapped = original.swapcase() if original.swapcase() != original else replacement
             return value[:index] + swapped + value[index + 1 :]
 
-        candidates.append(st.builds(break_prefix, valid, st.integers(0, len(prefix) - 1), st.sampled_from("xX#_")))
+        candidates.append(
+            st.builds(break_prefix, valid, st.integers(0, len(prefix) - 1), st.sampled_from("xX#_"))
+        )
     for prefix in grammar.forbidden_prefixes:
         candidates.append(valid.map(lambda v, p=prefix: p + v))
     if foreign:
@@ -120,8 +129,11 @@ def _near_misses(grammar: Grammar) -> st.SearchStrategy[str]:
         if first:
             # One valid character between foreign ones: nothing longer than one character can match.
             candidates.append(
-                st.lists(st.tuples(st.sampled_from(sorted(first)), st.sampled_from(foreign)), min_size=1, max_size=4)
-                .map(lambda pairs: "".join(a + b for a, b in pairs))
+                st.lists(
+                    st.tuples(st.sampled_from(sorted(first)), st.sampled_from(foreign)),
+                    min_size=1,
+                    max_size=4,
+                ).map(lambda pairs: "".join(a + b for a, b in pairs))
             )
     if not dialects.matches(grammar.pattern, ""):
         candidates.append(st.just(""))
@@ -153,12 +165,12 @@ def search_only_value(member: Member) -> st.SearchStrategy[Fault] | None:
     valid = st.integers(low, min(high, low + 12)).flatmap(lambda n: text_of_length(grammar, n))
     junk = st.text(st.sampled_from(grammar.foreign_characters() or "\n"), min_size=1, max_size=3)
     around = st.builds(lambda j1, v, j2: j1 + v + j2, junk | st.just(""), valid, junk)
-    return (
-        around.filter(
-            lambda v: member.get("minLength", 0) <= len(v) <= member.get("maxLength", 1 << 30)
+    return around.filter(
+        lambda v: (
+            member.get("minLength", 0) <= len(v) <= member.get("maxLength", 1 << 30)
             and dialects.search_only(pattern, v)
-        ).map(lambda v: (v, f"matches {pattern} somewhere but not as a whole", NOTHING))
-    )
+        )
+    ).map(lambda v: (v, f"matches {pattern} somewhere but not as a whole", NOTHING))
 
 
 def enum_near_miss(member: Member, other_values: list[str]) -> st.SearchStrategy[Fault]:
@@ -166,7 +178,16 @@ def enum_near_miss(member: Member, other_values: list[str]) -> st.SearchStrategy
     values = sorted(allowed)
 
     def variants(value: str) -> list[str]:
-        return [value.lower(), value.upper(), value.swapcase(), f" {value}", f"{value} ", value[:-1], f"{value}X", ""]
+        return [
+            value.lower(),
+            value.upper(),
+            value.swapcase(),
+            f" {value}",
+            f"{value} ",
+            value[:-1],
+            f"{value}X",
+            "",
+        ]
 
     misses = sorted({v for value in values for v in variants(value)} - allowed)
     siblings = sorted(set(other_values) - allowed)
@@ -191,9 +212,13 @@ def sized_map(entries: tuple[st.SearchStrategy, st.SearchStrategy], size: int) -
 def too_few_or_many(member: Member, kind: str, entries: tuple) -> st.SearchStrategy[Fault]:
     if kind == "minItems":
         size = member.get("minItems") - 1
-        return sized_map(entries, size).map(lambda v: (v, f"{size} entries, below the minimum of {size + 1}", NOTHING))
+        return sized_map(entries, size).map(
+            lambda v: (v, f"{size} entries, below the minimum of {size + 1}", NOTHING)
+        )
     size = member.get("maxItems") + 1
-    return sized_map(entries, size).map(lambda v: (v, f"{size} entries, above the maximum of {size - 1}", NOTHING))
+    return sized_map(entries, size).map(
+        lambda v: (v, f"{size} entries, above the maximum of {size - 1}", NOTHING)
+    )
 
 
 __all__ = [

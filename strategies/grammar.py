@@ -35,8 +35,9 @@ PROBE_NON_ASCII = (
 PROBE = "".join(chr(c) for c in range(128)) + PROBE_NON_ASCII
 
 # Categories left out of the wide alphabet: surrogates, and every space, separator, control or format
-# character, since some dialect treats some of them as \s or a line terminator.
-_WIDE_EXCLUDED_CATEGORIES = ("Cs", "Zs", "Zl", "Zp", "Cc", "Cf")
+# character, since some dialect treats some of them as \s or a line terminator; and unassigned code
+# points, which a newer Unicode database than one engine's may make white space.
+_WIDE_EXCLUDED_CATEGORIES = ("Cs", "Cn", "Zs", "Zl", "Zp", "Cc", "Cf")
 
 
 class UnsupportedPattern(ValueError):

@@ -33,7 +33,7 @@ MALFORMED_BODIES: dict[str, str] = {
     "two texts": "{body} {body}",
     "single quotes": "{'WorkflowType': 'APPFLOW_INTEGRATION'}",
     "trailing comma": '{"WorkflowType": "APPFLOW_INTEGRATION",}',
-    "unquoted key": "{WorkflowType: \"APPFLOW_INTEGRATION\"}",
+    "unquoted key": '{WorkflowType: "APPFLOW_INTEGRATION"}',
     "NaN": '{"WorkflowType": "APPFLOW_INTEGRATION", "x": NaN}',
     "comment": '{"WorkflowType": "APPFLOW_INTEGRATION" /* comment */}',
     "bare word": "APPFLOW_INTEGRATION",
@@ -45,7 +45,11 @@ def malformed_body(kind: str, body: dict) -> bytes:
     if kind == "truncated":
         return text[: len(text) // 2].encode("utf-8")
     if kind == "invalid UTF-8":
-        return text.replace("APPFLOW_INTEGRATION", "APPFLOW_\xff", 1).encode("utf-8").replace(b"\xc3\xbf", b"\xff")
+        return (
+            text.replace("APPFLOW_INTEGRATION", "APPFLOW_\xff", 1)
+            .encode("utf-8")
+            .replace(b"\xc3\xbf", b"\xff")
+        )
     return MALFORMED_BODIES[kind].replace("{body}", text).encode("utf-8")
 
 
@@ -68,7 +72,7 @@ class InvalidRequests:
     def fill(self, path: str) -> Any:
         return self.canonical.value(path)
 
-    # -- which constraints can be broken ------------------------------------------------------------------
+    # -- which constraints can be broken -----
     def unexpressible(self) -> dict[str, str]:
         """Request constraint id -> why no request can break it (alone, under every reading)."""
         reasons = {}
@@ -88,7 +92,7 @@ class InvalidRequests:
         skip = self.unexpressible()
         return [c.id for c in self.contract.request_constraints() if c.id not in skip]
 
-    # -- strategies --------------------------------------------------------------------------------------------
+    # -- strategies -----
     def any(self, ids: list[str] | None = None) -> st.SearchStrategy[InvalidRequest]:
         return st.sampled_from(ids or self.ids()).flatmap(self.for_constraint)
 
@@ -106,7 +110,9 @@ class InvalidRequests:
         fault = self._fault(constraint, member)
         if member.path == "DomainName":
             return st.tuples(fault, self.bases).map(
-                lambda pair: InvalidRequest(Request(pair[0][0], pair[1]), constraint.id, pair[0][1], pair[0][2])
+                lambda pair: InvalidRequest(
+                    Request(pair[0][0], pair[1]), constraint.id, pair[0][1], pair[0][2]
+                )
             )
         return st.tuples(fault, self.bases).map(
             lambda pair: InvalidRequest(
@@ -145,9 +151,17 @@ class InvalidRequests:
         valid = self.values.domain()
         bad = st.text(DOMAIN_FORBIDDEN, min_size=1, max_size=3)
         return (
-            st.builds(lambda v, i, b: (v[:i] + b + v[i:])[: member.get("maxLength")], valid, st.integers(0, 64), bad)
+            st.builds(
+                lambda v, i, b: (v[:i] + b + v[i:])[: member.get("maxLength")], valid, st.integers(0, 64), bad
+            )
             .filter(lambda v: dialects.invalid_in_every_reading(pattern, v))
-            .map(lambda v: (v, f"{v!r} has characters outside {pattern} (sent percent-encoded)", faults.NOTHING))
+            .map(
+                lambda v: (
+                    v,
+                    f"{v!r} has characters outside {pattern} (sent percent-encoded)",
+                    faults.NOTHING,
+                )
+            )
         )
 
     def _missing(self, constraint: Constraint, member: Member) -> st.SearchStrategy[InvalidRequest]:
@@ -184,7 +198,7 @@ class InvalidRequests:
             )
         )
 
-    # -- the ambiguous zone ------------------------------------------------------------------------------------
+    # -- the ambiguous zone -----
     def search_only_ids(self) -> list[str]:
         return [
             c.id

@@ -91,7 +91,9 @@ def text_of_length(draw: st.DrawFn, grammar: Grammar | None, size: int) -> str:
 
 
 @cache
-def valid_text(pattern: str | None, min_length: int = 0, max_length: int | None = None) -> st.SearchStrategy[str]:
+def valid_text(
+    pattern: str | None, min_length: int = 0, max_length: int | None = None
+) -> st.SearchStrategy[str]:
     """Full matches of ``pattern`` in every dialect, within the length bounds, the bounds drawn often.
 
     One composite with as few nested draws as the pattern needs: Hypothesis spends its time per draw.

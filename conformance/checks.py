@@ -1,0 +1,363 @@
+"""The response checks: each a small function about one property of the target's answer.
+
+A check returns ``None`` when the answer conforms and raises :class:`ConformanceFailure` otherwise,
+naming the property (a constraint id of ``spec/contract.json`` where there is one), what the contract
+requires and what the target did, side by side.  Checks never generate or send anything, and every
+fact they hold the target to (a status, a pattern, a length) is read from the contract.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Mapping
+from functools import cache
+from typing import Any, NoReturn, Protocol
+
+from botocore.parsers import create_parser
+from requests.structures import CaseInsensitiveDict
+
+from conformance.client import NOT_JSON, Exchange
+from conformance.report import describe_value, failure_message
+from spec import Contract, load_contract
+
+
+class ConformanceFailure(AssertionError):
+    """The target's answer breaks the contract.
+
+    ``property`` is what is broken (a constraint id such as ``Response.WorkflowId.pattern``, or a name
+    such as ``success.status``), ``requirement`` what the contract asks for, ``observed`` what the target
+    did instead, ``case`` what the request was about (the constraint it breaks, for an invalid request).
+    ``str()`` is the full report, with the default redaction of credential headers.
+    """
+
+    def __init__(
+        self,
+        property: str,
+        requirement: str,
+        exchange: Exchange,
+        observed: str,
+        case: str | None = None,
+    ) -> None:
+        super().__init__(f"{property}: {observed}")
+        self._arguments = (property, requirement, exchange, observed, case)
+        self.property = property
+        self.requirement = requirement
+        self.exchange = exchange
+        self.observed = observed
+        self.case = case
+
+    def __str__(self) -> str:
+        return failure_message(self)
+
+    def __reduce__(self) -> tuple[type[ConformanceFailure], tuple[Any, ...]]:
+        # Exceptions pickle through ``args``, which here is only the short form.
+        return (type(self), self._arguments)
+
+
+class SeenIds(Protocol):
+    def add(self, item: str, /) -> None: ...
+
+    def __contains__(self, item: object, /) -> bool: ...
+
+
+# -- error types, as an SDK reads them --------------------------------------------------------------------
+
+
+@cache
+def _error_parsing() -> tuple[Any, Any]:
+    import botocore.session
+
+    contract = load_contract()
+    model = botocore.session.get_session().get_service_model(contract.service)
+    return create_parser(model.metadata["protocol"]), model.operation_model(contract.operation).output_shape
+
+
+def resolve_error_type(status: int, headers: Mapping[str, str], body: bytes) -> str | None:
+    """The error type an SDK user would catch, resolved by botocore's own restJson1 parser.
+
+    Asking botocore rather than re-implementing it keeps the suite honest about the order of the
+    sources (``X-Amzn-Errortype``, then ``code``/``Code``, then ``__type``, else the bare status) and
+    about the trimming of ``:...`` and ``...#``.  ``None`` when botocore does not read the answer as an
+    error (status below 301) or cannot read it at all (a body that is JSON but not an object, bytes that
+    are not UTF-8, a type that is not a string).
+    """
+    parser, output_shape = _error_parsing()
+    response = {"status_code": status, "headers": CaseInsensitiveDict(headers), "body": body}
+    try:
+        parsed = parser.parse(response, output_shape)
+    except Exception:  # botocore raising here means an SDK user gets no typed error either
+        return None
+    code = parsed.get("Error", {}).get("Code") if isinstance(parsed, dict) else None
+    return code if isinstance(code, str) else None
+
+
+def _error_summary(exchange: Exchange) -> str:
+    """``400 BadRequestException: <message>``, the way a user of an SDK would see the answer."""
+    error_type = resolve_error_type(exchange.status, exchange.headers, exchange.body)
+    body = exchange.json()
+    message = None
+    if isinstance(body, dict):
+        message = body.get("Message", body.get("message"))
+    text = f"status {exchange.status}"
+    if error_type is not None and error_type != str(exchange.status):
+        text += f" {error_type}"
+    if isinstance(message, str) and message:
+        text += f": {describe_value(message, limit=120, length=False)}"
+    return text
+
+
+def _status_and_exception(contract: Contract, status: int) -> str:
+    documented = contract.error_for_status(status)
+    return f"{status} {documented.name}" if documented else str(status)
+
+
+def _absent(member: str, body: dict[str, Any]) -> str:
+    return f"{member} is null" if member in body else f"no {member} in the body"
+
+
+def _media_type(content_type: str | None) -> str | None:
+    return None if content_type is None else content_type.split(";", 1)[0].strip().lower()
+
+
+def _statuses(expected: int | Collection[int]) -> frozenset[int]:
+    return frozenset({expected}) if isinstance(expected, int) else frozenset(expected)
+
+
+def _join(items: Collection[Any]) -> str:
+    return " or ".join(str(item) for item in sorted(items))
+
+
+# -- the checks --------------------------------------------------------------------------------------------
+
+
+def check_success(exchange: Exchange, contract: Contract, seen_ids: SeenIds | None = None) -> None:
+    """A valid request on an existing domain: 200, a JSON object with a well-formed WorkflowId and Message.
+
+    The WorkflowId is matched as a whole string: the model's pattern is not anchored, but the suite
+    holds the id to its documented form (``intentional_differences`` in the contract says so).
+    """
+    __tracebackhide__ = True
+    success = contract.success
+
+    def fail(property: str, requirement: str, observed: str) -> NoReturn:
+        raise ConformanceFailure(property, requirement, exchange, observed)
+
+    if exchange.status != success["status"]:
+        fail(
+            "success.status",
+            f"a valid request on an existing domain gets status {success['status']}",
+            _error_summary(exchange),
+        )
+    media_type = _media_type(exchange.content_type)
+    if media_type != success["content_type"]:
+        fail(
+            "success.content_type",
+            f"the answer's Content-Type is {success['content_type']} (parameters allowed)",
+            "no Content-Type" if exchange.content_type is None else f"Content-Type {exchange.content_type}",
+        )
+    body = exchange.json()
+    if not isinstance(body, dict):
+        fail("Response.type", "the body is a JSON object", f"the body is {_body_kind(exchange)}")
+
+    workflow_id = body.get("WorkflowId")
+    pattern = success["WorkflowId"]["fullmatch"]
+    if workflow_id is None:
+        fail("Response.WorkflowId.required", "the body has a WorkflowId", _absent("WorkflowId", body))
+    if not isinstance(workflow_id, str):
+        fail(
+            "Response.WorkflowId.type",
+            "WorkflowId is a string",
+            f"WorkflowId is {describe_value(workflow_id)}",
+        )
+    if re.fullmatch(pattern, workflow_id) is None:
+        fail(
+            "Response.WorkflowId.pattern",
+            f"WorkflowId matches {pattern} as a whole string",
+            f"WorkflowId is {describe_value(workflow_id)}",
+        )
+    if seen_ids is not None:
+        if workflow_id in seen_ids:
+            fail(
+                "success.WorkflowId.unique",
+                "each workflow created gets a WorkflowId of its own",
+                f"WorkflowId {workflow_id} was already returned earlier in this run",
+            )
+        seen_ids.add(workflow_id)
+
+    message = body.get("Message")
+    lowest, highest = success["Message"]["minLength"], success["Message"]["maxLength"]
+    if message is None:
+        fail("Response.Message.required", "the body has a Message", _absent("Message", body))
+    if not isinstance(message, str):
+        fail("Response.Message.type", "Message is a string", f"Message is {describe_value(message)}")
+    if len(message) < lowest:
+        fail(
+            "Response.Message.minLength",
+            f"Message is at least {lowest} character(s) (code points) long",
+            f"Message is {describe_value(message)}",
+        )
+    if len(message) > highest:
+        fail(
+            "Response.Message.maxLength",
+            f"Message is at most {highest} characters (code points) long",
+            f"Message is {describe_value(message, limit=80)}",
+        )
+
+
+def check_error(
+    exchange: Exchange,
+    contract: Contract,
+    expected_status: int | Collection[int],
+    expected_type: str | Collection[str] | None = None,
+    *,
+    case: str | None = None,
+) -> None:
+    """A request the target must reject: an expected status, the documented error type, a JSON body.
+
+    The type must be the exception the operation documents for the status (or one of
+    ``expected_type``), resolved as an SDK resolves it.  ``case`` names what the request breaks; when
+    the target does not reject it at all, that is the property the failure names.
+    """
+    __tracebackhide__ = True
+    statuses = _statuses(expected_status)
+    status = exchange.status
+    due = " or ".join(_status_and_exception(contract, expected) for expected in sorted(statuses))
+
+    def fail(property: str, requirement: str, observed: str) -> NoReturn:
+        raise ConformanceFailure(property, requirement, exchange, observed, case)
+
+    subject = f"a request that breaks {case}" if case else "this request"
+    if 200 <= status < 300:
+        fail(
+            case or "error.status",
+            f"{subject} is rejected with {due}",
+            f"it was accepted: {_error_summary(exchange)}",
+        )
+    if status >= 500:
+        fail(
+            "error.status",
+            f"{subject} is rejected with {due}",
+            f"a server error instead: {_error_summary(exchange)}",
+        )
+    if status not in statuses:
+        documented = (
+            "" if status in contract.documented_statuses else ", which the operation does not document"
+        )
+        fail("error.status", f"{subject} is rejected with {due}", f"{_error_summary(exchange)}{documented}")
+
+    _check_error_body(exchange, fail)
+    if expected_type is not None:
+        types = frozenset({expected_type}) if isinstance(expected_type, str) else frozenset(expected_type)
+    else:
+        documented_error = contract.error_for_status(status)
+        types = frozenset() if documented_error is None else frozenset({documented_error.name})
+    error_type = resolve_error_type(status, exchange.headers, exchange.body)
+    if types and error_type not in types:
+        fail(
+            "error.type",
+            f"the error type, read as an SDK reads it, is {_join(types)}",
+            _describe_error_type(error_type, status),
+        )
+    _check_error_message(exchange, fail)
+
+
+def check_documented(exchange: Exchange, contract: Contract) -> None:
+    """Whatever the request, the answer is one the operation documents: its status and, for an error, the
+    exception documented for that status."""
+    __tracebackhide__ = True
+    statuses = sorted(contract.documented_statuses)
+    if exchange.status not in contract.documented_statuses:
+        raise ConformanceFailure(
+            "documented.status",
+            f"the status is one that {contract.operation} documents: {', '.join(map(str, statuses))}",
+            exchange,
+            _error_summary(exchange),
+        )
+    if exchange.status == contract.success["status"]:
+        return
+    documented = contract.error_for_status(exchange.status)
+    assert documented is not None  # every documented status but success has its exception
+    error_type = resolve_error_type(exchange.status, exchange.headers, exchange.body)
+    if error_type != documented.name:
+        raise ConformanceFailure(
+            "documented.type",
+            f"a {exchange.status} carries the error type documented for it, {documented.name}",
+            exchange,
+            _describe_error_type(error_type, exchange.status),
+        )
+
+
+def check_no_server_error(exchange: Exchange) -> None:
+    """No request, valid or not, should make the target fail with a 5xx."""
+    __tracebackhide__ = True
+    if exchange.status >= 500:
+        raise ConformanceFailure(
+            "no_server_error",
+            "the target answers without a server error (5xx)",
+            exchange,
+            _error_summary(exchange),
+        )
+
+
+def _check_error_body(exchange: Exchange, fail: Callable[[str, str, str], NoReturn]) -> None:
+    body = exchange.json()
+    if not isinstance(body, dict):
+        fail("error.body", "an error's body is a JSON object", f"the body is {_body_kind(exchange)}")
+
+
+def _check_error_message(exchange: Exchange, fail: Callable[[str, str, str], NoReturn]) -> None:
+    body = exchange.json()
+    for key in ("Message", "message"):
+        if key in body and not isinstance(body[key], str):
+            fail(
+                "error.Message",
+                f"an error's {key}, when present, is a string",
+                f"{key} is {describe_value(body[key])}",
+            )
+
+
+def _describe_error_type(error_type: str | None, status: int) -> str:
+    if error_type is None:
+        return "botocore cannot read an error type from this answer"
+    if error_type == str(status):
+        return (
+            f"no error type: no X-Amzn-Errortype header, no code or __type in the body, "
+            f"so an SDK sees only the bare status {status}"
+        )
+    return f"the error type is {error_type}"
+
+
+def _body_kind(exchange: Exchange) -> str:
+    """What a body is, in a few words: ``empty``, ``not JSON``, ``a JSON array``..."""
+    if not exchange.body:
+        return "empty"
+    body = exchange.json()
+    if body is NOT_JSON:
+        cut = " (cut short by the client)" if exchange.truncated else ""
+        return f"not JSON{cut}"
+    return f"JSON but {describe_value(body)}"
+
+
+def length_units_hint(value: str, limit: int) -> str | None:
+    """Why a target may reject a string of at most ``limit`` code points: it counts something else.
+
+    Smithy counts a string's length in code points; Java's ``String.length()`` counts UTF-16 code units
+    and a byte buffer counts UTF-8 bytes.  A value longer than ``limit`` in UTF-16 units is longer in
+    UTF-8 bytes too, so the hint can tell "UTF-8 bytes" apart but not "UTF-16 code units" alone.
+    """
+    code_points = len(value)
+    utf16 = len(value.encode("utf-16-le")) // 2
+    utf8 = len(value.encode("utf-8"))
+    if code_points > limit:
+        return None
+    if utf16 > limit:
+        return (
+            f"the value is {code_points} code points but {utf16} UTF-16 code units ({utf8} UTF-8 bytes): "
+            "the target seems to count UTF-16 code units (or UTF-8 bytes); Smithy counts code points"
+        )
+    if utf8 > limit:
+        return (
+            f"the value is {code_points} code points but {utf8} UTF-8 bytes: "
+            "the target seems to count UTF-8 bytes; Smithy counts code points"
+        )
+    return None

@@ -1,0 +1,449 @@
+"""The HTTP client that talks to the target: one keep-alive session, a deadline per answer, clear errors.
+
+A conformance run sends thousands of requests to implementations that may be broken in any way: slow,
+silent, chatty, or cutting answers short.  So the client bounds every exchange by a deadline for the
+whole answer (not per socket read, which a server trickling one byte at a time never trips), reads at
+most ``max_response_bytes`` of a body, sends the request bytes exactly as the strategies made them, and
+turns every transport failure into one of four ``TargetError`` exceptions whose message is one sentence.
+"""
+
+from __future__ import annotations
+
+import enum
+import http.client
+import json
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+from strategies.requests import Request
+
+MiB = 1024 * 1024
+POOL_SIZE = 8
+_CHUNK = 64 * 1024
+
+#: A signer gets the request about to be sent and returns the headers to send (SigV4 adds its own).
+Signer = Callable[[str, str, Mapping[str, str], bytes], Mapping[str, str]]
+
+
+def _version() -> str:
+    try:
+        return metadata.version("customer-profiles-conformance")
+    except metadata.PackageNotFoundError:  # running from a checkout that was never installed
+        return "dev"
+
+
+USER_AGENT = f"customer-profiles-conformance/{_version()}"
+DEFAULT_HEADERS = {
+    "Content-Type": "application/json",
+    "Accept": "application/json",
+    # Asking for no compression keeps what the target sent and what a curl replay shows the same bytes.
+    "Accept-Encoding": "identity",
+    "User-Agent": USER_AGENT,
+}
+
+
+class _NotJSON(enum.Enum):
+    """What :meth:`Exchange.json` returns for a body that is not JSON (``None`` is JSON's ``null``)."""
+
+    NOT_JSON = "NOT_JSON"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NOT_JSON = _NotJSON.NOT_JSON
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and the target's answer to it, as bytes on the wire, for checks and reports."""
+
+    method: str
+    url: str
+    request_headers: Mapping[str, str]
+    request_body: bytes
+    request: Request | None
+    status: int
+    reason: str
+    headers: CaseInsensitiveDict[str]
+    body: bytes
+    truncated: bool = False
+    elapsed: float = 0.0
+
+    @property
+    def content_type(self) -> str | None:
+        return self.headers.get("Content-Type")
+
+    def json(self) -> Any:
+        """The parsed body, or ``NOT_JSON`` when it is not strict JSON text in UTF-8.
+
+        Strict: ``NaN``/``Infinity`` and a byte order mark are not JSON (RFC 8259), so they do not pass.
+        """
+        try:
+            return json.loads(self.body.decode("utf-8"), parse_constant=_reject_constant)
+        except (ValueError, RecursionError):  # ValueError covers UnicodeDecodeError and JSONDecodeError
+            return NOT_JSON
+
+    def text(self, limit: int | None = None) -> str:
+        """The body as text (undecodable bytes escaped), cut to ``limit`` characters."""
+        text = self.body.decode("utf-8", errors="backslashreplace")
+        return text if limit is None or len(text) <= limit else text[:limit]
+
+
+class TargetError(Exception):
+    """The target could not be talked to; the message is one sentence meant for the user."""
+
+    def __init__(self, message: str, url: str) -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class TargetTimeout(TargetError):
+    """No complete answer within the timeout: nothing, or a body still trickling in."""
+
+
+class TargetUnreachable(TargetError):
+    """No connection: refused, unresolvable host, or no TCP handshake within the timeout."""
+
+
+class TargetProtocolError(TargetError):
+    """An answer that is not well-formed HTTP: cut short, reset, bad chunking, a bad status line."""
+
+
+class TargetTLSError(TargetError):
+    """The TLS handshake failed, often on a certificate the client cannot verify."""
+
+
+_TRANSPORT_ERRORS = (
+    requests.exceptions.RequestException,
+    urllib3.exceptions.HTTPError,
+    http.client.HTTPException,
+    OSError,
+)
+
+# -- the deadline ---------------------------------------------------------------------------------------
+# A per-read socket timeout cannot bound a whole answer, so a watchdog timer shuts the socket of the
+# exchange down at the deadline; the blocked read then returns and the client reports a timeout.  The
+# connection classes below tell the watchdog which socket belongs to the exchange of the current thread.
+
+_current = threading.local()
+
+
+class _Deadline:
+    def __init__(self) -> None:
+        self.connection: HTTPConnection | None = None
+        self.expired = False
+        self._finished = False
+        self._lock = threading.Lock()
+
+    def attach(self, connection: HTTPConnection) -> None:
+        """Called as the request goes out on ``connection``; refuses to start once the deadline passed."""
+        with self._lock:
+            self.connection = connection
+            if self.expired:
+                raise TimeoutError("the deadline passed before the request was sent")
+
+    def expire(self) -> None:
+        with self._lock:
+            if self._finished:
+                return
+            self.expired = True
+            sock = self.connection.sock if self.connection is not None else None
+        if sock is not None:
+            try:
+                # socket.socket's own shutdown, not SSLSocket's, which would tear down TLS state that the
+                # reading thread is still using; the reader only needs its recv() to return.
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def finish(self) -> bool:
+        """Stop the watchdog from acting; True if it already had."""
+        with self._lock:
+            self._finished = True
+            return self.expired
+
+
+class _Watched:
+    """Mixed into urllib3's connections: tells the deadline of the current thread which one it uses."""
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        deadline = getattr(_current, "deadline", None)
+        if deadline is not None:
+            deadline.attach(self)  # type: ignore[arg-type]
+        super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+class _WatchedHTTPConnection(_Watched, HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_Watched, HTTPSConnection):
+    pass
+
+
+class _WatchedHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+class _WatchedAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        # A new dict: urllib3's default is module-level state shared with every other PoolManager.
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _WatchedHTTPConnectionPool,
+            "https": _WatchedHTTPSConnectionPool,
+        }
+
+
+# -- the client -----------------------------------------------------------------------------------------
+
+
+class TargetClient:
+    """Sends requests to the target under test and records each exchange.
+
+    ``base_url`` may carry a path prefix (``http://host:port/prefix``), kept in front of every path.
+    Redirects are not followed: a 3xx is the target's answer.  Nothing is retried, because every
+    successful request creates a workflow on the target.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        existing_domain: str,
+        timeout: float = 10.0,
+        max_response_bytes: int = MiB,
+        signer: Signer | None = None,
+        verify_tls: bool = True,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.existing_domain = existing_domain
+        self.timeout = timeout
+        self.max_response_bytes = max_response_bytes
+        self.signer = signer
+        self.verify_tls = verify_tls
+        self._session = requests.Session()
+        # The headers sent are exactly the ones built in _exchange (plus Content-Length), no python-requests
+        # defaults: what the report shows as the request is what went out.
+        self._session.headers.clear()
+        adapter = _WatchedAdapter(pool_connections=POOL_SIZE, pool_maxsize=POOL_SIZE, max_retries=0)
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
+        if not verify_tls:
+            # The user asked for --insecure; a warning per request would bury the results.
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+
+    def __enter__(self) -> TargetClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._session.close()
+
+    def url_for(self, path: str) -> str:
+        return self.base_url + (path if path.startswith("/") else "/" + path)
+
+    def send(self, request: Request, headers: Mapping[str, str | None] | None = None) -> Exchange:
+        """POST one CreateIntegrationWorkflow request; ``headers`` override the defaults (None drops one)."""
+        return self._exchange(
+            "POST", request.path(self.existing_domain), request.body_bytes(), headers, request
+        )
+
+    def send_raw(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: Mapping[str, str | None] | None = None,
+    ) -> Exchange:
+        """Any other request (GetWorkflow, DeleteWorkflow...), ``path`` relative to the base URL."""
+        if not body and (headers is None or "Content-Type" not in headers):
+            # An SDK sends no Content-Type on a request without a body.
+            headers = {"Content-Type": None, **(headers or {})}
+        return self._exchange(method, path, body or b"", headers, None)
+
+    def _exchange(
+        self,
+        method: str,
+        path: str,
+        body: bytes,
+        extra_headers: Mapping[str, str | None] | None,
+        request: Request | None,
+    ) -> Exchange:
+        url = self.url_for(path)
+        merged: CaseInsensitiveDict[str | None] = CaseInsensitiveDict(DEFAULT_HEADERS)
+        merged.update(extra_headers or {})
+        headers = {name: value for name, value in merged.items() if value is not None}
+        if self.signer is not None:
+            headers = dict(self.signer(method, url, headers, body))
+
+        prepared = self._session.prepare_request(
+            requests.Request(method, url, headers=headers, data=body or None)
+        )
+        # requests normalises URLs (removes dot segments, decodes %2E); a conformance client sends the
+        # path exactly as the strategy wrote it.
+        prepared.url = url
+        settings = self._session.merge_environment_settings(url, {}, True, self.verify_tls, None)
+
+        deadline = _Deadline()
+        _current.deadline = deadline
+        watchdog = threading.Timer(self.timeout, deadline.expire)
+        watchdog.daemon = True
+        started = time.monotonic()
+        watchdog.start()
+        response: requests.Response | None = None
+        try:
+            response = self._session.send(
+                prepared,
+                stream=True,
+                timeout=(self.timeout, self.timeout),
+                allow_redirects=False,
+                proxies=settings["proxies"],
+                verify=settings["verify"],
+                cert=settings["cert"],
+            )
+            answer, truncated = self._read_body(response)
+        except Exception as error:
+            expired = deadline.finish()
+            if response is not None:
+                response.close()
+            if not expired and not isinstance(error, _TRANSPORT_ERRORS):
+                raise  # a bug of the suite's own, not the target's
+            raise self._translate(error, url, expired) from None
+        finally:
+            watchdog.cancel()
+            _current.deadline = None
+        elapsed = time.monotonic() - started
+        if deadline.finish():
+            response.close()
+            raise TargetTimeout(self._timeout_message(url), url)
+        # After a full read urllib3 has already handed the connection back to the pool; after a cut
+        # read this closes it, so the unread rest cannot leak into the next answer.
+        response.close()
+        return Exchange(
+            method=method,
+            url=url,
+            request_headers=CaseInsensitiveDict(dict(prepared.headers)),
+            request_body=body,
+            request=request,
+            status=response.status_code,
+            reason=response.reason or "",
+            headers=CaseInsensitiveDict(dict(response.headers)),
+            body=answer,
+            truncated=truncated,
+            elapsed=elapsed,
+        )
+
+    def _read_body(self, response: requests.Response) -> tuple[bytes, bool]:
+        """At most ``max_response_bytes`` of the body, and whether there was more."""
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_content(_CHUNK):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > self.max_response_bytes:
+                return b"".join(chunks)[: self.max_response_bytes], True
+        return b"".join(chunks), False
+
+    # -- errors -------------------------------------------------------------------------------------------
+    def _timeout_message(self, url: str) -> str:
+        return f"no complete answer from {url}: timed out after {self.timeout:g} s"
+
+    def _translate(self, error: BaseException, url: str, expired: bool) -> TargetError:
+        """One sentence for the user about what went wrong, classified by the deepest cause."""
+        if expired:
+            return TargetTimeout(self._timeout_message(url), url)
+        causes = list(_causes(error))
+
+        def first(*types: type[BaseException]) -> BaseException | None:
+            return next((cause for cause in causes if isinstance(cause, types)), None)
+
+        if cert := first(ssl.SSLCertVerificationError):
+            detail = getattr(cert, "verify_message", None) or str(cert)
+            return TargetTLSError(
+                f"TLS with {url} failed: certificate verify failed ({detail}); "
+                "pass --insecure to skip certificate checks",
+                url,
+            )
+        if tls := first(ssl.SSLError, urllib3.exceptions.SSLError, requests.exceptions.SSLError):
+            return TargetTLSError(f"TLS with {url} failed: {_innermost(tls)}", url)
+        if first(ConnectionRefusedError):
+            return TargetUnreachable(f"no answer from {url}: connection refused", url)
+        if first(socket.gaierror, urllib3.exceptions.NameResolutionError):
+            return TargetUnreachable(f"no answer from {url}: the host name does not resolve", url)
+        if connect := first(urllib3.exceptions.NewConnectionError):
+            return TargetUnreachable(f"no answer from {url}: {_innermost(connect)}", url)
+        if first(requests.exceptions.ConnectTimeout, urllib3.exceptions.ConnectTimeoutError):
+            return TargetUnreachable(
+                f"no answer from {url}: could not connect within {self.timeout:g} s", url
+            )
+        if first(requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, TimeoutError):
+            return TargetTimeout(self._timeout_message(url), url)
+        return TargetProtocolError(f"broken answer from {url}: {_protocol_detail(causes)}", url)
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """The error and everything it wraps (``reason``, ``args``, ``__cause__``, ``__context__``)."""
+    seen: set[int] = set()
+    stack: list[Any] = [error]
+    while stack:
+        current = stack.pop(0)
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        stack.extend(
+            [getattr(current, "reason", None), *current.args, current.__cause__, current.__context__]
+        )
+
+
+def _innermost(error: BaseException) -> str:
+    innermost = list(_causes(error))[-1]
+    text = getattr(innermost, "strerror", None) or str(innermost) or type(innermost).__name__
+    return text.rstrip(".")
+
+
+def _protocol_detail(causes: list[BaseException]) -> str:
+    for cause in causes:
+        if isinstance(cause, urllib3.exceptions.InvalidChunkLength):
+            return "bad chunked encoding (a chunk size that is not a hex number)"
+        if isinstance(cause, http.client.IncompleteRead):
+            # urllib3 counts the bytes received, http.client keeps them.
+            received = cause.partial if isinstance(cause.partial, int) else len(cause.partial)
+            more = "" if cause.expected is None else f", {cause.expected} more announced by the headers"
+            return f"the body ended early: {received} bytes received{more}"
+    for cause in causes:
+        if isinstance(cause, http.client.RemoteDisconnected):  # a ConnectionResetError too: first
+            return "the target closed the connection without answering"
+        if isinstance(cause, ConnectionResetError):
+            return "the connection was reset in the middle of the answer"
+        if isinstance(cause, http.client.BadStatusLine):
+            return f"the status line is not HTTP: {str(cause)[:80]!r}"
+        if isinstance(cause, http.client.LineTooLong):
+            return f"a header line is too long ({cause})"
+        if isinstance(cause, requests.exceptions.ContentDecodingError):
+            return "the body does not decode as its Content-Encoding says"
+    return _innermost(causes[0])

@@ -1,0 +1,24 @@
+"""The embedded reference implementation of CreateIntegrationWorkflow: the suite's default target.
+
+It answers exactly as the contract in ``spec/`` says, so a run against it must pass, and its
+behaviour lives in ``ReferenceService``'s small methods, so a broken variant for the suite's own
+tests is a subclass that overrides one of them::
+
+    from conformance.reference import ReferenceService, start_server
+
+    with start_server(ReferenceService(domains=["my-domain"])) as server:
+        ...  # server.url, server.port
+"""
+
+from conformance.reference.server import ReferenceHTTPServer, RunningServer, start_server
+from conformance.reference.service import HttpRequest, ReferenceService, Reply, WorkflowRecord
+
+__all__ = [
+    "HttpRequest",
+    "ReferenceHTTPServer",
+    "ReferenceService",
+    "Reply",
+    "RunningServer",
+    "WorkflowRecord",
+    "start_server",
+]

@@ -1,0 +1,117 @@
+"""``python -m conformance.reference``: serve the reference implementation until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from types import FrameType
+
+from conformance.reference.server import CONNECTION_TIMEOUT, ReferenceHTTPServer
+from conformance.reference.service import ReferenceService
+from spec.validation import SEMANTICS, RequestValidator
+
+
+def port_number(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0-65535; 0 picks a free one)")
+    return port
+
+
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value > 0:  # 0 would make sockets non-blocking, and NaN fails every comparison
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number of seconds")
+    return value
+
+
+def domain_name(text: str) -> str:
+    # A domain that breaks DomainName's constraints could never be reached: every request would get 400.
+    violations = RequestValidator().domain_violations(text)
+    if violations:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is no valid DomainName: "
+            + "; ".join(f"{v.constraint_id}: {v.message}" for v in violations)
+        )
+    return text
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m conformance.reference",
+        description="Serve the reference implementation of Customer Profiles CreateIntegrationWorkflow.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    parser.add_argument(
+        "--port",
+        type=port_number,
+        default=8080,
+        help="port to listen on; 0 picks a free one (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--domain",
+        action="append",
+        type=domain_name,
+        metavar="NAME",
+        help=f"a domain that exists (repeatable; default: {ReferenceService.DEFAULT_DOMAIN})",
+    )
+    parser.add_argument(
+        "--pattern-semantics",
+        choices=SEMANTICS,
+        default="search",
+        help="apply the model's patterns searched (its reading) or as whole match (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--connection-timeout",
+        type=seconds,
+        default=CONNECTION_TIMEOUT,
+        metavar="SECONDS",
+        help="drop a connection idle or half-sent this long (default: %(default)s)",
+    )
+    parser.add_argument("--verbose", action="store_true", help="log one line per request to stderr")
+    return parser
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # SIGTERM (and SIGINT, see main) end the server as cleanly as Ctrl-C
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    # Unexpected failures inside a handler are logged with their traceback; request lines go to stderr.
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    service = ReferenceService(domains=args.domain, semantics=args.pattern_semantics)
+    try:
+        httpd = ReferenceHTTPServer(
+            (args.host, args.port), service, verbose=args.verbose, connection_timeout=args.connection_timeout
+        )
+    except OSError as error:
+        print(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    # Installed, not inherited: a shell that starts us in the background leaves SIGINT ignored.
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    print(
+        f"reference CreateIntegrationWorkflow at {httpd.url} domains: {', '.join(sorted(service.domains))}",
+        flush=True,
+    )
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        httpd.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

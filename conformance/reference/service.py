@@ -1,0 +1,356 @@
+"""What the reference implementation decides, apart from how HTTP carries it.
+
+``ReferenceService`` holds the behaviour of CreateIntegrationWorkflow (and of the GetWorkflow and
+DeleteWorkflow operations that let a test see what it created) as small methods, one decision each, so
+that a deliberately broken variant (a "mutant" in the suite's own tests) is a subclass overriding one
+method.  The HTTP plumbing in ``conformance.reference.server`` only frames, routes and writes what the
+service returns.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from email.message import Message
+from typing import Any, NamedTuple
+
+from spec import Contract, load_contract
+from spec.validation import InvalidJSON, RequestValidator, Violation, parse_json
+
+JSON_CONTENT_TYPE = "application/json"
+REQUEST_ID_HEADER = "x-amzn-RequestId"
+ERROR_TYPE_HEADER = "X-Amzn-Errortype"
+# Protocol-level error types, outside the operation's contract: restJson1 services and Smithy's
+# server framework use these names, and botocore falls back to them when it meets the status alone.
+UNKNOWN_OPERATION = "UnknownOperationException"
+UNSUPPORTED_MEDIA_TYPE = "UnsupportedMediaTypeException"
+# A violation message quotes the offending value; a 2 MiB string must not come back as a 2 MiB message.
+MESSAGE_EXCERPT = 200
+
+
+class Reply(NamedTuple):
+    """One HTTP answer before framing; the plumbing adds Content-Length and Connection."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    """What ``before_response`` gets to see of the request being answered."""
+
+    method: str
+    path: str
+    headers: Message  # http.server's parsed headers: case-insensitive get(), get_all(), items()
+    body: bytes
+
+
+@dataclass(frozen=True)
+class WorkflowRecord:
+    domain: str
+    workflow_id: str
+    body: Any
+    created_at: float
+
+
+# A number that parses to infinity has an exponent or hundreds of digits.
+_HUGE_NUMBER = re.compile(rb"[0-9][eE]|[0-9]{300}")
+
+
+def _may_be_malformed(raw: bytes, max_depth: int) -> bool:
+    """Whether ``malformed_text`` could find anything: byte scans, so typical bodies skip the walk.
+
+    A lone surrogate can only arrive as a ``\\u`` escape (UTF-8 can't encode one), nesting needs one
+    bracket a level, and infinity needs a huge number.
+    """
+    return (
+        b"\\u" in raw or raw.count(b"[") + raw.count(b"{") > max_depth or _HUGE_NUMBER.search(raw) is not None
+    )
+
+
+def excerpt(text: str, limit: int = MESSAGE_EXCERPT) -> str:
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text) - limit} more characters)"
+
+
+def _dig(value: Any, *keys: str) -> Any:
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+class ReferenceService:
+    """CreateIntegrationWorkflow exactly as the contract says, with every decision overridable.
+
+    A mutant is a subclass that overrides one of these.  ``create_integration_workflow`` asks, in order:
+
+    ``content_type_violation(content_type)``
+        ``None`` when the Content-Type is acceptable (absent, or ``application/json`` with any
+        parameters), else the reason, answered by ``unsupported_media_type(reason)`` (415).
+    ``domain_violations(domain)``
+        constraint violations of the percent-decoded DomainName label.
+    ``body_violations(raw) -> (body, violations)``
+        parse and validate the raw body; a body that is no acceptable JSON text (not UTF-8, not JSON,
+        NaN, or what ``malformed_text(body)`` finds: too deep, a lone surrogate, an infinite number)
+        breaks ``Body.json`` only.
+    ``domain_exists(domain)``
+        whether the domain is one this service holds, else ``domain_not_found(domain)`` (404).
+    ``new_workflow_id()``, ``success_message(domain, body, workflow_id)``, ``record_workflow(...)``,
+    ``success_response(workflow_id, message) -> Reply``
+        the 200 answer and what it remembers for GetWorkflow (``workflow_description``) and
+        DeleteWorkflow.
+
+    Violations become ``validation_error(violations)``: status ``validation_status`` (by default the
+    contract's status of ``validation_error_type``; a class attribute overrides it) and the message of
+    ``violation_message(violations)``, which names every broken constraint id.  Every error goes through
+    ``error_response(status, error_type, message) -> Reply`` and every answer through ``json_response``,
+    which adds ``new_request_id()``; a handler that raises becomes ``internal_error()`` (500).  Last, the
+    plumbing passes each reply, protocol errors included, through ``before_response(request, reply)``,
+    where a mutant can sleep, drop a header or rewrite the body.  ``MAX_BODY_BYTES``, ``MAX_JSON_DEPTH``
+    and ``MAX_WORKFLOWS`` are the limits.
+    """
+
+    DEFAULT_DOMAIN = "conformance-domain"
+    # AWS answers bodies over its limits with 413 before reading them; 2 MiB is far above any valid body.
+    MAX_BODY_BYTES = 2 * 1024 * 1024
+    # The deepest valid body nests about ten levels; a limit keeps recursive code (repr, jsonschema)
+    # far from Python's recursion limit whatever unknown members carry.
+    MAX_JSON_DEPTH = 100
+    # Oldest workflows are forgotten past this many, so a long fuzzing run can't grow memory forever.
+    MAX_WORKFLOWS = 10_000
+
+    validation_error_type = "BadRequestException"
+    not_found_error_type = "ResourceNotFoundException"
+    internal_error_type = "InternalServerException"
+
+    def __init__(
+        self,
+        domains: Iterable[str] | None = None,
+        semantics: str = "search",
+        contract: Contract | None = None,
+    ) -> None:
+        self.contract = contract or load_contract()
+        self.validator = RequestValidator(self.contract, semantics=semantics)
+        self.semantics = semantics
+        self.domains: frozenset[str] = frozenset((self.DEFAULT_DOMAIN,) if domains is None else domains)
+        self._workflows: dict[tuple[str, str], WorkflowRecord] = {}
+        self._lock = threading.Lock()
+
+    # -- operations (called by the plumbing once a request is routed) ------------------------------------
+    def create_integration_workflow(self, domain: str, content_type: str | None, raw_body: bytes) -> Reply:
+        reason = self.content_type_violation(content_type)
+        if reason is not None:
+            return self.unsupported_media_type(reason)
+        violations = self.domain_violations(domain)
+        if violations:
+            return self.validation_error(violations)
+        body, violations = self.body_violations(raw_body)
+        if violations:
+            return self.validation_error(violations)
+        if not self.domain_exists(domain):
+            return self.domain_not_found(domain)
+        workflow_id = self.new_workflow_id()
+        message = self.success_message(domain, body, workflow_id)
+        self.record_workflow(domain, workflow_id, body)
+        return self.success_response(workflow_id, message)
+
+    def get_workflow(self, domain: str, workflow_id: str) -> Reply:
+        found = self._find_workflow(domain, workflow_id)
+        if isinstance(found, Reply):
+            return found
+        return self.json_response(200, self.workflow_description(found))
+
+    def delete_workflow(self, domain: str, workflow_id: str) -> Reply:
+        found = self._find_workflow(domain, workflow_id)
+        if isinstance(found, Reply):
+            return found
+        with self._lock:
+            self._workflows.pop((domain, workflow_id), None)
+        return self.json_response(200, {})
+
+    def _find_workflow(self, domain: str, workflow_id: str) -> WorkflowRecord | Reply:
+        violations = self.domain_violations(domain)
+        if violations:
+            return self.validation_error(violations)
+        if not self.domain_exists(domain):
+            return self.domain_not_found(domain)
+        with self._lock:
+            record = self._workflows.get((domain, workflow_id))
+        if record is None:
+            return self.error_response(
+                self.status_of(self.not_found_error_type),
+                self.not_found_error_type,
+                f"Workflow {excerpt(workflow_id, 64)!r} does not exist in domain {domain!r}.",
+            )
+        return record
+
+    # -- decisions, one each ------------------------------------------------------------------------------
+    def content_type_violation(self, content_type: str | None) -> str | None:
+        if content_type is None:
+            return None  # botocore always sends one; Smithy's rules don't require it for a JSON body
+        media_type = content_type.split(";", 1)[0].strip().lower()
+        if media_type == JSON_CONTENT_TYPE:
+            return None
+        return f"Content-Type {excerpt(content_type, 100)!r} is not supported; send {JSON_CONTENT_TYPE}."
+
+    def domain_violations(self, domain: str) -> list[Violation]:
+        return self.validator.domain_violations(domain)
+
+    def body_violations(self, raw: bytes) -> tuple[Any, list[Violation]]:
+        """Parse, then check what JSON allows but Unicode text and numbers don't, then validate.
+
+        ``spec.validation.parse_json`` takes ``"\\ud800"`` (a lone surrogate, no Unicode text) and
+        ``1e400`` (infinity); both are malformed input here, judged before validation so that the
+        validator never sees them.
+        """
+        try:
+            body = parse_json(raw)
+        except InvalidJSON as error:
+            return None, [Violation("Body.json", str(error), "body")]
+        malformed = self.malformed_text(body) if _may_be_malformed(raw, self.MAX_JSON_DEPTH) else None
+        if malformed is not None:
+            return None, [Violation("Body.json", malformed, "body")]
+        return body, self.validator.body_violations(body)
+
+    def malformed_text(self, body: Any) -> str | None:
+        """Why a parsed body is no acceptable JSON text (too deep, lone surrogate, infinite number)."""
+        stack: list[tuple[Any, int]] = [(body, 1)]
+        while stack:
+            value, depth = stack.pop()
+            if isinstance(value, dict):
+                if depth > self.MAX_JSON_DEPTH:
+                    return f"body nests deeper than {self.MAX_JSON_DEPTH} levels"
+                for key, item in value.items():
+                    stack.append((key, depth))
+                    stack.append((item, depth + 1))
+            elif isinstance(value, list):
+                if depth > self.MAX_JSON_DEPTH:
+                    return f"body nests deeper than {self.MAX_JSON_DEPTH} levels"
+                stack.extend((item, depth + 1) for item in value)
+            elif isinstance(value, str):
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError as error:
+                    code = ord(value[error.start])
+                    return f"body holds a lone surrogate \\u{code:04x}, which is not Unicode text"
+            elif isinstance(value, float) and value in (float("inf"), float("-inf")):
+                return "body holds a number too large for a double"
+        return None
+
+    def domain_exists(self, domain: str) -> bool:
+        return domain in self.domains
+
+    def new_workflow_id(self) -> str:
+        return uuid.uuid4().hex
+
+    def new_request_id(self) -> str:
+        return str(uuid.uuid4())
+
+    def success_message(self, domain: str, body: Any, workflow_id: str) -> str:
+        # Kept short and free of user input so it always fits the contract's 1..255 characters.
+        return f"Integration workflow {workflow_id} created."
+
+    def record_workflow(self, domain: str, workflow_id: str, body: Any) -> None:
+        record = WorkflowRecord(domain, workflow_id, body, time.time())
+        with self._lock:
+            self._workflows[(domain, workflow_id)] = record
+            while len(self._workflows) > self.MAX_WORKFLOWS:
+                del self._workflows[next(iter(self._workflows))]  # dicts keep insertion order
+
+    def workflow_description(self, record: WorkflowRecord) -> dict[str, Any]:
+        """GetWorkflow's answer; the reference runs no flow, so the workflow never starts.
+
+        Read defensively: a mutant that skips validation may have recorded any body at all.
+        """
+        body = record.body if isinstance(record.body, dict) else {}
+        source = _dig(body, "IntegrationConfig", "AppflowIntegration", "FlowDefinition", "SourceFlowConfig")
+        attributes: dict[str, Any] = {}
+        for name, value in (
+            ("SourceConnectorType", _dig(source, "ConnectorType")),
+            ("ConnectorProfileName", _dig(source, "ConnectorProfileName")),
+            ("RoleArn", body.get("RoleArn")),
+        ):
+            if isinstance(value, str) and 1 <= len(value) <= 255:  # GetWorkflow's RoleArn is string1To255
+                attributes[name] = value
+        return {
+            "WorkflowId": record.workflow_id,
+            "WorkflowType": body.get("WorkflowType", "APPFLOW_INTEGRATION"),
+            "Status": "NOT_STARTED",
+            "StartDate": record.created_at,
+            "LastUpdatedAt": record.created_at,
+            "Attributes": {"AppflowIntegration": attributes},
+        }
+
+    def workflow_count(self) -> int:
+        with self._lock:
+            return len(self._workflows)
+
+    # -- answers ------------------------------------------------------------------------------------------
+    def status_of(self, error_type: str) -> int:
+        """The contract's status for one of the operation's errors: one place for each status code."""
+        return self.contract.error_named(error_type).status
+
+    @property
+    def validation_status(self) -> int:
+        return self.status_of(self.validation_error_type)
+
+    def validation_error(self, violations: list[Violation]) -> Reply:
+        return self.error_response(
+            self.validation_status, self.validation_error_type, self.violation_message(violations)
+        )
+
+    def violation_message(self, violations: list[Violation]) -> str:
+        """Every broken constraint id with what it requires; repeats of one id are counted, not listed."""
+        by_id: dict[str, list[Violation]] = {}
+        for violation in violations:
+            by_id.setdefault(violation.constraint_id, []).append(violation)
+        parts = []
+        for constraint_id, found in by_id.items():
+            first = found[0]
+            part = f"{constraint_id}: {excerpt(first.message)} (at {excerpt(first.location, 100)})"
+            if len(found) > 1:
+                part += f" and {len(found) - 1} more"
+            parts.append(part)
+        return "; ".join(parts)
+
+    def domain_not_found(self, domain: str) -> Reply:
+        return self.error_response(
+            self.status_of(self.not_found_error_type),
+            self.not_found_error_type,
+            f"Domain {domain!r} does not exist.",
+        )
+
+    def unsupported_media_type(self, reason: str) -> Reply:
+        return self.error_response(415, UNSUPPORTED_MEDIA_TYPE, reason)
+
+    def internal_error(self) -> Reply:
+        return self.error_response(
+            self.status_of(self.internal_error_type),
+            self.internal_error_type,
+            "The reference implementation failed unexpectedly; see its log.",
+        )
+
+    def success_response(self, workflow_id: str, message: str) -> Reply:
+        return self.json_response(
+            self.contract.success["status"], {"WorkflowId": workflow_id, "Message": message}
+        )
+
+    def error_response(self, status: int, error_type: str, message: str) -> Reply:
+        return self.json_response(status, {"Message": message}, {ERROR_TYPE_HEADER: error_type})
+
+    def json_response(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> Reply:
+        # ASCII escapes: a message that quotes a client's value can't fail to encode.
+        body = json.dumps(payload, separators=(",", ":")).encode("ascii")
+        return Reply(
+            status,
+            {"Content-Type": JSON_CONTENT_TYPE, REQUEST_ID_HEADER: self.new_request_id(), **(headers or {})},
+            body,
+        )
+
+    def before_response(self, request: HttpRequest, reply: Reply) -> Reply:
+        return reply

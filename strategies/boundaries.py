@@ -1,0 +1,272 @@
+"""The deterministic edge cases of every constraint, so every run covers every edge whatever the draw.
+
+Each case changes one value of the canonical full body (every member present once) or the domain:
+valid at each bound, invalid just past it, every enum value and its near misses, every required member
+missing or null, every wrong JSON type, astral-plane text at a length bound.  Case ids are
+``<constraint id>[<edge>]``, so a failing parametrized test names both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from spec import Constraint, Contract, Member, load_contract
+from spec import patterns as dialects
+from strategies.bodies import CanonicalValues, string_bounds
+from strategies.faults import WRONG_TYPES
+from strategies.grammar import parse
+from strategies.invalid import DOMAIN_FORBIDDEN, MALFORMED_KINDS, InvalidRequests, malformed_body
+from strategies.paths import delete_member, set_member
+from strategies.requests import BoundaryCase, Request
+from strategies.text import canonical_text
+
+# One plain value of each wrong JSON type (see strategies.faults.WRONG_TYPES).
+TYPE_SAMPLES: dict[str, Any] = {
+    "string": "not-a-value",
+    "integer": 7,
+    "fraction": 7.5,
+    "boolean": True,
+    "null": None,
+    "array": [],
+    "object": {},
+}
+
+
+def _letters_key(index: int) -> str:
+    """ka, kb, ..., kz, kba, ...: distinct tag keys of letters only."""
+    out = ""
+    while True:
+        out = chr(ord("a") + index % 26) + out
+        index //= 26
+        if not index:
+            return "k" + out
+
+
+class BoundaryCatalogue:
+    def __init__(self, contract: Contract | None = None) -> None:
+        self.contract = contract or load_contract()
+        self.canonical = CanonicalValues(self.contract)
+        self.invalid = InvalidRequests(self.contract)
+        self.base = self.canonical.full_body()
+
+    def fill(self, path: str) -> Any:
+        return self.canonical.value(path)
+
+    def cases(self) -> list[BoundaryCase]:
+        out: list[BoundaryCase] = []
+        for constraint in self.contract.request_constraints():
+            out.extend(self._cases_for(constraint))
+        ids = [case.case_id for case in out]
+        duplicates = {i for i in ids if ids.count(i) > 1}
+        if duplicates:
+            raise AssertionError(f"boundary case ids repeat: {sorted(duplicates)}")
+        return out
+
+    # -- building blocks -----
+    def _case(
+        self,
+        c: Constraint,
+        edge: str,
+        value: Any,
+        valid: bool,
+        reason: str,
+        also: frozenset[str] = frozenset(),
+    ) -> BoundaryCase:
+        if c.path == "DomainName":
+            request = Request(value, self.base)
+        else:
+            request = Request(None, set_member(self.base, c.path, value, self.fill))
+        return BoundaryCase(f"{c.id}[{edge}]", c.id, request, valid, reason, also)
+
+    def _cases_for(self, c: Constraint) -> Iterator[BoundaryCase]:
+        if c.id == "Body.json":
+            for kind in MALFORMED_KINDS:
+                raw = malformed_body(kind, self.base)
+                yield BoundaryCase(
+                    f"{c.id}[{kind}]", c.id, Request(None, raw_body=raw), False, f"body: {kind}"
+                )
+            return
+        if c.id == "Body.type":
+            for kind in ("array", "string", "integer", "boolean", "null"):
+                request = Request(None, TYPE_SAMPLES[kind])
+                yield BoundaryCase(f"{c.id}[{kind}]", c.id, request, False, f"the body is a JSON {kind}")
+            yield BoundaryCase(
+                f"{c.id}[object]", c.id, Request(None, self.base), True, "every member present"
+            )
+            return
+        member = self.contract.member(c.path)
+        yield from getattr(self, "_" + c.kind)(c, member)
+
+    # -- one method per constraint kind -----
+    def _type(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:
+        yield self._case(c, m.json_type, self._sample(m), True, f"a JSON {m.json_type}, as due")
+        if c.id in self.invalid.unexpressible():
+            return
+        wrong = WRONG_TYPES[m.json_type] + (("null",) if m.path.endswith(("[]", ".<value>")) else ())
+        for kind in wrong:
+            yield self._case(
+                c, kind, TYPE_SAMPLES[kind], False, f"a JSON {kind} where a {m.json_type} is due"
+            )
+
+    def _sample(self, m: Member) -> Any:
+        if m.path == "DomainName":
+            return canonical_text(m.get("pattern"), 1)
+        if m.path.endswith(".<key>"):
+            return self.canonical.string(m, 3) if not m.get("enum") else m.get("enum")[0]
+        return self.canonical.value(m.path, full=True)
+
+    def _required(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:
+        if c.id in self.invalid.unexpressible():
+            yield self._case(c, "present", self._sample(m), True, "the URI label is present")
+            return
+        body = delete_member(self.base, m.path, self.fill)
+        yield BoundaryCase(f"{c.id}[missing]", c.id, Request(None, body), False, f"{m.path} missing")
+        yield self._case(c, "null", None, False, f"{m.path} null (read as absent)")
+
+    def _minLength(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:  # noqa: N802
+        low = c.value
+        yield self._case(
+            c, f"length {low}", self.canonical.string(m, low), True, f"{low} characters, the minimum"
+        )
+        astral = self._astral(m, low)
+        if astral is not None:
+            yield self._case(c, f"length {low} astral", astral, True, f"{low} astral-plane code points")
+        size = low - 1
+        grammar = parse(m.get("pattern")) if m.get("pattern") else None
+        if grammar is None or grammar.min_length <= size:
+            yield self._case(c, f"length {size}", self.canonical.string(m, size), False, f"{size} characters")
+        else:
+            also = frozenset({f"{m.path}.pattern"})
+            yield self._case(
+                c, f"length {size}", "", False, f"{size} characters (breaks the pattern too)", also
+            )
+
+    def _maxLength(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:  # noqa: N802
+        high = c.value
+        yield self._case(
+            c, f"length {high}", self.canonical.string(m, high), True, f"{high} characters, the maximum"
+        )
+        astral = self._astral(m, high)
+        if astral is not None:
+            reason = f"{high} code points, {len(astral.encode('utf-16-le')) // 2} UTF-16 code units"
+            yield self._case(c, f"length {high} astral", astral, True, reason)
+        yield self._case(
+            c, f"length {high + 1}", self.canonical.string(m, high + 1), False, f"{high + 1} characters"
+        )
+
+    def _astral(self, m: Member, size: int) -> str | None:
+        """A valid value of ``size`` code points with astral-plane characters, if the pattern allows any."""
+        if m.get("enum") or m.path == "DomainName":
+            return None
+        value = canonical_text(m.get("pattern"), size, astral=True)
+        return value if any(ord(ch) > 0xFFFF for ch in value) else None
+
+    def _pattern(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:
+        low, high = string_bounds(m)
+        yield self._case(c, "shortest match", self.canonical.string(m, low), True, "the shortest full match")
+        every = self._every_character(m, low, high)
+        if every is not None:
+            yield self._case(
+                c, "every character", every, True, "every character the pattern allows everywhere"
+            )
+        if c.id in self.invalid.unexpressible():
+            return
+        for edge, value in self._mismatches(m):
+            yield self._case(c, edge, value, False, f"{value!r}: no match for {c.value} anywhere")
+
+    def _every_character(self, m: Member, low: int, high: int) -> str | None:
+        """A full match that uses every character each class segment takes in every dialect (within the
+        maximum length): the digits and ``;<`` in a tag key's ``+-=`` range, for one."""
+        grammar = parse(m.get("pattern"))
+        parts = []
+        for segment in grammar.segments:
+            if segment.is_literal:
+                parts.append(segment.source)
+            elif segment.wide:
+                parts.append("é中😀" + "a" * max(0, segment.min - 3))
+            else:
+                chars = "".join(ch for ch in sorted(segment.agreed) if ch.isprintable() or ch in " \t")
+                parts.append(chars[: max(segment.max, 1)] if segment.max < len(chars) else chars)
+        value = "".join(parts)[:high]
+        return (
+            value if len(value) >= low and dialects.valid_in_every_reading(m.get("pattern"), value) else None
+        )
+
+    def _mismatches(self, m: Member) -> list[tuple[str, str]]:
+        pattern = m.get("pattern")
+        grammar = parse(pattern)
+        low, high = m.get("minLength", 0), m.get("maxLength", 1 << 30)
+        shortest = self.canonical.string(m, max(low, grammar.min_length))
+        foreign = grammar.foreign_characters()
+        if m.path == "DomainName":
+            foreign = DOMAIN_FORBIDDEN
+        candidates = []
+        prefix = grammar.literal_prefix
+        if prefix:
+            candidates.append(("prefix case", shortest[0].swapcase() + shortest[1:]))
+        for forbidden in grammar.forbidden_prefixes:
+            candidates.append((f"starts {forbidden}", forbidden + shortest))
+        if foreign:
+            printable = [ch for ch in foreign if ch.isprintable()] or list(foreign)
+            middle = len(shortest) // 2
+            candidates.append(("foreign character", shortest[:middle] + printable[0] + shortest[middle:]))
+            candidates.append(("only foreign", printable[-1] * max(low, 1)))
+        if not dialects.matches(pattern, ""):
+            candidates.append(("empty", ""))
+        chosen: list[tuple[str, str]] = []
+        for edge, value in candidates:
+            if low <= len(value) <= high and dialects.invalid_in_every_reading(pattern, value):
+                chosen.append((edge, value))
+        return chosen
+
+    def _enum(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:
+        for value in c.value:
+            yield self._case(c, value, value, True, f"{value!r}, an allowed value")
+        first = c.value[0]
+        misses = {
+            "lower case": first.lower(),
+            "upper case": first.upper(),
+            "space around": f" {first} ",
+            "empty": "",
+        }
+        for edge, value in misses.items():
+            if value not in c.value:
+                yield self._case(c, edge, value, False, f"{value!r} is not an allowed value")
+
+    def _map_of(self, m: Member, size: int) -> dict:
+        value = self.canonical.value(m.path + ".<value>")
+        return {_letters_key(i): value for i in range(size)}
+
+    def _minItems(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:  # noqa: N802
+        yield self._case(
+            c, f"{c.value} entries", self._map_of(m, c.value), True, f"{c.value} entries, the minimum"
+        )
+        yield self._case(
+            c, f"{c.value - 1} entries", self._map_of(m, c.value - 1), False, "below the minimum"
+        )
+
+    def _maxItems(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:  # noqa: N802
+        yield self._case(
+            c, f"{c.value} entries", self._map_of(m, c.value), True, f"{c.value} entries, the maximum"
+        )
+        yield self._case(
+            c, f"{c.value + 1} entries", self._map_of(m, c.value + 1), False, "above the maximum"
+        )
+
+    def _minimum(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:
+        yield self._case(c, str(c.value), c.value, True, "the minimum")
+        yield self._case(c, str(c.value - 1), c.value - 1, False, "one below the minimum")
+
+    def _maximum(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:
+        yield self._case(c, str(c.value), c.value, True, "the maximum")
+        yield self._case(c, str(c.value + 1), c.value + 1, False, "one above the maximum")
+
+
+@cache
+def boundary_cases(contract: Contract | None = None) -> tuple[BoundaryCase, ...]:
+    return tuple(BoundaryCatalogue(contract).cases())
+
+
+__all__ = ["BoundaryCatalogue", "boundary_cases", "DOMAIN_FORBIDDEN"]

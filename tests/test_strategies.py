@@ -1,0 +1,198 @@
+"""strategies/: every valid request is valid under every reading, every invalid one breaks exactly the
+constraint it names, and every constraint has its generators and boundary cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import botocore.session
+import jsonschema
+import pytest
+from botocore.validate import ParamValidator
+from hypothesis import HealthCheck, find, given, settings
+
+import strategies
+from spec import load_contract
+from spec import patterns as dialects
+from spec.validation import RequestValidator
+from strategies.grammar import UnsupportedPattern, parse
+from strategies.requests import InvalidRequest, Request
+
+CONTRACT = load_contract()
+SEARCH = RequestValidator(CONTRACT, "search")
+FULLMATCH = RequestValidator(CONTRACT, "fullmatch")
+PYTHON_RE = jsonschema.Draft202012Validator(
+    CONTRACT.body_schema()
+)  # jsonschema's own pattern: Python re.search
+OPERATION = (
+    botocore.session.get_session()
+    .get_service_model("customer-profiles")
+    .operation_model("CreateIntegrationWorkflow")
+)
+DOMAIN = "conformance-domain"
+FAST = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+
+
+def broken(request: Request, validator: RequestValidator = SEARCH) -> set[str]:
+    if request.raw_body is not None:
+        _, violations = validator.raw_body_violations(request.raw_body)
+        return {v.constraint_id for v in violations}
+    domain = DOMAIN if request.domain is None else request.domain
+    return validator.violated_ids(domain, request.body)
+
+
+def pattern_values(body: Any, schema: dict) -> list[tuple[str, str]]:
+    """(pattern, value) for every patterned string in ``body``, map keys included."""
+    found = []
+    if isinstance(body, str) and "pattern" in schema:
+        found.append((schema["pattern"], body))
+    elif isinstance(body, dict):
+        if "properties" in schema:
+            for key, value in body.items():
+                found += pattern_values(value, schema["properties"].get(key, {}))
+        else:
+            for key, value in body.items():
+                found += pattern_values(key, schema.get("propertyNames", {}))
+                found += pattern_values(value, schema.get("additionalProperties", {}))
+    elif isinstance(body, list):
+        for item in body:
+            found += pattern_values(item, schema.get("items", {}))
+    return found
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(strategies.valid_requests(domains=strategies.valid_domain_names()))
+def test_valid_requests_are_valid_under_every_reading(request: Request) -> None:
+    assert broken(request, SEARCH) == set()
+    assert broken(request, FULLMATCH) == set()
+    assert list(PYTHON_RE.iter_errors(request.body)) == []
+    for pattern, value in pattern_values(request.body, CONTRACT.body_schema()):
+        assert dialects.valid_in_every_reading(pattern, value), (pattern, value)
+    assert dialects.valid_in_every_reading(CONTRACT.domain.get("pattern"), request.domain)
+    report = ParamValidator().validate({"DomainName": request.domain, **request.body}, OPERATION.input_shape)
+    assert not report.has_errors(), report.generate_report()
+
+
+@pytest.mark.parametrize(
+    ("what", "condition"),
+    [
+        ("a 64-character domain", lambda r: len(r.domain) == 64),
+        ("50 tags", lambda r: len(r.body.get("Tags", {})) == 50),
+        ("a 2048-character KmsArn", lambda r: len(_flow(r).get("KmsArn", "")) == 2048),
+        ("non-ASCII in a tag value", lambda r: any(not v.isascii() for v in r.body.get("Tags", {}).values())),
+        ("an emoji or other astral character", lambda r: any(ord(c) > 0xFFFF for c in repr(r.body))),
+        (
+            "several Batches",
+            lambda r: (
+                len(r.body.get("IntegrationConfig", {}).get("AppflowIntegration", {}).get("Batches", [])) > 1
+            ),
+        ),
+        (
+            "no optional member",
+            lambda r: set(r.body) == {"WorkflowType", "IntegrationConfig", "ObjectTypeName", "RoleArn"},
+        ),
+        (
+            "a Scheduled trigger with ScheduleOffset 36000",
+            lambda r: _scheduled(r).get("ScheduleOffset") == 36000,
+        ),
+    ],
+)
+def test_valid_requests_reach_the_edges(what: str, condition: Any) -> None:
+    find(
+        strategies.valid_requests(domains=strategies.valid_domain_names()),
+        condition,
+        settings=settings(max_examples=2000, database=None, suppress_health_check=list(HealthCheck)),
+    )
+
+
+def _flow(request: Request) -> dict:
+    return request.body.get("IntegrationConfig", {}).get("AppflowIntegration", {}).get("FlowDefinition", {})
+
+
+def _scheduled(request: Request) -> dict:
+    return _flow(request).get("TriggerConfig", {}).get("TriggerProperties", {}).get("Scheduled", {})
+
+
+@pytest.mark.parametrize("member_path", [m.path for m in CONTRACT.members.values() if m.get("enum")])
+def test_every_enum_value_occurs(member_path: str) -> None:
+    from strategies.bodies import ValueStrategies
+
+    values = ValueStrategies(CONTRACT).of(member_path)
+    for value in CONTRACT.member(member_path).get("enum"):
+        find(values, lambda v, expected=value: v == expected, settings=settings(database=None))
+
+
+@pytest.mark.parametrize("constraint_id", strategies.invalid_constraint_ids())
+def test_invalid_requests_break_exactly_the_constraint_they_name(constraint_id: str) -> None:
+    @FAST
+    @given(strategies.invalid_requests(constraint_id))
+    def check(case: InvalidRequest) -> None:
+        assert case.constraint_id == constraint_id and case.reason
+        assert broken(case.request, SEARCH) == case.breaks, case.reason
+        assert broken(case.request, FULLMATCH) == case.breaks, case.reason
+        constraint = CONTRACT.constraints[constraint_id]
+        if constraint.kind == "pattern" and case.request.body is not None:
+            value = case.request.domain if constraint.path == "DomainName" else None
+            if value is not None:
+                assert dialects.invalid_in_every_reading(constraint.value, value)
+
+    check()
+
+
+def test_every_constraint_has_an_invalid_generator_or_a_reason_it_cannot() -> None:
+    ids = set(strategies.invalid_constraint_ids())
+    unexpressible = strategies.unexpressible_constraints()
+    gaps = [c.id for c in CONTRACT.request_constraints() if c.id not in ids and c.id not in unexpressible]
+    assert not gaps, f"constraints with no invalid generator: {gaps}"
+    assert all(reason for reason in unexpressible.values())
+    for cid in ids:
+        strategies.invalid_requests(cid)  # builds without error
+
+
+def test_every_constraint_has_boundary_cases() -> None:
+    cases = strategies.boundary_cases()
+    by_id: dict[str, list] = {}
+    for case in cases:
+        by_id.setdefault(case.constraint_id, []).append(case)
+    gaps = [c.id for c in CONTRACT.request_constraints() if c.id not in by_id]
+    assert not gaps, f"constraints with no boundary case: {gaps}"
+    expressible = set(strategies.invalid_constraint_ids())
+    no_invalid_edge = [cid for cid in expressible if all(case.valid for case in by_id[cid])]
+    assert not no_invalid_edge, f"breakable constraints with no invalid boundary case: {no_invalid_edge}"
+    assert len({case.case_id for case in cases}) == len(cases)
+
+
+@pytest.mark.parametrize("case", strategies.boundary_cases(), ids=lambda case: case.case_id)
+def test_boundary_cases_are_labelled_right(case: Any) -> None:
+    assert broken(case.request, SEARCH) == case.breaks
+    assert broken(case.request, FULLMATCH) == case.breaks
+
+
+def test_boundary_catalogue_has_astral_text_at_length_bounds() -> None:
+    astral = [c for c in strategies.boundary_cases() if "astral" in c.case_id]
+    assert any(c.constraint_id == "Tags.<value>.maxLength" and c.valid for c in astral)
+    for case in astral:
+        assert any(ord(ch) > 0xFFFF for ch in repr(case.request.body))
+
+
+@pytest.mark.parametrize("constraint_id", strategies.search_only_constraint_ids())
+def test_search_only_requests_are_the_ambiguous_zone(constraint_id: str) -> None:
+    @FAST
+    @given(strategies.search_only_requests(constraint_id))
+    def check(case: InvalidRequest) -> None:
+        assert broken(case.request, SEARCH) == set()
+        assert broken(case.request, FULLMATCH) == {constraint_id}
+
+    check()
+
+
+def test_no_anchored_pattern_has_a_search_only_zone() -> None:
+    ids = strategies.search_only_constraint_ids()
+    assert "ObjectTypeName.pattern" not in ids and "Tags.<key>.pattern" not in ids
+    assert "RoleArn.pattern" in ids
+
+
+def test_unsupported_patterns_are_refused_clearly() -> None:
+    with pytest.raises(UnsupportedPattern):
+        parse("(a|b)+")
+    assert parse("^(?!aws:)[a-zA-Z+-=._:/]+$").forbidden_prefixes == ("aws:",)
