@@ -1,36 +1,53 @@
 """Hypothesis strategies built from ``spec``: valid requests, requests that break exactly one constraint
 (labelled with its id), the search-only zone of the patterns, and the deterministic boundary catalogue.
 
-Strategies never send anything; the suite in ``conformance`` does.
+Strategies never send anything; the suite in ``conformance`` does.  The submodules load on first use:
+the pytest plugin imports ``strategies.requests`` while pytest starts, and Hypothesis warns about
+strategies built then.
 """
 
 from __future__ import annotations
 
 from functools import cache
-
-from hypothesis import strategies as st
+from typing import TYPE_CHECKING
 
 from spec import Contract, load_contract
-from strategies.bodies import CanonicalValues, ValueStrategies
-from strategies.boundaries import boundary_cases
-from strategies.invalid import InvalidRequests
 from strategies.requests import BoundaryCase, InvalidRequest, Request
+
+if TYPE_CHECKING:
+    from hypothesis import strategies as st
+
+    from strategies.bodies import ValueStrategies
+    from strategies.invalid import InvalidRequests
 
 
 @cache
 def _values(contract: Contract) -> ValueStrategies:
+    from strategies.bodies import ValueStrategies
+
     return ValueStrategies(contract)
 
 
 @cache
 def _invalid(contract: Contract) -> InvalidRequests:
+    from strategies.invalid import InvalidRequests
+
     return InvalidRequests(contract)
+
+
+def boundary_cases(contract: Contract | None = None) -> tuple[BoundaryCase, ...]:
+    """The deterministic catalogue of edge cases (``strategies.boundaries``)."""
+    from strategies.boundaries import boundary_cases as catalogue
+
+    return catalogue(contract)
 
 
 def valid_requests(
     contract: Contract | None = None, domains: st.SearchStrategy[str] | None = None
 ) -> st.SearchStrategy[Request]:
     """Complete valid requests; without ``domains`` they go to the target's existing domain."""
+    from hypothesis import strategies as st
+
     values = _values(contract or load_contract())
     if domains is None:
         return values.body().map(lambda body: Request(None, body))
@@ -67,6 +84,8 @@ def search_only_requests(
     constraint_id: str | None = None, contract: Contract | None = None
 ) -> st.SearchStrategy[InvalidRequest]:
     """The ambiguous zone: valid if patterns are searched (Smithy), invalid if they must match whole."""
+    from hypothesis import strategies as st
+
     invalid = _invalid(contract or load_contract())
     if constraint_id is None:
         return st.sampled_from(invalid.search_only_ids()).flatmap(invalid.search_only)
@@ -74,6 +93,8 @@ def search_only_requests(
 
 
 def canonical_body(contract: Contract | None = None, *, full: bool = False) -> dict:
+    from strategies.bodies import CanonicalValues
+
     canonical = CanonicalValues(contract or load_contract())
     return canonical.full_body() if full else canonical.minimal_body()
 

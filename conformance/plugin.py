@@ -1,0 +1,211 @@
+"""The pytest plugin: options, Hypothesis profiles, markers, the target fixture and the run summary.
+
+Loaded by the ``pytest11`` entry point when the package is installed, and by the checkout's
+``conftest.py``; both use the module's name, so it registers once.  Nothing happens at import time:
+profiles are registered in ``pytest_configure``, the embedded reference starts only when a property
+first asks for the target.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from conformance.checks import ConformanceFailure
+from conformance.client import TargetClient, TargetError
+from conformance.target import PATTERN_SEMANTICS, Target
+from spec import load_contract
+from strategies.requests import Request
+
+PROFILES = {
+    # dev: a full run against a local target in well under a minute on two cores.
+    "dev": {"max_examples": 12},
+    # ci: reproducible; prints the blob that replays a failure with @reproduce_failure.
+    "ci": {"max_examples": 12, "derandomize": True, "print_blob": True, "database": None},
+    # nightly: ten times the examples of dev, with the example database kept between runs.
+    "nightly": {"max_examples": 120},
+}
+COMMON_SETTINGS = {
+    "deadline": None,  # the target's latency is not the strategies' fault
+    # ``send`` is a function-scoped fixture but holds no per-example state.
+    "suppress_health_check": [
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+        HealthCheck.function_scoped_fixture,
+    ],
+}
+MARKERS = {
+    "valid": "valid requests on the existing domain get a conforming 200",
+    "invalid": "requests that break one constraint get 400 BadRequestException",
+    "boundaries": "the deterministic edge cases of every constraint",
+    "errors": "whole-body faults and the shape of error answers",
+    "domains": "valid requests on domains that don't exist get 404 (deselect for targets without domains)",
+    "responses": "properties of success answers across requests (unique WorkflowIds)",
+    "ambiguous": "the search-only zone of the patterns; runs with --pattern-semantics search|fullmatch",
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("conformance", "CreateIntegrationWorkflow conformance")
+    group.addoption(
+        "--target-url",
+        metavar="URL",
+        help="base URL of the implementation under test (scheme, host, port, optional path prefix); "
+        "without it the suite starts the embedded reference implementation",
+    )
+    group.addoption("--domain", metavar="NAME", help="a domain that exists on the target (required with --target-url)")
+    group.addoption(
+        "--request-timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="time allowed for each whole answer (default: 10)",
+    )
+    group.addoption(
+        "--pattern-semantics",
+        choices=PATTERN_SEMANTICS,
+        default="strict",
+        help="strict (default): only values every reading of the patterns agrees on; search: values "
+        "that match a pattern somewhere are valid (Smithy); fullmatch: they must match as a whole",
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    for name, values in PROFILES.items():
+        settings.register_profile(name, **COMMON_SETTINGS, **values)
+    # Hypothesis's own plugin loads --hypothesis-profile; without one, the suite's default is dev.
+    if not config.getoption("hypothesis_profile", None):
+        settings.load_profile("dev")
+    for name, description in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {description}")
+    url = config.getoption("target_url")
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise pytest.UsageError(f"--target-url must be an http:// or https:// URL, not {url!r}")
+        if not config.getoption("domain"):
+            raise pytest.UsageError("--target-url needs --domain NAME: a domain that exists on the target")
+    if config.getoption("request_timeout") <= 0:
+        raise pytest.UsageError("--request-timeout must be a positive number of seconds")
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Check a user's target once, before any test: it answers, and the domain they named exists."""
+    config = session.config
+    url = config.getoption("target_url")
+    if not url or _is_worker(config) or os.environ.get("CONFORMANCE_SKIP_PREFLIGHT"):
+        return
+    problem = preflight(url, config.getoption("domain"), config.getoption("request_timeout"))
+    if problem:
+        pytest.exit(problem, returncode=pytest.ExitCode.USAGE_ERROR)
+
+
+def preflight(url: str, domain: str, timeout: float) -> str | None:
+    """Why the run can't start against ``url``, or None: one valid request on ``domain``."""
+    from strategies import canonical_body  # not at plugin import: Hypothesis warns of work done then
+
+    with TargetClient(url, domain, timeout=timeout) as client:
+        try:
+            exchange = client.send(Request(None, canonical_body()))
+        except TargetError as error:
+            return str(error)
+    if exchange.status == 404:
+        return (
+            f"the domain {domain!r} does not exist on {url}: a valid request on it was answered 404. "
+            "Name a domain that exists with --domain."
+        )
+    return None
+
+
+@pytest.fixture(scope="session")
+def target(request: pytest.FixtureRequest) -> Iterator[Target]:
+    """The implementation under test: the user's --target-url, or the embedded reference on loopback."""
+    config = request.config
+    timeout = config.getoption("request_timeout")
+    semantics = config.getoption("pattern_semantics")
+    contract = load_contract()
+    url = config.getoption("target_url")
+    server = None
+    if url:
+        domain = config.getoption("domain")
+    else:
+        from conformance.reference import ReferenceService, start_server
+
+        # The reference reads patterns as Smithy does, unless the run asks for full matches.
+        reference_semantics = "fullmatch" if semantics == "fullmatch" else "search"
+        domain = config.getoption("domain") or ReferenceService.DEFAULT_DOMAIN
+        server = start_server(ReferenceService(domains=[domain], semantics=reference_semantics))
+        url = server.url
+    client = TargetClient(url, domain, timeout=timeout)
+    target = Target(client, domain, contract, semantics=semantics, embedded=server is not None)
+    config.stash[_TARGET_KEY] = target
+    try:
+        yield target
+    finally:
+        client.close()
+        if server is not None:
+            server.stop()
+
+
+_TARGET_KEY = pytest.StashKey[Target]()
+
+
+@pytest.fixture
+def send(target: Target, request: pytest.FixtureRequest):  # noqa: ANN201 - a bound callable
+    """``send(request) -> Exchange`` for the current test (transport failures fail it clearly)."""
+    test_id = request.node.nodeid
+    return lambda outgoing: target.send(outgoing, test_id)
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    url = config.getoption("target_url") or "the embedded reference implementation"
+    profile = settings._current_profile  # noqa: SLF001 - the name of the loaded profile
+    return [
+        f"conformance: target {url}, pattern semantics {config.getoption('pattern_semantics')}, "
+        f"hypothesis profile {profile}"
+    ]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    target = terminalreporter.config.stash.get(_TARGET_KEY, None)
+    if target is not None and target.requests_sent:
+        terminalreporter.write_line(f"conformance: {target.requests_sent} requests sent to {target.url}")
+
+
+__all__ = ["PROFILES", "preflight", "target"]
+
+
+def _conformance_failures(error: BaseException) -> list[ConformanceFailure]:
+    if isinstance(error, ConformanceFailure):
+        return [error]
+    if isinstance(error, BaseExceptionGroup):
+        found = [f for sub in error.exceptions for f in _conformance_failures(sub)]
+        return found if len(found) == len(error.exceptions) else []
+    return []
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # noqa: ANN201
+    """A contract failure reads as its report (and Hypothesis's notes), not as a traceback into the
+    suite's own code: the reader is fixing the target, not the suite."""
+    report = yield
+    if report.failed and call.excinfo is not None:
+        failures = _conformance_failures(call.excinfo.value)
+        if failures:
+            parts = []
+            for failure in failures:
+                parts.append(str(failure))
+                parts.extend(getattr(failure, "__notes__", []))
+            parts.extend(getattr(call.excinfo.value, "__notes__", []) if len(failures) > 1 else [])
+            report.longrepr = "\n".join(parts)
+    return report

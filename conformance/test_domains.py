@@ -1,0 +1,24 @@
+"""A valid request on a well-formed domain that doesn't exist gets 404 ResourceNotFoundException.
+
+Deselect with ``-m "not domains"`` for a target that models no domains.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import strategies
+from conformance.properties import scaled
+from conformance.target import Target
+from strategies.requests import Request
+
+pytestmark = pytest.mark.domains
+
+
+@scaled(3)
+@given(request=strategies.valid_requests(domains=strategies.valid_domain_names()), data=st.data())
+def test_unknown_domain_is_not_found(target: Target, send, request: Request, data: st.DataObject) -> None:
+    assume(request.domain != target.domain)
+    target.expect_unknown_domain(send(request))

@@ -1,0 +1,26 @@
+"""Whole-body faults get 400 with a well-formed error answer: malformed JSON, JSON that is not an
+object, an empty body."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+
+import strategies
+from conformance.properties import scaled
+from conformance.target import Target
+from strategies.requests import InvalidRequest
+
+pytestmark = pytest.mark.errors
+
+
+@scaled(2)
+@given(case=strategies.invalid_requests("Body.json"))
+def test_malformed_body_is_rejected(target: Target, send, case: InvalidRequest) -> None:
+    target.expect_rejection(send(case.request), case.request, case.constraint_id)
+
+
+@scaled(2)
+@given(case=strategies.invalid_requests("Body.type"))
+def test_non_object_body_is_rejected(target: Target, send, case: InvalidRequest) -> None:
+    target.expect_rejection(send(case.request), case.request, case.constraint_id)

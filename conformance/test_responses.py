@@ -1,0 +1,17 @@
+"""Properties of success answers across requests: every workflow gets an id of its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.target import Target
+from strategies import canonical_body
+from strategies.requests import Request
+
+pytestmark = pytest.mark.responses
+
+
+def test_identical_requests_get_distinct_workflow_ids(target: Target, send) -> None:
+    request = Request(None, canonical_body())
+    for _ in range(5):
+        target.expect_success(send(request), request)

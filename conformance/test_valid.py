@@ -1,0 +1,20 @@
+"""Every valid request on the existing domain gets a conforming 200."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+
+import strategies
+from conformance.properties import scaled
+from conformance.target import Target
+from strategies.requests import Request
+
+pytestmark = pytest.mark.valid
+
+
+@scaled(10)
+@given(request=strategies.valid_requests())
+def test_valid_request_is_accepted(target: Target, send, request: Request) -> None:
+    exchange = send(request)
+    target.expect_success(exchange, request)
