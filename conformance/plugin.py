@@ -58,7 +58,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="base URL of the implementation under test (scheme, host, port, optional path prefix); "
         "without it the suite starts the embedded reference implementation",
     )
-    group.addoption("--domain", metavar="NAME", help="a domain that exists on the target (required with --target-url)")
+    group.addoption(
+        "--domain", metavar="NAME", help="a domain that exists on the target (required with --target-url)"
+    )
     group.addoption(
         "--request-timeout",
         type=float,

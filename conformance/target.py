@@ -27,7 +27,9 @@ PATTERN_SEMANTICS = ("strict", "search", "fullmatch")
 # framework uses for bodies it can't deserialize (the guide, "Errors").
 MALFORMED_BODY_TYPES = frozenset({"BadRequestException", "SerializationException"})
 # An empty path label may fail routing (404) before validation (400); either is a rejection.
-EMPTY_DOMAIN_TYPES = frozenset({"BadRequestException", "ResourceNotFoundException", "UnknownOperationException"})
+EMPTY_DOMAIN_TYPES = frozenset(
+    {"BadRequestException", "ResourceNotFoundException", "UnknownOperationException"}
+)
 
 
 @dataclass

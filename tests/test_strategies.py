@@ -134,7 +134,11 @@ def test_every_enum_value_occurs(member_path: str) -> None:
 
     values = ValueStrategies(CONTRACT).of(member_path)
     for value in CONTRACT.member(member_path).get("enum"):
-        find(values, lambda v, expected=value: v == expected, settings=settings(max_examples=500, database=None))
+        find(
+            values,
+            lambda v, expected=value: v == expected,
+            settings=settings(max_examples=500, database=None),
+        )
 
 
 @pytest.mark.parametrize("constraint_id", strategies.invalid_constraint_ids())
