@@ -178,10 +178,49 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     ]
 
 
+_TOTALS_KEY = pytest.StashKey[dict]()
+
+
+def _totals(config: pytest.Config) -> dict:
+    """Counts for the closing summary; under xdist, the controller adds up what the workers report."""
+    if _TOTALS_KEY not in config.stash:
+        config.stash[_TOTALS_KEY] = {"requests": 0, "first_failure_after": None, "url": None}
+    return config.stash[_TOTALS_KEY]
+
+
+def _merge(totals: dict, requests: int, first_failure_after: int | None, url: str | None) -> None:
+    if first_failure_after is not None and totals["first_failure_after"] is None:
+        totals["first_failure_after"] = totals["requests"] + first_failure_after
+    totals["requests"] += requests
+    totals["url"] = totals["url"] or url
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    target = session.config.stash.get(_TARGET_KEY, None)
+    if target is None:
+        return
+    counts = (target.requests_sent, target.first_failure_after, target.url)
+    if _is_worker(session.config):
+        session.config.workeroutput["conformance"] = counts  # type: ignore[attr-defined]
+    else:
+        _merge(_totals(session.config), *counts)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    counts = getattr(node, "workeroutput", {}).get("conformance")
+    if counts:
+        _merge(_totals(node.config), *counts)  # type: ignore[attr-defined]
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    target = terminalreporter.config.stash.get(_TARGET_KEY, None)
-    if target is not None and target.requests_sent:
-        terminalreporter.write_line(f"conformance: {target.requests_sent} requests sent to {target.url}")
+    totals = _totals(terminalreporter.config)
+    if totals["requests"]:
+        terminalreporter.write_line(f"conformance: {totals['requests']} requests sent to {totals['url']}")
+    if totals["first_failure_after"] is not None:
+        terminalreporter.write_line(
+            f"conformance: first failure after {totals['first_failure_after']} requests"
+        )
 
 
 __all__ = ["PROFILES", "preflight", "target"]

@@ -41,6 +41,7 @@ class Target:
     embedded: bool = False
     seen_ids: set[str] = field(default_factory=set)
     requests_sent: int = 0
+    first_failure_after: int | None = None  # requests sent when the first contract failure was seen
     _broken_by: dict[str, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -65,12 +66,17 @@ class Target:
             pytest.fail(message, pytrace=False)
 
     # -- what is due ---------------------------------------------------------------------------------
+    def _noting_failure(self) -> None:
+        if self.first_failure_after is None:
+            self.first_failure_after = self.requests_sent
+
     def expect_success(self, exchange: Exchange, request: Request) -> None:
         """200 and a conforming body; on a 400, say if the target seems to count lengths another way."""
         __tracebackhide__ = True
         try:
             check_success(exchange, self.contract, self.seen_ids)
         except ConformanceFailure as failure:
+            self._noting_failure()
             hint = self.length_hint(request) if exchange.status == 400 else None
             if hint is None:
                 raise
@@ -87,11 +93,19 @@ class Target:
             types = MALFORMED_BODY_TYPES
         if request.domain == "":
             statuses, types = {400, 404}, EMPTY_DOMAIN_TYPES
-        check_error(exchange, self.contract, statuses, types, case=constraint_id)
+        try:
+            check_error(exchange, self.contract, statuses, types, case=constraint_id)
+        except ConformanceFailure:
+            self._noting_failure()
+            raise
 
     def expect_unknown_domain(self, exchange: Exchange) -> None:
         __tracebackhide__ = True
-        check_error(exchange, self.contract, 404, "ResourceNotFoundException", case="domain existence")
+        try:
+            check_error(exchange, self.contract, 404, "ResourceNotFoundException", case="domain existence")
+        except ConformanceFailure:
+            self._noting_failure()
+            raise
 
     def length_hint(self, request: Request) -> str | None:
         """For a valid request refused with 400: a string at its maximum counted in UTF-16 or UTF-8?"""

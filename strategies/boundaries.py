@@ -224,15 +224,18 @@ class BoundaryCatalogue:
     def _enum(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:
         for value in c.value:
             yield self._case(c, value, value, True, f"{value!r}, an allowed value")
-        first = c.value[0]
-        misses = {
-            "lower case": first.lower(),
-            "upper case": first.upper(),
-            "space around": f" {first} ",
-            "empty": "",
-        }
+        # Every value in the wrong case (a target that folds case takes them all, or just one), and the
+        # first value padded, and nothing at all.
+        misses: dict[str, str] = {}
+        for value in c.value:
+            misses[f"{value} lower case"] = value.lower()
+            misses[f"{value} upper case"] = value.upper()
+        misses["space around"] = f" {c.value[0]} "
+        misses["empty"] = ""
+        seen: set[str] = set()
         for edge, value in misses.items():
-            if value not in c.value:
+            if value not in c.value and value not in seen:
+                seen.add(value)
                 yield self._case(c, edge, value, False, f"{value!r} is not an allowed value")
 
     def _map_of(self, m: Member, size: int) -> dict:

@@ -1,0 +1,38 @@
+"""The suite passes the reference implementation and catches every mutant in tests/zoo.py, naming what
+each one breaks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conformance.reference import ReferenceService, start_server
+from tests.suite_runner import run_suite
+from tests.zoo import DOMAIN, MUTANTS, Mutant
+
+
+def test_reference_passes_the_whole_suite(tmp_path: Path) -> None:
+    with start_server(ReferenceService(domains=[DOMAIN])) as server:
+        run = run_suite("--target-url", server.url, "--domain", DOMAIN, "-q", storage=tmp_path)
+    assert run.returncode == 0, run.output[-3000:]
+    assert " passed" in run.output and "failed" not in run.output
+
+
+def test_embedded_reference_passes_in_parallel(tmp_path: Path) -> None:
+    """The README's main job, under pytest-xdist: each worker starts its own reference."""
+    run = run_suite("-q", "-n", "2", storage=tmp_path)
+    assert run.returncode == 0, run.output[-3000:]
+    assert " passed" in run.output
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda mutant: mutant.name)
+def test_suite_catches_the_mutant(mutant: Mutant, tmp_path: Path) -> None:
+    extra = ["--request-timeout", str(mutant.request_timeout)] if mutant.request_timeout else []
+    with start_server(mutant.service()) as server:
+        run = run_suite("--target-url", server.url, "--domain", DOMAIN, "-x", "-q", *extra, storage=tmp_path)
+    assert run.returncode == 1, f"the suite did not catch {mutant.name!r}:\n{run.output[-3000:]}"
+    failure_report = run.output[run.output.find("= FAILURES =") :]
+    assert mutant.breaks in failure_report, (
+        f"the failure does not name {mutant.breaks!r}:\n{failure_report[:4000]}"
+    )

@@ -1,0 +1,412 @@
+"""A zoo of deliberately broken variants of the reference implementation ("mutants").
+
+Each departs from the contract in exactly one way and names what it breaks: a constraint id, or a
+property of the answers (``Response.WorkflowId.pattern``, ``success.status``, ``error.type``...).  A mutant
+is the reference with one hook changed: a contract with one constraint moved, one decision method
+overridden, or one answer rewritten.  ``tests/test_zoo.py`` runs the suite against each and requires it to
+fail naming what the mutant breaks; ``tests/kill_matrix.py`` prints the figures.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from conformance.reference import HttpRequest, ReferenceService, Reply
+from spec import Contract, load_contract
+from spec.validation import Violation
+
+FLOW = "IntegrationConfig.AppflowIntegration.FlowDefinition"
+SOURCE = f"{FLOW}.SourceFlowConfig"
+SCHEDULED = f"{FLOW}.TriggerConfig.TriggerProperties.Scheduled"
+DOMAIN = "zoo-domain"
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    category: str
+    breaks: str  # what a failure must name: a constraint id or a response property
+    service: Callable[[], ReferenceService]
+    request_timeout: float | None = None  # for the slow ones
+
+
+# -- building blocks ----------------------------------------------------------------------------------------
+def moved(constraint_id: str, value: Any) -> Callable[[], ReferenceService]:
+    """The reference validating against a contract where one constraint has another value."""
+
+    def build() -> ReferenceService:
+        data = copy.deepcopy(load_contract().data)
+        for record in data["constraints"]:
+            if record["id"] == constraint_id:
+                record["value"] = value
+                break
+        else:
+            raise KeyError(constraint_id)
+        return ReferenceService(domains=[DOMAIN], contract=Contract(data))
+
+    return build
+
+
+def ignoring(constraint_id: str) -> Callable[[], ReferenceService]:
+    """The reference with one constraint not enforced at all."""
+
+    class Ignoring(ReferenceService):
+        def domain_violations(self, domain: str) -> list[Violation]:
+            return [v for v in super().domain_violations(domain) if v.constraint_id != constraint_id]
+
+        def body_violations(self, raw: bytes) -> tuple[Any, list[Violation]]:
+            body, violations = super().body_violations(raw)
+            kept = [v for v in violations if v.constraint_id != constraint_id]
+            if body is None and not kept and constraint_id == "Body.json":
+                body = {}  # a lenient parser that reads garbage as an empty object... and creates anyway
+            return body, kept
+
+    return lambda: Ignoring(domains=[DOMAIN])
+
+
+def overriding(**methods: Callable[..., Any]) -> Callable[[], ReferenceService]:
+    """The reference with methods (or class attributes) replaced."""
+    cls = type("Mutant", (ReferenceService,), methods)
+    return lambda: cls(domains=[DOMAIN])
+
+
+def _strings_with_limits(body: Any, schema: dict) -> list[tuple[str, int]]:
+    found: list[tuple[str, int]] = []
+    if isinstance(body, str) and "maxLength" in schema:
+        found.append((body, schema["maxLength"]))
+    elif isinstance(body, dict):
+        properties = schema.get("properties")
+        for key, value in body.items():
+            if properties is not None:
+                found += _strings_with_limits(value, properties.get(key, {}))
+            else:
+                found += _strings_with_limits(key, schema.get("propertyNames", {}))
+                found += _strings_with_limits(value, schema.get("additionalProperties", {}))
+    elif isinstance(body, list):
+        for item in body:
+            found += _strings_with_limits(item, schema.get("items", {}))
+    return found
+
+
+def counting(units: Callable[[str], int], name: str) -> Callable[[], ReferenceService]:
+    """The reference counting string lengths in other units than code points (refuses valid values)."""
+
+    class Counting(ReferenceService):
+        def body_violations(self, raw: bytes) -> tuple[Any, list[Violation]]:
+            body, violations = super().body_violations(raw)
+            if body is None or violations:
+                return body, violations
+            for value, limit in _strings_with_limits(body, self.validator.body_schema):
+                if units(value) > limit:
+                    return body, [Violation("length", f"longer than {limit} {name}", "body")]
+            return body, violations
+
+    return lambda: Counting(domains=[DOMAIN])
+
+
+def crashing_when(condition: Callable[[Any], bool]) -> Callable[[], ReferenceService]:
+    """The reference answering 500 for valid bodies that meet ``condition``."""
+
+    class Crashing(ReferenceService):
+        def success_message(self, domain: str, body: Any, workflow_id: str) -> str:
+            if condition(body):
+                raise RuntimeError("mutant crash")
+            return super().success_message(domain, body, workflow_id)
+
+    return lambda: Crashing(domains=[DOMAIN])
+
+
+def rewriting_success(rewrite: Callable[[dict], Any], status: int = 200, content_type: str | None = None):
+    def success_response(self: ReferenceService, workflow_id: str, message: str) -> Reply:
+        reply = ReferenceService.success_response(self, workflow_id, message)
+        payload = rewrite({"WorkflowId": workflow_id, "Message": message})
+        headers = dict(reply.headers)
+        body = json.dumps(payload).encode() if not isinstance(payload, bytes) else payload
+        headers["Content-Length"] = str(len(body))
+        if content_type:
+            headers["Content-Type"] = content_type
+        return Reply(status, headers, body)
+
+    return overriding(success_response=success_response)
+
+
+def rewriting_errors(rewrite: Callable[[Reply], Reply]):
+    def error_response(self: ReferenceService, status: int, error_type: str, message: str) -> Reply:
+        return rewrite(ReferenceService.error_response(self, status, error_type, message))
+
+    return overriding(error_response=error_response)
+
+
+def _without_header(reply: Reply, name: str) -> dict[str, str]:
+    return {k: v for k, v in reply.headers.items() if k.lower() != name.lower()}
+
+
+def _with_body(reply: Reply, body: bytes, headers: dict[str, str] | None = None) -> Reply:
+    headers = dict(reply.headers if headers is None else headers)
+    headers["Content-Length"] = str(len(body))
+    return Reply(reply.status, headers, body)
+
+
+def slow_when(condition: Callable[[HttpRequest], bool], seconds: float) -> Callable[[], ReferenceService]:
+    def before_response(self: ReferenceService, request: HttpRequest, reply: Reply) -> Reply:
+        if condition(request):
+            time.sleep(seconds)
+        return reply
+
+    return overriding(before_response=before_response)
+
+
+def _flow(body: Any) -> dict:
+    return (body or {}).get("IntegrationConfig", {}).get("AppflowIntegration", {}).get(
+        "FlowDefinition", {}
+    ) or {}
+
+
+_REPEATED_ID = "0123456789abcdef0123456789abcdef"
+
+
+MUTANTS: list[Mutant] = [
+    # -- accepts invalid input ---------------------------------------------------------------------------
+    Mutant("ignores RoleArn.required", "accepts invalid", "RoleArn.required", ignoring("RoleArn.required")),
+    Mutant(
+        "ignores KmsArn.required",
+        "accepts invalid",
+        f"{FLOW}.KmsArn.required",
+        ignoring(f"{FLOW}.KmsArn.required"),
+    ),
+    Mutant(
+        "ignores Batches[].EndTime.required",
+        "accepts invalid",
+        "IntegrationConfig.AppflowIntegration.Batches[].EndTime.required",
+        ignoring("IntegrationConfig.AppflowIntegration.Batches[].EndTime.required"),
+    ),
+    Mutant(
+        "KmsArn minimum 19",
+        "accepts invalid",
+        f"{FLOW}.KmsArn.minLength",
+        moved(f"{FLOW}.KmsArn.minLength", 19),
+    ),
+    Mutant(
+        "ObjectTypeName maximum 256",
+        "accepts invalid",
+        "ObjectTypeName.maxLength",
+        moved("ObjectTypeName.maxLength", 256),
+    ),
+    Mutant(
+        "DomainName maximum 65", "accepts invalid", "DomainName.maxLength", moved("DomainName.maxLength", 65)
+    ),
+    Mutant(
+        "BucketName minimum 2",
+        "accepts invalid",
+        f"{SOURCE}.SourceConnectorProperties.S3.BucketName.minLength",
+        moved(f"{SOURCE}.SourceConnectorProperties.S3.BucketName.minLength", 2),
+    ),
+    Mutant("ignores RoleArn.pattern", "accepts invalid", "RoleArn.pattern", ignoring("RoleArn.pattern")),
+    Mutant(
+        "ignores DomainName.pattern", "accepts invalid", "DomainName.pattern", ignoring("DomainName.pattern")
+    ),
+    Mutant(
+        "ignores Tags.<key>.pattern", "accepts invalid", "Tags.<key>.pattern", ignoring("Tags.<key>.pattern")
+    ),
+    Mutant(
+        "ignores FlowName.pattern",
+        "accepts invalid",
+        f"{FLOW}.FlowName.pattern",
+        ignoring(f"{FLOW}.FlowName.pattern"),
+    ),
+    Mutant(
+        "ignores Object.pattern (Salesforce)",
+        "accepts invalid",
+        f"{SOURCE}.SourceConnectorProperties.Salesforce.Object.pattern",
+        ignoring(f"{SOURCE}.SourceConnectorProperties.Salesforce.Object.pattern"),
+    ),
+    Mutant(
+        "ignores WorkflowType.enum", "accepts invalid", "WorkflowType.enum", ignoring("WorkflowType.enum")
+    ),
+    Mutant(
+        "TaskType enum takes lower case",
+        "accepts invalid",
+        f"{FLOW}.Tasks[].TaskType.enum",
+        moved(
+            f"{FLOW}.Tasks[].TaskType.enum",
+            ["Arithmetic", "Filter", "Map", "Mask", "Merge", "Truncate", "Validate", "map"],
+        ),
+    ),
+    Mutant(
+        "ignores ObjectTypeName.type",
+        "accepts invalid",
+        "ObjectTypeName.type",
+        ignoring("ObjectTypeName.type"),
+    ),
+    Mutant(
+        "ignores ScheduleOffset.type",
+        "accepts invalid",
+        f"{SCHEDULED}.ScheduleOffset.type",
+        ignoring(f"{SCHEDULED}.ScheduleOffset.type"),
+    ),
+    Mutant("ignores Tasks.type", "accepts invalid", f"{FLOW}.Tasks.type", ignoring(f"{FLOW}.Tasks.type")),
+    Mutant("Tags maximum 51", "accepts invalid", "Tags.maxItems", moved("Tags.maxItems", 51)),
+    Mutant("Tags minimum 0", "accepts invalid", "Tags.minItems", moved("Tags.minItems", 0)),
+    Mutant(
+        "ignores Tags.<key>.maxLength",
+        "accepts invalid",
+        "Tags.<key>.maxLength",
+        ignoring("Tags.<key>.maxLength"),
+    ),
+    Mutant(
+        "ScheduleOffset maximum 36001",
+        "accepts invalid",
+        f"{SCHEDULED}.ScheduleOffset.maximum",
+        moved(f"{SCHEDULED}.ScheduleOffset.maximum", 36001),
+    ),
+    Mutant(
+        "ScheduleOffset minimum -1",
+        "accepts invalid",
+        f"{SCHEDULED}.ScheduleOffset.minimum",
+        moved(f"{SCHEDULED}.ScheduleOffset.minimum", -1),
+    ),
+    Mutant("accepts malformed JSON", "accepts invalid", "Body.json", ignoring("Body.json")),
+    # -- rejects valid input ------------------------------------------------------------------------------
+    Mutant(
+        "DomainName maximum 63", "rejects valid", "DomainName.maxLength", moved("DomainName.maxLength", 63)
+    ),
+    Mutant(
+        "ObjectTypeName maximum 254",
+        "rejects valid",
+        "ObjectTypeName.maxLength",
+        moved("ObjectTypeName.maxLength", 254),
+    ),
+    Mutant("Tags maximum 49", "rejects valid", "Tags.maxItems", moved("Tags.maxItems", 49)),
+    Mutant(
+        "counts UTF-16 code units",
+        "rejects valid",
+        "UTF-16",
+        counting(lambda s: len(s.encode("utf-16-le")) // 2, "UTF-16 code units"),
+    ),
+    Mutant(
+        "counts UTF-8 bytes",
+        "rejects valid",
+        "UTF-8",
+        counting(lambda s: len(s.encode("utf-8")), "UTF-8 bytes"),
+    ),
+    Mutant(
+        "tag keys without digits",
+        "rejects valid",
+        "Tags.<key>.pattern",
+        moved("Tags.<key>.pattern", "^(?!aws:)[a-zA-Z+\\-=._:/]+$"),
+    ),
+    Mutant(
+        "ConnectorType without S3",
+        "rejects valid",
+        f"{SOURCE}.ConnectorType.enum",
+        moved(f"{SOURCE}.ConnectorType.enum", ["Salesforce", "Marketo", "Zendesk", "Servicenow"]),
+    ),
+    # -- crashes on valid input -----------------------------------------------------------------------------
+    Mutant(
+        "500 when Description is present",
+        "crashes",
+        "success.status",
+        crashing_when(lambda b: "Description" in _flow(b)),
+    ),
+    Mutant(
+        "500 for non-ASCII tag values",
+        "crashes",
+        "success.status",
+        crashing_when(lambda b: any(not v.isascii() for v in (b.get("Tags") or {}).values())),
+    ),
+    Mutant(
+        "500 for several Batches",
+        "crashes",
+        "success.status",
+        crashing_when(
+            lambda b: len(b.get("IntegrationConfig", {}).get("AppflowIntegration", {}).get("Batches", [])) > 1
+        ),
+    ),
+    # -- wrong success answers ------------------------------------------------------------------------------
+    Mutant(
+        "WorkflowId upper case",
+        "bad success",
+        "Response.WorkflowId.pattern",
+        rewriting_success(lambda p: {**p, "WorkflowId": p["WorkflowId"].upper()}),
+    ),
+    Mutant(
+        "WorkflowId with dashes",
+        "bad success",
+        "Response.WorkflowId.pattern",
+        rewriting_success(
+            lambda p: {**p, "WorkflowId": "-".join([p["WorkflowId"][:8], p["WorkflowId"][8:]])}
+        ),
+    ),
+    Mutant(
+        "WorkflowId 31 characters",
+        "bad success",
+        "Response.WorkflowId.pattern",
+        rewriting_success(lambda p: {**p, "WorkflowId": p["WorkflowId"][:31]}),
+    ),
+    Mutant(
+        "WorkflowId repeated",
+        "bad success",
+        "success.WorkflowId.unique",
+        rewriting_success(lambda p: {**p, "WorkflowId": _REPEATED_ID}),
+    ),
+    Mutant(
+        "Message empty",
+        "bad success",
+        "Response.Message.minLength",
+        rewriting_success(lambda p: {**p, "Message": ""}),
+    ),
+    Mutant(
+        "Message 256 characters",
+        "bad success",
+        "Response.Message.maxLength",
+        rewriting_success(lambda p: {**p, "Message": "m" * 256}),
+    ),
+    Mutant(
+        "Message missing",
+        "bad success",
+        "Response.Message.required",
+        rewriting_success(lambda p: {"WorkflowId": p["WorkflowId"]}),
+    ),
+    Mutant("status 201", "bad success", "success.status", rewriting_success(lambda p: p, status=201)),
+    Mutant(
+        "text/plain success",
+        "bad success",
+        "success.content_type",
+        rewriting_success(lambda p: p, content_type="text/plain"),
+    ),
+    # -- wrong error answers --------------------------------------------------------------------------------
+    Mutant("422 for invalid input", "bad error", "error.status", overriding(validation_status=422)),
+    Mutant(
+        "no error type",
+        "bad error",
+        "error.type",
+        rewriting_errors(lambda r: Reply(r.status, _without_header(r, "X-Amzn-Errortype"), r.body)),
+    ),
+    Mutant(
+        "ValidationException for invalid input",
+        "bad error",
+        "error.type",
+        overriding(validation_error_type="ValidationException", validation_status=400),
+    ),
+    Mutant("empty error body", "bad error", "error.body", rewriting_errors(lambda r: _with_body(r, b""))),
+    Mutant(
+        "HTML error body",
+        "bad error",
+        "error.body",
+        rewriting_errors(lambda r: _with_body(r, b"<html>bad request</html>")),
+    ),
+    Mutant("500 for invalid input", "bad error", "error.status", overriding(validation_status=500)),
+    # -- slow ------------------------------------------------------------------------------------------------
+    Mutant(
+        "slow when Tags are present",
+        "slow",
+        "timed out after 1 s",
+        slow_when(lambda r: b'"Tags"' in r.body, 1.5),
+        request_timeout=1.0,
+    ),
+]
