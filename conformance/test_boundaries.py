@@ -1,18 +1,35 @@
-"""The edge cases of every constraint, the same on every run: valid at each bound, invalid just past it."""
+"""The edge cases of every constraint, the same on every run: valid at each bound, invalid just past it.
+
+One test per constraint id, sending every edge of that constraint; a failure names the constraint in
+its test id and each failing edge in its report.
+"""
 
 from __future__ import annotations
+
+from collections import defaultdict
 
 import pytest
 
 import strategies
+from conformance.checks import ConformanceFailure
 from conformance.target import Target
 from strategies.requests import BoundaryCase
 
 pytestmark = pytest.mark.boundaries
 
 
-@pytest.mark.parametrize("case", strategies.boundary_cases(), ids=lambda case: case.case_id)
-def test_boundary_case(target: Target, send, case: BoundaryCase) -> None:
+def _cases_by_constraint() -> dict[str, list[BoundaryCase]]:
+    grouped: dict[str, list[BoundaryCase]] = defaultdict(list)
+    for case in strategies.boundary_cases():
+        grouped[case.constraint_id].append(case)
+    return grouped
+
+
+CASES = _cases_by_constraint()
+
+
+def check_case(target: Target, send, case: BoundaryCase) -> None:  # noqa: ANN001 - the send fixture
+    __tracebackhide__ = True
     exchange = send(case.request)
     if not case.valid:
         target.expect_rejection(exchange, case.request, case.constraint_id)
@@ -21,3 +38,21 @@ def test_boundary_case(target: Target, send, case: BoundaryCase) -> None:
         target.expect_unknown_domain(exchange)
     else:
         target.expect_success(exchange, case.request)
+
+
+@pytest.mark.parametrize("constraint_id", list(CASES))
+def test_boundary_cases(target: Target, send, constraint_id: str) -> None:
+    failures: list[tuple[BoundaryCase, ConformanceFailure]] = []
+    for case in CASES[constraint_id]:
+        try:
+            check_case(target, send, case)
+        except ConformanceFailure as failure:
+            failures.append((case, failure))
+    if failures:
+        case, first = failures[0]
+        edges = ", ".join(f"[{c.case_id.removeprefix(constraint_id)[1:-1]}]" for c, _ in failures)
+        first.add_note(f"Edge: {case.case_id} ({case.reason})")
+        first.add_note(
+            f"Failing edges of {constraint_id}: {len(failures)} of {len(CASES[constraint_id])}: {edges}"
+        )
+        raise first
