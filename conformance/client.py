@@ -27,6 +27,7 @@ from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.util import Retry
 
 from strategies.requests import Request
 
@@ -220,6 +221,34 @@ class _WatchedAdapter(HTTPAdapter):
 # -- the client -----------------------------------------------------------------------------------------
 
 
+# Longest Retry-After honoured on a 429; a longer one is waited this long.
+RETRY_AFTER_MAX = 30
+
+
+def _throttle_retry(retries: int) -> Retry | int:
+    """Retry a request answered 429 (it was not processed, so even a POST is safe to resend), honouring
+    Retry-After, backing off otherwise; after the last retry the 429 itself is the answer.  Nothing else
+    is retried: every successful request creates a workflow."""
+    if not retries:
+        return 0
+    return Retry(
+        total=retries,
+        connect=0,
+        read=0,
+        other=0,
+        redirect=0,
+        status=retries,
+        status_forcelist=[429],
+        allowed_methods=None,
+        backoff_factor=0.5,
+        backoff_max=RETRY_AFTER_MAX,
+        respect_retry_after_header=True,
+        retry_after_max=RETRY_AFTER_MAX,
+        raise_on_status=False,
+        raise_on_redirect=False,
+    )
+
+
 class TargetClient:
     """Sends requests to the target under test and records each exchange.
 
@@ -236,6 +265,7 @@ class TargetClient:
         max_response_bytes: int = MiB,
         signer: Signer | None = None,
         verify_tls: bool = True,
+        throttle_retries: int = 0,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.existing_domain = existing_domain
@@ -247,7 +277,10 @@ class TargetClient:
         # The headers sent are exactly the ones built in _exchange (plus Content-Length), no python-requests
         # defaults: what the report shows as the request is what went out.
         self._session.headers.clear()
-        adapter = _WatchedAdapter(pool_connections=POOL_SIZE, pool_maxsize=POOL_SIZE, max_retries=0)
+        self.throttle_retries = throttle_retries
+        adapter = _WatchedAdapter(
+            pool_connections=POOL_SIZE, pool_maxsize=POOL_SIZE, max_retries=_throttle_retry(throttle_retries)
+        )
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
         if not verify_tls:
@@ -310,7 +343,7 @@ class TargetClient:
 
         deadline = _Deadline()
         _current.deadline = deadline
-        watchdog = threading.Timer(self.timeout, deadline.expire)
+        watchdog = threading.Timer(self._budget(), deadline.expire)
         watchdog.daemon = True
         started = time.monotonic()
         watchdog.start()
@@ -356,6 +389,10 @@ class TargetClient:
             truncated=truncated,
             elapsed=elapsed,
         )
+
+    def _budget(self) -> float:
+        """The whole exchange's time: the timeout, and each throttling retry's wait and answer."""
+        return self.timeout + self.throttle_retries * (self.timeout + RETRY_AFTER_MAX)
 
     def _read_body(self, response: requests.Response) -> tuple[bytes, bool]:
         """At most ``max_response_bytes`` of the body, and whether there was more."""

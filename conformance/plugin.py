@@ -8,16 +8,21 @@ first asks for the target.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Iterator
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, settings
 
+from conformance.aws import load_fixtures, sigv4
 from conformance.checks import ConformanceFailure
 from conformance.client import TargetClient, TargetError
-from conformance.target import PATTERN_SEMANTICS, Target
+from conformance.report import failure_message
+from conformance.target import PATTERN_SEMANTICS, RateLimiter, Target
 from spec import load_contract
 from strategies.requests import Request
 
@@ -39,6 +44,9 @@ COMMON_SETTINGS = {
         HealthCheck.function_scoped_fixture,
     ],
 }
+# Workflow-creating requests a run sends to a target that is not on loopback, unless told otherwise.
+DEFAULT_MAX_CREATES = 200
+THROTTLE_RETRIES = 3
 MARKERS = {
     "valid": "valid requests on the existing domain get a conforming 200",
     "invalid": "requests that break one constraint get 400 BadRequestException",
@@ -69,6 +77,44 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="time allowed for each whole answer (default: 10)",
     )
     group.addoption(
+        "--expect",
+        choices=("strict", "lenient"),
+        default="strict",
+        help="strict (default): valid requests must get 200; lenient (the real service, no --fixtures-file): "
+        "any documented error with a conforming shape, never a 5xx",
+    )
+    group.addoption(
+        "--aws-sigv4", action="store_true", help="sign every request with SigV4 (service 'profile')"
+    )
+    group.addoption("--aws-profile", metavar="NAME", help="the shared-config profile whose credentials sign")
+    group.addoption(
+        "--aws-region", metavar="REGION", help="the region signed for (default: from the environment)"
+    )
+    group.addoption(
+        # pytest's own --fixtures (list fixtures) takes the shorter name
+        "--fixtures-file",
+        metavar="FILE",
+        help="JSON with real values (domain, role_arn, kms_arn, connector_profile_name, object_type_name) "
+        "used in place of generated ones in valid requests",
+    )
+    group.addoption(
+        "--rate-limit",
+        type=float,
+        metavar="N",
+        help="at most N requests per second across the run, xdist workers included",
+    )
+    group.addoption(
+        "--max-creates",
+        type=int,
+        metavar="N",
+        help=f"at most N workflow-creating requests (default: {DEFAULT_MAX_CREATES} for a target that is "
+        "not on loopback, no limit on loopback)",
+    )
+    group.addoption(
+        "--no-cleanup", action="store_true", help="keep the workflows the run creates (default: delete them)"
+    )
+    group.addoption("--insecure", action="store_true", help="accept a TLS certificate that does not verify")
+    group.addoption(
         "--pattern-semantics",
         choices=PATTERN_SEMANTICS,
         default="strict",
@@ -95,6 +141,67 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError("--target-url needs --domain NAME: a domain that exists on the target")
     if config.getoption("request_timeout") <= 0:
         raise pytest.UsageError("--request-timeout must be a positive number of seconds")
+    rate = config.getoption("rate_limit")
+    if rate is not None and rate <= 0:
+        raise pytest.UsageError("--rate-limit must be a positive number of requests per second")
+    config.stash[_CONNECTION_KEY] = _connection(config)
+
+
+def _is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class Connection:
+    """How this run reaches its target, worked out once from the options."""
+
+    signer: Any
+    secrets: tuple[str, ...]
+    verify_tls: bool
+    fixtures: dict[str, str]
+    max_creates: int | None
+
+    def client(self, url: str, domain: str, timeout: float) -> TargetClient:
+        return TargetClient(
+            url,
+            domain,
+            timeout=timeout,
+            signer=self.signer,
+            verify_tls=self.verify_tls,
+            throttle_retries=THROTTLE_RETRIES,
+        )
+
+
+_CONNECTION_KEY = pytest.StashKey[Connection]()
+
+
+def _connection(config: pytest.Config) -> Connection:
+    signer, secrets = None, ()
+    if config.getoption("aws_sigv4"):
+        signing = sigv4(
+            load_contract().signing_name, config.getoption("aws_profile"), config.getoption("aws_region")
+        )
+        signer, secrets = signing.sign, signing.secrets
+    fixtures: dict[str, str] = {}
+    if config.getoption("fixtures_file"):
+        from spec.validation import RequestValidator
+
+        fixtures = load_fixtures(config.getoption("fixtures_file"), RequestValidator())
+    url = config.getoption("target_url")
+    max_creates = config.getoption("max_creates")
+    if max_creates is None and url and not _is_loopback(url):
+        max_creates = DEFAULT_MAX_CREATES
+    return Connection(signer, secrets, not config.getoption("insecure"), fixtures, max_creates)
+
+
+def _workers(config: pytest.Config) -> int:
+    return int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) if _is_worker(config) else 1
 
 
 def _is_worker(config: pytest.Config) -> bool:
@@ -107,25 +214,43 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     url = config.getoption("target_url")
     if not url or _is_worker(config) or os.environ.get("CONFORMANCE_SKIP_PREFLIGHT"):
         return
-    problem = preflight(url, config.getoption("domain"), config.getoption("request_timeout"))
+    connection = config.stash[_CONNECTION_KEY]
+    client = connection.client(url, config.getoption("domain"), config.getoption("request_timeout"))
+    with client:
+        problem = preflight(client, connection.fixtures, cleanup=not config.getoption("no_cleanup"))
     if problem:
         pytest.exit(problem, returncode=pytest.ExitCode.USAGE_ERROR)
 
 
-def preflight(url: str, domain: str, timeout: float) -> str | None:
-    """Why the run can't start against ``url``, or None: one valid request on ``domain``."""
+def preflight(client: TargetClient, fixtures: dict[str, str], *, cleanup: bool = True) -> str | None:
+    """Why the run can't start against the client's target, or None: one valid request on its domain
+    (deleted again unless ``cleanup`` is off)."""
+    from conformance.aws import apply_fixtures
     from strategies import canonical_body  # not at plugin import: Hypothesis warns of work done then
 
-    with TargetClient(url, domain, timeout=timeout) as client:
-        try:
-            exchange = client.send(Request(None, canonical_body()))
-        except TargetError as error:
-            return str(error)
+    url, domain = client.base_url, client.existing_domain
+    try:
+        exchange = client.send(Request(None, apply_fixtures(canonical_body(), fixtures)))
+    except TargetError as error:
+        return str(error)
     if exchange.status == 404:
         return (
             f"the domain {domain!r} does not exist on {url}: a valid request on it was answered 404. "
             "Name a domain that exists with --domain."
         )
+    if exchange.status == 403:
+        return (
+            f"{url} refused the first request with 403 (AccessDenied): check the credentials and --aws-sigv4."
+        )
+    body = exchange.json()
+    workflow_id = body.get("WorkflowId") if exchange.status == 200 and isinstance(body, dict) else None
+    if cleanup and isinstance(workflow_id, str) and workflow_id:
+        try:
+            client.send_raw(
+                "DELETE", f"/domains/{quote(domain, safe='')}/workflows/{quote(workflow_id, safe='')}"
+            )
+        except TargetError:
+            pass  # the run itself will say what is wrong with the target
     return None
 
 
@@ -148,15 +273,36 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         domain = config.getoption("domain") or ReferenceService.DEFAULT_DOMAIN
         server = start_server(ReferenceService(domains=[domain], semantics=reference_semantics))
         url = server.url
-    client = TargetClient(url, domain, timeout=timeout)
-    target = Target(client, domain, contract, semantics=semantics, embedded=server is not None)
+    connection = config.stash[_CONNECTION_KEY]
+    workers = _workers(config)
+    rate = config.getoption("rate_limit")
+    creates = connection.max_creates
+    target = Target(
+        connection.client(url, domain, timeout),
+        domain,
+        contract,
+        semantics=semantics,
+        embedded=server is not None,
+        expect=config.getoption("expect"),
+        fixtures=connection.fixtures,
+        creates_left=None if creates is None else max(1, creates // workers),
+        rate_limiter=RateLimiter(rate / workers if rate else None),
+    )
     config.stash[_TARGET_KEY] = target
     try:
         yield target
     finally:
-        client.close()
+        if server is None and not config.getoption("no_cleanup"):
+            deleted, failed = target.clean_up()
+            config.stash[_CLEANUP_KEY] = (len(target.created), deleted, failed)
+        elif server is None:
+            config.stash[_CLEANUP_KEY] = (len(target.created), 0, [])
+        target.client.close()
         if server is not None:
             server.stop()
+
+
+_CLEANUP_KEY = pytest.StashKey[tuple]()
 
 
 _TARGET_KEY = pytest.StashKey[Target]()
@@ -164,9 +310,10 @@ _TARGET_KEY = pytest.StashKey[Target]()
 
 @pytest.fixture
 def send(target: Target, request: pytest.FixtureRequest):  # noqa: ANN201 - a bound callable
-    """``send(request) -> Exchange`` for the current test (transport failures fail it clearly)."""
+    """``send(request, creates=False) -> Exchange`` for the current test (transport failures fail it
+    clearly; ``creates`` spends the --max-creates budget)."""
     test_id = request.node.nodeid
-    return lambda outgoing: target.send(outgoing, test_id)
+    return lambda outgoing, creates=False: target.send(outgoing, test_id, creates=creates)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -184,22 +331,43 @@ _TOTALS_KEY = pytest.StashKey[dict]()
 def _totals(config: pytest.Config) -> dict:
     """Counts for the closing summary; under xdist, the controller adds up what the workers report."""
     if _TOTALS_KEY not in config.stash:
-        config.stash[_TOTALS_KEY] = {"requests": 0, "first_failure_after": None, "url": None}
+        config.stash[_TOTALS_KEY] = {
+            "requests": 0,
+            "first_failure_after": None,
+            "url": None,
+            "created": 0,
+            "deleted": 0,
+            "not_deleted": [],
+            "cleanup": False,
+        }
     return config.stash[_TOTALS_KEY]
 
 
-def _merge(totals: dict, requests: int, first_failure_after: int | None, url: str | None) -> None:
+def _merge(
+    totals: dict, requests: int, first_failure_after: int | None, url: str | None, cleanup: tuple | None
+) -> None:
     if first_failure_after is not None and totals["first_failure_after"] is None:
         totals["first_failure_after"] = totals["requests"] + first_failure_after
     totals["requests"] += requests
     totals["url"] = totals["url"] or url
+    if cleanup is not None:
+        created, deleted, not_deleted = cleanup
+        totals["cleanup"] = True
+        totals["created"] += created
+        totals["deleted"] += deleted
+        totals["not_deleted"] += list(not_deleted)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     target = session.config.stash.get(_TARGET_KEY, None)
     if target is None:
         return
-    counts = (target.requests_sent, target.first_failure_after, target.url)
+    counts = (
+        target.requests_sent,
+        target.first_failure_after,
+        target.url,
+        session.config.stash.get(_CLEANUP_KEY, None),
+    )
     if _is_worker(session.config):
         session.config.workeroutput["conformance"] = counts  # type: ignore[attr-defined]
     else:
@@ -244,8 +412,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         failures = _conformance_failures(call.excinfo.value)
         if failures:
             parts = []
+            secrets = item.config.stash[_CONNECTION_KEY].secrets
             for failure in failures:
-                parts.append(str(failure))
+                parts.append(failure_message(failure, redact=secrets))
                 parts.extend(getattr(failure, "__notes__", []))
             parts.extend(getattr(call.excinfo.value, "__notes__", []) if len(failures) > 1 else [])
             report.longrepr = "\n".join(parts)

@@ -12,6 +12,6 @@ pytestmark = pytest.mark.responses
 
 
 def test_identical_requests_get_distinct_workflow_ids(target: Target, send) -> None:
-    request = Request(None, canonical_body())
+    request = target.with_fixtures(Request(None, canonical_body()))
     for _ in range(5):
-        target.expect_success(send(request), request)
+        target.expect_success(send(request, creates=True), request)

@@ -16,5 +16,6 @@ pytestmark = pytest.mark.valid
 @scaled(10)
 @given(request=strategies.valid_requests())
 def test_valid_request_is_accepted(target: Target, send, request: Request) -> None:
-    exchange = send(request)
+    request = target.with_fixtures(request)
+    exchange = send(request, creates=True)
     target.expect_success(exchange, request)

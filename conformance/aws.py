@@ -1,0 +1,115 @@
+"""What running against the real service needs: SigV4 signing with botocore's credential chain, and the
+values of real resources (``--fixtures-file``) for requests that must also make sense to the service."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+_FLOW = "IntegrationConfig.AppflowIntegration.FlowDefinition"
+# --fixtures-file keys -> the body members they stand in for.
+FIXTURE_MEMBERS = {
+    "role_arn": "RoleArn",
+    "object_type_name": "ObjectTypeName",
+    "kms_arn": f"{_FLOW}.KmsArn",
+    "connector_profile_name": f"{_FLOW}.SourceFlowConfig.ConnectorProfileName",
+}
+FIXTURE_KEYS = ("domain", *FIXTURE_MEMBERS)
+
+
+@dataclass(frozen=True)
+class Signing:
+    sign: Any  # (method, url, headers, body) -> headers
+    region: str
+    secrets: tuple[str, ...]  # strings that must never be printed
+
+
+def sigv4(signing_name: str, profile: str | None, region: str | None) -> Signing:
+    """A SigV4 signer from botocore's standard credential chain (environment, shared config, profile)."""
+    import botocore.session
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.exceptions import BotoCoreError
+
+    try:
+        session = botocore.session.Session(profile=profile)
+        credentials = session.get_credentials()
+        region = region or session.get_config_variable("region")
+    except BotoCoreError as error:
+        raise pytest.UsageError(f"--aws-sigv4: {error}") from None
+    if credentials is None:
+        raise pytest.UsageError(
+            "--aws-sigv4: no AWS credentials found (environment, shared credentials file, or --aws-profile)"
+        )
+    if not region:
+        raise pytest.UsageError("--aws-sigv4: no region; pass --aws-region or set AWS_REGION")
+    frozen = credentials.get_frozen_credentials()
+    secrets = tuple(s for s in (frozen.secret_key, frozen.token) if s)
+
+    def sign(method: str, url: str, headers: Mapping[str, str], body: bytes) -> dict[str, str]:
+        request = AWSRequest(method=method, url=url, data=body, headers=dict(headers))
+        SigV4Auth(credentials, signing_name, region).add_auth(request)
+        return dict(request.headers.items())
+
+    return Signing(sign, region, secrets)
+
+
+def load_fixtures(path: str, validator: Any) -> dict[str, str]:
+    """Read ``--fixtures-file FILE`` and check each value against the contract, so a typo fails at once."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise pytest.UsageError(f"--fixtures-file: can't read {path}: {error.strerror}") from None
+    except json.JSONDecodeError as error:
+        raise pytest.UsageError(
+            f"--fixtures-file: {path} is not JSON: {error.msg} at line {error.lineno}"
+        ) from None
+    if not isinstance(data, dict):
+        raise pytest.UsageError(f"--fixtures-file: {path} must hold a JSON object")
+    unknown = sorted(set(data) - set(FIXTURE_KEYS))
+    if unknown:
+        raise pytest.UsageError(f"--fixtures-file: unknown keys {unknown}; known: {list(FIXTURE_KEYS)}")
+    for key, value in data.items():
+        if not isinstance(value, str):
+            raise pytest.UsageError(f"--fixtures-file: {key} must be a string")
+    if "domain" in data and validator.domain_violations(data["domain"]):
+        raise pytest.UsageError(f"--fixtures-file: domain {data['domain']!r} breaks DomainName's constraints")
+    probe = {
+        "WorkflowType": "APPFLOW_INTEGRATION",
+        "ObjectTypeName": "o",
+        "RoleArn": "arn:aws:iam::1:r",
+        "IntegrationConfig": {},
+    }
+    body = apply_fixtures(probe, data, full=True)
+    problems = [str(v) for v in validator.body_violations(body) if not v.constraint_id.endswith(".required")]
+    if problems:
+        raise pytest.UsageError("--fixtures-file: values break the contract: " + "; ".join(problems))
+    return data
+
+
+def apply_fixtures(body: Any, fixtures: Mapping[str, str], *, full: bool = False, skip: str = "") -> Any:
+    """``body`` with the fixture values in place of generated ones (where the member is present, or
+    everywhere with ``full``); ``skip`` is a member path a boundary case is about, left alone."""
+    if not fixtures or not isinstance(body, dict):
+        return body
+    body = json.loads(json.dumps(body))
+    for key, path in FIXTURE_MEMBERS.items():
+        if key not in fixtures or path == skip:
+            continue
+        *parents, name = path.split(".")
+        node = body
+        for parent in parents:
+            if not isinstance(node.get(parent), dict):
+                if not full:
+                    node = None
+                    break
+                node[parent] = {}
+            node = node[parent]
+        if node is not None and (full or name in node):
+            node[name] = fixtures[key]
+    return body
