@@ -4,6 +4,7 @@ values of real resources (``--fixtures-file``) for requests that must also make 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,9 @@ def sigv4(signing_name: str, profile: str | None, region: str | None) -> Signing
         raise pytest.UsageError("--aws-sigv4: no region; pass --aws-region or set AWS_REGION")
     frozen = credentials.get_frozen_credentials()
     secrets = tuple(s for s in (frozen.secret_key, frozen.token) if s)
+    # botocore.auth logs each canonical request (session token included) and signature at DEBUG: with
+    # --log-level=DEBUG they would reach a failing test's captured log, and from there CI logs and JUnit.
+    logging.getLogger("botocore.auth").setLevel(logging.INFO)
 
     def sign(method: str, url: str, headers: Mapping[str, str], body: bytes) -> dict[str, str]:
         request = AWSRequest(method=method, url=url, data=body, headers=dict(headers))

@@ -148,21 +148,41 @@ _current = threading.local()
 
 
 class _Deadline:
-    def __init__(self) -> None:
+    """The time one answer may take: each attempt (a throttled request is sent again) gets the whole
+    timeout from the moment it goes out; the wait between attempts that a Retry-After asks for does not
+    count, it is not the target being slow."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
         self.connection: HTTPConnection | None = None
         self.expired = False
         self._finished = False
-        self._lock = threading.Lock()
+        self._due: float | None = time.monotonic() + timeout  # None between attempts
+        self._changed = threading.Condition()
 
     def attach(self, connection: HTTPConnection) -> None:
-        """Called as the request goes out on ``connection``; refuses to start once the deadline passed."""
-        with self._lock:
+        """Called as a request goes out on ``connection``; refuses to start once the deadline passed."""
+        with self._changed:
             self.connection = connection
             if self.expired:
                 raise TimeoutError("the deadline passed before the request was sent")
+            self._due = time.monotonic() + self.timeout
+            self._changed.notify()
 
-    def expire(self) -> None:
-        with self._lock:
+    def pause(self) -> None:
+        """Called before the wait between two attempts."""
+        with self._changed:
+            self._due = None
+            self._changed.notify()
+
+    def watch(self) -> None:
+        """The watchdog thread: once an attempt runs past its time, shut its socket down."""
+        with self._changed:
+            while not self._finished:
+                remaining = None if self._due is None else self._due - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    break
+                self._changed.wait(remaining)
             if self._finished:
                 return
             self.expired = True
@@ -177,8 +197,9 @@ class _Deadline:
 
     def finish(self) -> bool:
         """Stop the watchdog from acting; True if it already had."""
-        with self._lock:
+        with self._changed:
             self._finished = True
+            self._changed.notify()
             return self.expired
 
 
@@ -225,13 +246,32 @@ class _WatchedAdapter(HTTPAdapter):
 RETRY_AFTER_MAX = 30
 
 
+class _ThrottleRetry(Retry):
+    """urllib3's ``Retry``, except that ``Retry-After: 0`` means "retry now": urllib3 takes a zero for no
+    header at all and backs off instead (1 s, then 2 s), which the target did not ask for."""
+
+    def sleep(self, response: Any = None) -> None:
+        deadline = getattr(_current, "deadline", None)
+        if deadline is not None:
+            deadline.pause()  # the next attempt gets a whole timeout of its own
+        super().sleep(response)
+
+    def sleep_for_retry(self, response: Any) -> bool:
+        retry_after = self.get_retry_after(response)
+        if retry_after is None:
+            return False
+        if retry_after > 0:
+            time.sleep(retry_after)
+        return True
+
+
 def _throttle_retry(retries: int) -> Retry | int:
     """Retry a request answered 429 (it was not processed, so even a POST is safe to resend), honouring
     Retry-After, backing off otherwise; after the last retry the 429 itself is the answer.  Nothing else
     is retried: every successful request creates a workflow."""
     if not retries:
         return 0
-    return Retry(
+    return _ThrottleRetry(
         total=retries,
         connect=0,
         read=0,
@@ -341,10 +381,9 @@ class TargetClient:
         prepared.url = url
         settings = self._session.merge_environment_settings(url, {}, True, self.verify_tls, None)
 
-        deadline = _Deadline()
+        deadline = _Deadline(self.timeout)
         _current.deadline = deadline
-        watchdog = threading.Timer(self._budget(), deadline.expire)
-        watchdog.daemon = True
+        watchdog = threading.Thread(target=deadline.watch, name="deadline", daemon=True)
         started = time.monotonic()
         watchdog.start()
         response: requests.Response | None = None
@@ -367,7 +406,7 @@ class TargetClient:
                 raise  # a bug of the suite's own, not the target's
             raise self._translate(error, url, expired) from None
         finally:
-            watchdog.cancel()
+            deadline.finish()
             _current.deadline = None
         elapsed = time.monotonic() - started
         if deadline.finish():
@@ -389,10 +428,6 @@ class TargetClient:
             truncated=truncated,
             elapsed=elapsed,
         )
-
-    def _budget(self) -> float:
-        """The whole exchange's time: the timeout, and each throttling retry's wait and answer."""
-        return self.timeout + self.throttle_retries * (self.timeout + RETRY_AFTER_MAX)
 
     def _read_body(self, response: requests.Response) -> tuple[bytes, bool]:
         """At most ``max_response_bytes`` of the body, and whether there was more."""

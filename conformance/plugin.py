@@ -21,7 +21,9 @@ from hypothesis import HealthCheck, settings
 from conformance.aws import load_fixtures, sigv4
 from conformance.checks import ConformanceFailure
 from conformance.client import TargetClient, TargetError
+from conformance.coverage import Coverage
 from conformance.report import failure_message
+from conformance.summary import RunTotals
 from conformance.target import PATTERN_SEMANTICS, RateLimiter, Target
 from spec import load_contract
 from strategies.requests import Request
@@ -112,6 +114,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--no-cleanup", action="store_true", help="keep the workflows the run creates (default: delete them)"
+    )
+    group.addoption(
+        "--conformance-report",
+        metavar="PATH",
+        help="write constraint coverage as PATH.json and PATH.md (one row per constraint id)",
     )
     group.addoption("--insecure", action="store_true", help="accept a TLS certificate that does not verify")
     group.addoption(
@@ -287,6 +294,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         fixtures=connection.fixtures,
         creates_left=None if creates is None else max(1, creates // workers),
         rate_limiter=RateLimiter(rate / workers if rate else None),
+        coverage=Coverage(contract),
     )
     config.stash[_TARGET_KEY] = target
     try:
@@ -325,73 +333,55 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     ]
 
 
-_TOTALS_KEY = pytest.StashKey[dict]()
+_TOTALS_KEY = pytest.StashKey[RunTotals]()
 
 
-def _totals(config: pytest.Config) -> dict:
-    """Counts for the closing summary; under xdist, the controller adds up what the workers report."""
+def _totals(config: pytest.Config) -> RunTotals:
     if _TOTALS_KEY not in config.stash:
-        config.stash[_TOTALS_KEY] = {
-            "requests": 0,
-            "first_failure_after": None,
-            "url": None,
-            "created": 0,
-            "deleted": 0,
-            "not_deleted": [],
-            "cleanup": False,
-        }
+        config.stash[_TOTALS_KEY] = RunTotals(no_cleanup=config.getoption("no_cleanup"))
     return config.stash[_TOTALS_KEY]
-
-
-def _merge(
-    totals: dict, requests: int, first_failure_after: int | None, url: str | None, cleanup: tuple | None
-) -> None:
-    if first_failure_after is not None and totals["first_failure_after"] is None:
-        totals["first_failure_after"] = totals["requests"] + first_failure_after
-    totals["requests"] += requests
-    totals["url"] = totals["url"] or url
-    if cleanup is not None:
-        created, deleted, not_deleted = cleanup
-        totals["cleanup"] = True
-        totals["created"] += created
-        totals["deleted"] += deleted
-        totals["not_deleted"] += list(not_deleted)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     target = session.config.stash.get(_TARGET_KEY, None)
     if target is None:
         return
-    counts = (
-        target.requests_sent,
-        target.first_failure_after,
-        target.url,
-        session.config.stash.get(_CLEANUP_KEY, None),
-    )
+    share = RunTotals.from_target(target, session.config.stash.get(_CLEANUP_KEY, None))
     if _is_worker(session.config):
-        session.config.workeroutput["conformance"] = counts  # type: ignore[attr-defined]
+        session.config.workeroutput["conformance"] = share  # type: ignore[attr-defined]
     else:
-        _merge(_totals(session.config), *counts)
+        _totals(session.config).add(share)
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: object, error: object) -> None:
-    counts = getattr(node, "workeroutput", {}).get("conformance")
-    if counts:
-        _merge(_totals(node.config), *counts)  # type: ignore[attr-defined]
+    """Under xdist, the controller adds up what each worker reports."""
+    share = getattr(node, "workeroutput", {}).get("conformance")
+    if share:
+        _totals(node.config).add(share)  # type: ignore[attr-defined]
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     totals = _totals(terminalreporter.config)
-    if totals["requests"]:
-        terminalreporter.write_line(f"conformance: {totals['requests']} requests sent to {totals['url']}")
-    if totals["first_failure_after"] is not None:
-        terminalreporter.write_line(
-            f"conformance: first failure after {totals['first_failure_after']} requests"
-        )
+    for line in totals.lines():
+        terminalreporter.write_line(line)
+    path = terminalreporter.config.getoption("conformance_report")
+    if path and totals.requests:
+        written = totals.coverage.write(path)
+        terminalreporter.write_line(f"conformance: coverage report written to {', '.join(map(str, written))}")
 
 
-__all__ = ["PROFILES", "preflight", "target"]
+def _note_failed_constraint(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
+    target = item.config.stash.get(_TARGET_KEY, None)
+    if target is None:
+        return
+    callspec = getattr(item, "callspec", None)
+    constraint_id = callspec.params.get("constraint_id") if callspec else None
+    names = {constraint_id} if constraint_id else set()
+    if call.excinfo is not None:
+        names |= {f.property for f in _conformance_failures(call.excinfo.value)}
+    for name in names or {item.name}:
+        target.coverage.failure(name)
 
 
 def _conformance_failures(error: BaseException) -> list[ConformanceFailure]:
@@ -408,6 +398,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     """A contract failure reads as its report (and Hypothesis's notes), not as a traceback into the
     suite's own code: the reader is fixing the target, not the suite."""
     report = yield
+    if report.failed and call.when == "call":
+        _note_failed_constraint(item, call)
     if report.failed and call.excinfo is not None:
         failures = _conformance_failures(call.excinfo.value)
         if failures:

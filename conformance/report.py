@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 REDACTED = "<redacted>"
 BODY_LIMIT = 600
-RELEVANT_HEADERS = ("Content-Type", "X-Amzn-Errortype", "x-amzn-RequestId", "Content-Length")
+# Location: a redirect is not followed, so the report says where it pointed.
+RELEVANT_HEADERS = ("Content-Type", "X-Amzn-Errortype", "x-amzn-RequestId", "Content-Length", "Location")
 # curl works these out itself; passing stale copies would only confuse a replay.
 _CURL_OMITS = {"content-length", "host", "connection", "transfer-encoding"}
 _SECRET_HEADER = re.compile(r"authorization|token|secret|cookie|api[-_]?key", re.IGNORECASE)

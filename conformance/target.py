@@ -27,6 +27,7 @@ from conformance.checks import (
     length_units_hint,
 )
 from conformance.client import Exchange, TargetClient, TargetError
+from conformance.coverage import Coverage
 from conformance.report import to_curl
 from spec import Contract
 from strategies.requests import Request
@@ -73,6 +74,7 @@ class Target:
     fixtures: Mapping[str, str] = field(default_factory=dict)
     creates_left: int | None = None  # --max-creates budget of this process; None is no limit
     rate_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(None))
+    coverage: Coverage | None = None
     seen_ids: set[str] = field(default_factory=set)
     created: list[str] = field(default_factory=list)  # WorkflowIds to delete at the end
     requests_sent: int = 0
@@ -103,13 +105,15 @@ class Target:
         try:
             exchange = self.client.send(request)
         except TargetError as error:
-            curl = to_curl_for(self.client, request)
-            message = f"{error}\nRequest, to reproduce:\n{curl}"
-            if test_id:
-                self._broken_by[test_id] = message
-            pytest.fail(message, pytrace=False)
-        self._remember_created(exchange)
-        return exchange
+            message = f"{error}\nRequest, to reproduce:\n{to_curl_for(self.client, request)}"
+        else:
+            self._remember_created(exchange)
+            return exchange
+        # Failed outside the except block: with the TargetError as its context, Hypothesis would take the
+        # replays that fail at once above for a different failure, and report a "FlakyFailure" group.
+        if test_id:
+            self._broken_by[test_id] = message
+        pytest.fail(message, pytrace=False)
 
     def _remember_created(self, exchange: Exchange) -> None:
         """Any 200 with a WorkflowId made a workflow (even for a request that should have failed)."""
@@ -149,9 +153,13 @@ class Target:
         if self.first_failure_after is None:
             self.first_failure_after = self.requests_sent
 
-    def expect_success(self, exchange: Exchange, request: Request) -> None:
+    def expect_success(self, exchange: Exchange, request: Request, *, boundary_of: str | None = None) -> None:
         """200 and a conforming body; on a 400, say if the target seems to count lengths another way."""
         __tracebackhide__ = True
+        if self.coverage is not None:
+            self.coverage.valid_request(request.domain is not None, request.body, boundary_of=boundary_of)
+            if exchange.status == 200:
+                self.coverage.success_answer()
         try:
             if self.expect == "lenient" and exchange.status != 200:
                 # The real service without fixtures may refuse a valid request for reasons of its own
@@ -169,9 +177,13 @@ class Target:
                 failure.property, failure.requirement, exchange, f"{failure.observed}\n{hint}", failure.case
             ) from None
 
-    def expect_rejection(self, exchange: Exchange, request: Request, constraint_id: str) -> None:
+    def expect_rejection(
+        self, exchange: Exchange, request: Request, constraint_id: str, *, boundary: bool = False
+    ) -> None:
         """400 BadRequestException for a request that breaks ``constraint_id``."""
         __tracebackhide__ = True
+        if self.coverage is not None:
+            self.coverage.invalid_request(constraint_id, boundary=boundary)
         statuses: Collection[int] = {400}
         types: Collection[str] = {"BadRequestException"}
         if constraint_id in ("Body.json", "Body.type"):
@@ -184,8 +196,12 @@ class Target:
             self._noting_failure()
             raise
 
-    def expect_unknown_domain(self, exchange: Exchange) -> None:
+    def expect_unknown_domain(
+        self, exchange: Exchange, request: Request, *, boundary_of: str | None = None
+    ) -> None:
         __tracebackhide__ = True
+        if self.coverage is not None:
+            self.coverage.valid_request(True, request.body, boundary_of=boundary_of)
         try:
             check_error(exchange, self.contract, 404, "ResourceNotFoundException", case="domain existence")
         except ConformanceFailure:

@@ -31,14 +31,14 @@ CASES = _cases_by_constraint()
 def check_case(target: Target, send, case: BoundaryCase) -> None:  # noqa: ANN001 - the send fixture
     __tracebackhide__ = True
     if not case.valid:
-        target.expect_rejection(send(case.request), case.request, case.constraint_id)
+        target.expect_rejection(send(case.request), case.request, case.constraint_id, boundary=True)
     elif case.request.domain is not None and case.request.domain != target.domain:
         # A well-formed name of a domain that doesn't exist: valid, so not a 400, but not found.
-        target.expect_unknown_domain(send(case.request))
+        target.expect_unknown_domain(send(case.request), case.request, boundary_of=case.constraint_id)
     else:
         member = case.constraint_id.rsplit(".", 1)[0]
         request = target.with_fixtures(case.request, about=member)
-        target.expect_success(send(request, creates=True), request)
+        target.expect_success(send(request, creates=True), request, boundary_of=case.constraint_id)
 
 
 @pytest.mark.parametrize("constraint_id", list(CASES))

@@ -21,4 +21,4 @@ pytestmark = pytest.mark.domains
 @given(request=strategies.valid_requests(domains=strategies.valid_domain_names()), data=st.data())
 def test_unknown_domain_is_not_found(target: Target, send, request: Request, data: st.DataObject) -> None:
     assume(request.domain != target.domain)
-    target.expect_unknown_domain(send(request))
+    target.expect_unknown_domain(send(request), request)

@@ -1,0 +1,150 @@
+"""Constraint coverage: which constraints a run exercised with values that satisfy them (the valid side)
+and with values that break them (the invalid side), and which failed.
+
+A valid request exercises every constraint of every member it carries; an invalid request or boundary
+case exercises the constraint it breaks; a checked success answer exercises the response's constraints.
+Counts travel from xdist workers to the controller as plain dictionaries and add up there.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from spec import Contract
+from spec.contract import PATH_KEYWORD
+
+SIDES = ("valid", "invalid", "boundary")
+
+
+class Coverage:
+    def __init__(self, contract: Contract) -> None:
+        self.contract = contract
+        self.counts: dict[str, Counter[str]] = {side: Counter() for side in SIDES}
+        self.failed: set[str] = set()
+        self._schema = contract.body_schema()
+        self._by_member: dict[str, list[str]] = {}
+        for constraint in contract.constraints.values():
+            self._by_member.setdefault(constraint.path, []).append(constraint.id)
+
+    # -- recording --------------------------------------------------------------------------------------
+    def valid_request(self, domain_sent: bool, body: Any, *, boundary_of: str | None = None) -> None:
+        """A valid request (a boundary case of ``boundary_of``, if it is one) met every constraint of
+        every member it carries."""
+        members = {"Body"} | ({"DomainName"} if domain_sent else set())
+        _members_in(body, self._schema, members)
+        for member in members:
+            for constraint_id in self._by_member.get(member, ()):
+                self.counts["valid"][constraint_id] += 1
+        if boundary_of:
+            self.counts["boundary"][boundary_of] += 1
+
+    def invalid_request(self, constraint_id: str, *, boundary: bool = False) -> None:
+        self.counts["invalid"][constraint_id] += 1
+        if boundary:
+            self.counts["boundary"][constraint_id] += 1
+
+    def success_answer(self) -> None:
+        for constraint in self.contract.response_constraints():
+            self.counts["valid"][constraint.id] += 1
+
+    def failure(self, name: str) -> None:
+        self.failed.add(name)
+
+    # -- merging and reporting -----------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return {"counts": {side: dict(c) for side, c in self.counts.items()}, "failed": sorted(self.failed)}
+
+    def merge(self, data: dict[str, Any]) -> None:
+        for side, counts in data["counts"].items():
+            self.counts[side].update(counts)
+        self.failed.update(data["failed"])
+
+    def exercised(self, side: str) -> set[str]:
+        return {cid for cid in self.contract.constraints if self.counts[side][cid] > 0}
+
+    def rows(self) -> list[dict[str, Any]]:
+        rows = []
+        for cid in self.contract.constraints:
+            sent = {side: self.counts[side][cid] for side in SIDES}
+            exercised = any(sent.values())
+            result = "failed" if cid in self.failed else ("passed" if exercised else "not exercised")
+            rows.append({"constraint": cid, **sent, "result": result})
+        return rows
+
+    def summary(self) -> list[str]:
+        from strategies import invalid_constraint_ids
+
+        total = len(self.contract.constraints)
+        valid = len(self.exercised("valid"))
+        breakable = set(invalid_constraint_ids(self.contract))
+        invalid = len(self.exercised("invalid") & breakable)
+        lines = [
+            f"conformance: constraints exercised: {valid} of {total} with valid values, {invalid} of the "
+            f"{len(breakable)} a request can break alone with invalid values"
+        ]
+        if self.failed:
+            names = sorted(self.failed)
+            shown = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
+            lines.append(f"conformance: failed: {shown}")
+        return lines
+
+    def write(self, path: str) -> list[Path]:
+        """The report as JSON and as Markdown: ``PATH.json`` and ``PATH.md`` (a suffix given is dropped)."""
+        from strategies import invalid_constraint_ids
+
+        base = Path(path)
+        if base.suffix in (".json", ".md"):
+            base = base.with_suffix("")
+        base.parent.mkdir(parents=True, exist_ok=True)
+        rows = self.rows()
+        report = {
+            "operation": self.contract.operation,
+            "constraints": len(rows),
+            "exercised_valid": len(self.exercised("valid")),
+            "exercised_invalid": len(self.exercised("invalid")),
+            "breakable_alone": len(invalid_constraint_ids(self.contract)),
+            "failed": sorted(self.failed),
+            "rows": rows,
+        }
+        json_path, md_path = base.with_suffix(".json"), base.with_suffix(".md")
+        json_path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+        lines = [
+            f"# Constraint coverage: {self.contract.operation}",
+            "",
+            *[f"- {line.removeprefix('conformance: ')}" for line in self.summary()],
+            "",
+            "| constraint | valid examples | invalid examples | boundary cases | result |",
+            "|---|---:|---:|---:|---|",
+        ]
+        for row in rows:
+            name = row["constraint"].replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+            lines.append(
+                f"| `{name}` | {row['valid']} | {row['invalid']} | {row['boundary']} | {row['result']} |"
+            )
+        md_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return [json_path, md_path]
+
+
+def _members_in(value: Any, schema: dict, found: set[str]) -> None:
+    """Add the contract path of every member present in ``value`` (map keys and values included)."""
+    path = schema.get(PATH_KEYWORD)
+    if path:
+        found.add(path)
+    if isinstance(value, dict):
+        properties = schema.get("properties")
+        if properties is not None:
+            for key, item in value.items():
+                if key in properties:
+                    _members_in(item, properties[key], found)
+        elif value:
+            key_schema = schema.get("propertyNames", {})
+            if key_schema.get(PATH_KEYWORD):
+                found.add(key_schema[PATH_KEYWORD])
+            for item in value.values():
+                _members_in(item, schema.get("additionalProperties", {}), found)
+    elif isinstance(value, list):
+        for item in value:
+            _members_in(item, schema.get("items", {}), found)

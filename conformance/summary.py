@@ -1,0 +1,62 @@
+"""What a run did, added up across xdist workers: requests sent, the first failure, the workflows created
+and deleted, and constraint coverage; printed at the end and, on request, written as a report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from conformance.coverage import Coverage
+from spec import load_contract
+
+
+@dataclass
+class RunTotals:
+    requests: int = 0
+    first_failure_after: int | None = None
+    url: str | None = None
+    cleaned_up: bool = False
+    no_cleanup: bool = False
+    created: int = 0
+    deleted: int = 0
+    not_deleted: list[str] = field(default_factory=list)
+    coverage: Coverage = field(default_factory=lambda: Coverage(load_contract()))
+
+    @staticmethod
+    def from_target(target: Any, cleanup: tuple | None) -> dict[str, Any]:
+        """One process's share, as plain data (what an xdist worker sends to the controller)."""
+        return {
+            "requests": target.requests_sent,
+            "first_failure_after": target.first_failure_after,
+            "url": target.url,
+            "cleanup": cleanup,
+            "coverage": target.coverage.to_dict(),
+        }
+
+    def add(self, share: dict[str, Any]) -> None:
+        if share["first_failure_after"] is not None and self.first_failure_after is None:
+            self.first_failure_after = self.requests + share["first_failure_after"]
+        self.requests += share["requests"]
+        self.url = self.url or share["url"]
+        if share["cleanup"] is not None:
+            created, deleted, not_deleted = share["cleanup"]
+            self.cleaned_up = True
+            self.created += created
+            self.deleted += deleted
+            self.not_deleted += list(not_deleted)
+        self.coverage.merge(share["coverage"])
+
+    def lines(self) -> list[str]:
+        lines = []
+        if self.requests:
+            lines.append(f"conformance: {self.requests} requests sent to {self.url}")
+            lines += self.coverage.summary()
+        if self.first_failure_after is not None:
+            lines.append(f"conformance: first failure after {self.first_failure_after} requests")
+        if self.cleaned_up:
+            kept = " (kept: --no-cleanup)" if self.no_cleanup else ""
+            line = f"conformance: created {self.created} workflows, deleted {self.deleted}{kept}"
+            if self.not_deleted:
+                line += f", failed to delete {len(self.not_deleted)}: {' '.join(self.not_deleted[:20])}"
+            lines.append(line)
+        return lines
