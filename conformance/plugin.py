@@ -219,7 +219,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     """Check a user's target once, before any test: it answers, and the domain they named exists."""
     config = session.config
     url = config.getoption("target_url")
-    if not url or _is_worker(config) or os.environ.get("CONFORMANCE_SKIP_PREFLIGHT"):
+    if not url or _is_worker(config) or config.option.collectonly:
         return
     connection = config.stash[_CONNECTION_KEY]
     client = connection.client(url, config.getoption("domain"), config.getoption("request_timeout"))

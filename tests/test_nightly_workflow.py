@@ -1,0 +1,65 @@
+"""The nightly GitHub Actions workflow parses, and the command it runs is one the plugin accepts."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOW = ROOT / ".github" / "workflows" / "conformance-nightly.yml"
+yaml = pytest.importorskip("yaml", reason="PyYAML reads the workflow file")
+
+
+def _suite_step() -> dict:
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    steps = workflow["jobs"]["conformance"]["steps"]
+    return next(step for step in steps if "pytest" in step.get("run", ""))
+
+
+def test_workflow_parses_and_keeps_reports_and_the_example_database() -> None:
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    steps = workflow["jobs"]["conformance"]["steps"]
+    uses = [step.get("uses", "") for step in steps]
+    caches = [s for u, s in zip(uses, steps, strict=True) if u.startswith("actions/cache")]
+    assert caches and caches[0]["with"]["path"] == ".hypothesis"
+    assert any(u.startswith("actions/upload-artifact") for u in uses)
+    assert workflow[True]["schedule"]  # YAML 1.1 reads the key "on" as True
+
+
+@pytest.mark.parametrize("target_url", ["", "http://127.0.0.1:9"])
+def test_the_nightly_command_is_one_the_plugin_accepts(pytester_free_run, target_url: str) -> None:
+    """The step's command, with and without a target, parses and collects the suite (no requests sent)."""
+    command = _suite_step()["run"].replace("\n", " ")
+    expansion = f"--target-url={target_url} --domain=some-domain" if target_url else ""
+    command = command.replace("${TARGET_URL:+--target-url=$TARGET_URL --domain=$TARGET_DOMAIN}", expansion)
+    assert "$" not in command, "the workflow's shell expansion changed: update this test"
+    args = shlex.split(command)
+    assert args[:3] == ["python", "-m", "pytest"]
+    for expected in ("--hypothesis-profile=nightly", "-n", "auto", "--junitxml=reports/conformance.xml"):
+        assert expected in args
+    result = pytester_free_run([*args[3:], "--collect-only", "-q"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "test_invalid_request_is_rejected[RoleArn.pattern]" in result.stdout
+
+
+@pytest.fixture
+def pytester_free_run(tmp_path: Path):
+    import os
+    import subprocess
+    import sys
+
+    def run(args: list[str]) -> subprocess.CompletedProcess[str]:
+        args = [a.replace("reports/", f"{tmp_path}/reports/") for a in args]
+        env = {**os.environ, "HYPOTHESIS_STORAGE_DIRECTORY": str(tmp_path / "hyp"), "PYTHONPATH": str(ROOT)}
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    return run
