@@ -343,14 +343,17 @@ def _totals(config: pytest.Config) -> RunTotals:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    target = session.config.stash.get(_TARGET_KEY, None)
-    if target is None:
-        return
-    share = RunTotals.from_target(target, session.config.stash.get(_CLEANUP_KEY, None))
-    if _is_worker(session.config):
-        session.config.workeroutput["conformance"] = share  # type: ignore[attr-defined]
-    else:
-        _totals(session.config).add(share)
+    config = session.config
+    target = config.stash.get(_TARGET_KEY, None)
+    if target is not None:
+        share = RunTotals.from_target(target, config.stash.get(_CLEANUP_KEY, None))
+        if _is_worker(config):
+            config.workeroutput["conformance"] = share  # type: ignore[attr-defined]
+            return
+        _totals(config).add(share)
+    # A WorkflowId repeated across xdist workers is a failure no single test could see.
+    if not _is_worker(config) and _totals(config).repeated_ids() and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -21,6 +21,7 @@ class RunTotals:
     deleted: int = 0
     not_deleted: list[str] = field(default_factory=list)
     coverage: Coverage = field(default_factory=lambda: Coverage(load_contract()))
+    workflow_ids: dict[str, int] = field(default_factory=dict)  # id -> how many processes saw it
 
     @staticmethod
     def from_target(target: Any, cleanup: tuple | None) -> dict[str, Any]:
@@ -31,6 +32,7 @@ class RunTotals:
             "url": target.url,
             "cleanup": cleanup,
             "coverage": target.coverage.to_dict(),
+            "workflow_ids": sorted(target.seen_ids),
         }
 
     def add(self, share: dict[str, Any]) -> None:
@@ -45,12 +47,25 @@ class RunTotals:
             self.deleted += deleted
             self.not_deleted += list(not_deleted)
         self.coverage.merge(share["coverage"])
+        for workflow_id in share["workflow_ids"]:
+            self.workflow_ids[workflow_id] = self.workflow_ids.get(workflow_id, 0) + 1
+
+    def repeated_ids(self) -> list[str]:
+        """WorkflowIds answered to more than one xdist worker: each worker checks its own answers, so
+        only the controller sees a target repeat an id across workers."""
+        return sorted(i for i, count in self.workflow_ids.items() if count > 1)
 
     def lines(self) -> list[str]:
         lines = []
         if self.requests:
             lines.append(f"conformance: {self.requests} requests sent to {self.url}")
             lines += self.coverage.summary()
+        repeated = self.repeated_ids()
+        if repeated:
+            lines.append(
+                f"conformance: FAILED success.WorkflowId.unique: {len(repeated)} WorkflowIds were returned "
+                f"for more than one request, e.g. {repeated[0]}"
+            )
         if self.first_failure_after is not None:
             lines.append(f"conformance: first failure after {self.first_failure_after} requests")
         if self.cleaned_up:

@@ -1,0 +1,66 @@
+"""The run summary and the constraint coverage report, including what xdist workers send the controller."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+from conformance.coverage import Coverage
+from conformance.summary import RunTotals
+from spec import load_contract
+from strategies import canonical_body
+
+CONTRACT = load_contract()
+
+
+def share(requests: int, ids: list[str], coverage: Coverage, first: int | None = None) -> dict:
+    target = SimpleNamespace(
+        requests_sent=requests,
+        first_failure_after=first,
+        url="http://t",
+        coverage=coverage,
+        seen_ids=set(ids),
+    )
+    return RunTotals.from_target(target, (len(ids), len(ids) - 1, ids[:1]))
+
+
+def test_worker_shares_add_up_and_repeated_ids_across_workers_are_found() -> None:
+    totals = RunTotals()
+    totals.add(share(10, ["a" * 32, "b" * 32], Coverage(CONTRACT)))
+    totals.add(share(5, ["c" * 32, "a" * 32], Coverage(CONTRACT), first=3))
+    assert totals.requests == 15
+    assert totals.first_failure_after == 13  # counted after the first worker's requests
+    assert totals.created == 4 and totals.deleted == 2 and len(totals.not_deleted) == 2
+    assert totals.repeated_ids() == ["a" * 32]
+    assert any("success.WorkflowId.unique" in line for line in totals.lines())
+
+
+def test_coverage_counts_both_sides_and_merges() -> None:
+    one, two = Coverage(CONTRACT), Coverage(CONTRACT)
+    one.valid_request(False, canonical_body(full=True))
+    one.success_answer()
+    two.invalid_request("RoleArn.pattern")
+    two.invalid_request("Tags.maxItems", boundary=True)
+    two.failure("Tags.maxItems")
+    one.merge(json.loads(json.dumps(two.to_dict())))  # what crosses from a worker is plain JSON
+    assert "RoleArn.pattern" in one.exercised("invalid") and "Tags.maxItems" in one.exercised("invalid")
+    assert "Tags.<key>.pattern" in one.exercised("valid")  # map keys count as members
+    assert "Response.WorkflowId.pattern" in one.exercised("valid")
+    assert "DomainName.pattern" not in one.exercised("valid")  # the domain wasn't one of ours
+    rows = {row["constraint"]: row for row in one.rows()}
+    assert rows["Tags.maxItems"]["result"] == "failed" and rows["Tags.maxItems"]["boundary"] == 1
+    assert rows["DomainName.maxLength"]["result"] == "not exercised"
+
+
+def test_report_is_written_as_json_and_markdown(tmp_path: Path) -> None:
+    coverage = Coverage(CONTRACT)
+    coverage.valid_request(True, canonical_body(full=True))
+    coverage.invalid_request("Tags.<key>.pattern")
+    written = coverage.write(str(tmp_path / "out" / "coverage.json"))
+    assert [p.name for p in written] == ["coverage.json", "coverage.md"]
+    data = json.loads(written[0].read_text())
+    assert data["constraints"] == len(CONTRACT.constraints) == len(data["rows"])
+    markdown = written[1].read_text()
+    assert "| `Tags.&lt;key&gt;.pattern` | " in markdown
+    assert markdown.count("\n| `") == len(CONTRACT.constraints)
