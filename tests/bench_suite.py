@@ -1,0 +1,164 @@
+"""How close the suite runs to the speed of the wire, measured in one run.
+
+    python tests/bench_suite.py [--profile dev]
+
+Prints:
+  - the raw rate: the very requests the suite sent, replayed in a plain loop over one requests.Session
+    against a fresh reference server in its own process (the floor the suite is measured against);
+  - the reference server's own CPU time per request in that loop;
+  - the suite's rate: requests per second of a full run (one process) against the same kind of server,
+    over its wall time, and its wall time;
+  - the ratio of the two rates;
+  - the main job's wall time (the suite against the embedded reference) with one process and with -n 2,
+    and the speed-up of -n 2.
+A benchmark, not a test; the machine is noisy, so compare figures from one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DOMAIN = "bench-domain"
+
+
+def serve(port: int, record: str | None) -> None:
+    """The reference in this process, recording each request it answers when ``record`` is set."""
+    from conformance.reference import ReferenceService, start_server
+
+    class Recording(ReferenceService):
+        def before_response(self, request, reply):  # noqa: ANN001, ANN201
+            if record_file is not None:
+                line = {
+                    "method": request.method,
+                    "path": request.path,
+                    "body": base64.b64encode(request.body).decode(),
+                }
+                record_file.write(json.dumps(line) + "\n")
+            return reply
+
+    record_file = open(record, "w", buffering=1) if record else None  # noqa: SIM115
+    server = start_server(Recording(domains=[DOMAIN]), port=port)
+    print("ready", flush=True)
+    try:
+        sys.stdin.read()  # until the parent closes our stdin
+    finally:
+        server.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    def __init__(self, record: str | None = None) -> None:
+        self.port = free_port()
+        args = [sys.executable, __file__, "--serve", str(self.port)] + (
+            ["--record", record] if record else []
+        )
+        self.process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout.readline().strip() == "ready"
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=10)
+
+
+def run_suite(*args: str) -> tuple[float, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with tempfile.TemporaryDirectory() as storage:
+        env["HYPOTHESIS_STORAGE_DIRECTORY"] = storage
+        started = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+    seconds = time.monotonic() - started
+    if done.returncode != 0:
+        raise SystemExit(f"the suite failed ({done.returncode}):\n{done.stdout[-2000:]}")
+    return seconds, done.stdout
+
+
+def replay(url: str, records: list[dict]) -> float:
+    session = requests.Session()
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    started = time.monotonic()
+    for record in records:
+        body = base64.b64decode(record["body"])
+        response = session.request(
+            record["method"], url + record["path"], data=body, headers=headers, timeout=10
+        )
+        response.raise_for_status() if response.status_code >= 500 else None
+    return time.monotonic() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", default="dev")
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--record", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.record)
+        return 0
+    print(f"$ python tests/bench_suite.py --profile {args.profile}", flush=True)
+    profile = f"--hypothesis-profile={args.profile}"
+
+    with tempfile.TemporaryDirectory() as scratch:
+        record = str(Path(scratch) / "requests.jsonl")
+        server = Server(record)
+        suite_seconds, output = run_suite(profile, f"--target-url={server.url}", f"--domain={DOMAIN}")
+        server.stop()
+        records = [json.loads(line) for line in Path(record).read_text().splitlines()]
+
+    fresh = Server()
+    cpu_before = fresh.cpu_seconds()
+    raw_seconds = replay(fresh.url, records)
+    server_cpu = fresh.cpu_seconds() - cpu_before
+    fresh.stop()
+
+    sent = len(records)
+    raw_rate, suite_rate = sent / raw_seconds, sent / suite_seconds
+    print(f"requests the suite sent:          {sent}")
+    print(f"raw rate (plain Session loop):    {raw_rate:7.0f} requests/s ({raw_seconds:.1f} s)")
+    per_request = 1000 * server_cpu / sent
+    print(
+        f"reference server CPU per request: {per_request:7.2f} ms ({sent / server_cpu:.0f} requests/s of CPU)"
+    )
+    print(f"suite rate (one process):         {suite_rate:7.0f} requests/s, wall time {suite_seconds:.1f} s")
+    print(f"suite rate / raw rate:            {suite_rate / raw_rate:7.2f}")
+
+    one, _ = run_suite(profile)
+    two, _ = run_suite(profile, "-n", "2")
+    print(f"main job (embedded), 1 process:   {one:7.1f} s")
+    print(f"main job (embedded), -n 2:        {two:7.1f} s")
+    print(f"speed-up of -n 2:                 {one / two:7.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
