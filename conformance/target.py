@@ -33,6 +33,9 @@ from spec import Contract
 from strategies.requests import Request
 
 PATTERN_SEMANTICS = ("strict", "search", "fullmatch")
+# After this many requests in a row without an answer, the target is taken to be down and the run stops:
+# otherwise a hung target would cost every remaining test a full timeout.
+CONSECUTIVE_TRANSPORT_FAILURES = 5
 
 # Error types a client meets for a malformed body: the operation's own, or the one Smithy's server
 # framework uses for bodies it can't deserialize (the guide, "Errors").
@@ -81,6 +84,7 @@ class Target:
     first_failure_after: int | None = None  # requests sent when the first contract failure was seen
     _broken_by: dict[str, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _failures_in_a_row: int = 0
 
     @property
     def url(self) -> str:
@@ -106,13 +110,21 @@ class Target:
             exchange = self.client.send(request)
         except TargetError as error:
             message = f"{error}\nRequest, to reproduce:\n{to_curl_for(self.client, request)}"
+            last_error = str(error)
         else:
+            self._failures_in_a_row = 0
             self._remember_created(exchange)
             return exchange
         # Failed outside the except block: with the TargetError as its context, Hypothesis would take the
         # replays that fail at once above for a different failure, and report a "FlakyFailure" group.
         if test_id:
             self._broken_by[test_id] = message
+        self._failures_in_a_row += 1
+        if self._failures_in_a_row >= CONSECUTIVE_TRANSPORT_FAILURES:
+            pytest.exit(
+                f"stopping: {self._failures_in_a_row} requests in a row got no answer; last: {last_error}",
+                returncode=pytest.ExitCode.TESTS_FAILED,
+            )
         pytest.fail(message, pytrace=False)
 
     def _remember_created(self, exchange: Exchange) -> None:
