@@ -95,9 +95,28 @@ class BoundaryCatalogue:
             yield BoundaryCase(
                 f"{c.id}[object]", c.id, Request(None, self.base), True, "every member present"
             )
+            rich = Request(None, self._several(self.base, "Body"))
+            yield BoundaryCase(f"{c.id}[three of each]", c.id, rich, True, "every list and map three long")
             return
         member = self.contract.member(c.path)
         yield from getattr(self, "_" + c.kind)(c, member)
+
+    def _several(self, value: Any, path: str, count: int = 3) -> Any:
+        """``value`` with every list repeated to ``count`` items and every map grown to ``count`` entries:
+        the valid body on which code that handles only one Batch, Task or tag trips."""
+        member = self.contract.member(path)
+        if member.type == "list":
+            item = self._several(value[0], path + "[]", count)
+            return [item] * count
+        if member.type == "map":
+            keys = self.contract.member(path + ".<key>")
+            names = keys.get("enum")[:count] if keys.get("enum") else [_letters_key(i) for i in range(count)]
+            entry = next(iter(value.values()))
+            return dict.fromkeys(names, entry)
+        if member.type == "structure":
+            children = {child.name: child.path for child in self.contract.children(path)}
+            return {name: self._several(item, children[name], count) for name, item in value.items()}
+        return value
 
     # -- one method per constraint kind -----
     def _type(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:
