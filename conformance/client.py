@@ -318,6 +318,7 @@ class TargetClient:
         # defaults: what the report shows as the request is what went out.
         self._session.headers.clear()
         self.throttle_retries = throttle_retries
+        self._settings: dict[str, Any] | None = None
         adapter = _WatchedAdapter(
             pool_connections=POOL_SIZE, pool_maxsize=POOL_SIZE, max_retries=_throttle_retry(throttle_retries)
         )
@@ -379,7 +380,7 @@ class TargetClient:
         # requests normalises URLs (removes dot segments, decodes %2E); a conformance client sends the
         # path exactly as the strategy wrote it.
         prepared.url = url
-        settings = self._session.merge_environment_settings(url, {}, True, self.verify_tls, None)
+        settings = self._environment_settings()
 
         deadline = _Deadline(self.timeout)
         _current.deadline = deadline
