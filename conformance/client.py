@@ -430,6 +430,15 @@ class TargetClient:
             elapsed=elapsed,
         )
 
+    def _environment_settings(self) -> dict[str, Any]:
+        """Proxies and CA bundle from the environment, read once: every request goes to one base URL, and
+        reading them costs a scan of the environment per request."""
+        if self._settings is None:
+            self._settings = self._session.merge_environment_settings(
+                self.base_url, {}, True, self.verify_tls, None
+            )
+        return self._settings
+
     def _read_body(self, response: requests.Response) -> tuple[bytes, bool]:
         """At most ``max_response_bytes`` of the body, and whether there was more."""
         chunks: list[bytes] = []
