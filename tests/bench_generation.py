@@ -18,12 +18,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import pkgutil
 import platform
 import shlex
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -37,9 +39,10 @@ if __package__ in (None, ""):
     # Run as a script from anywhere: the checkout root is the parent of tests/.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-# Examples of each of the two untimed runs: the first builds the strategies and the pattern caches, the
-# second sizes the timed run.
+# Examples in each of the two untimed runs before a figure: the first builds the strategies and their
+# caches, the second sizes the timed run to last about --seconds.
 WARMUP_EXAMPLES = 30
+PACKAGE = "strategies"
 
 
 @dataclass
@@ -54,7 +57,7 @@ class Rate:
 
 
 def _run(strategy: st.SearchStrategy[Any], examples: int, sink: Callable[[Any], None]) -> float:
-    """Wall time of one ``@given`` test that generates ``examples`` values and does nothing with them."""
+    """Wall time of one ``@given`` test that generates ``examples`` values and keeps them."""
 
     @settings(
         max_examples=examples,
@@ -75,9 +78,9 @@ def _run(strategy: st.SearchStrategy[Any], examples: int, sink: Callable[[Any], 
 def measure(
     strategy: st.SearchStrategy[Any], seconds: float, size: Callable[[Any], int] | None = None
 ) -> Rate:
-    """Examples per second over about ``seconds``; the values are kept and sized after the clock stops."""
+    """Examples per second over about ``seconds``; the values are sized after the clock stops."""
     seen: list[Any] = []
-    _run(strategy, WARMUP_EXAMPLES, seen.append)  # the first run also builds strategies and caches
+    _run(strategy, WARMUP_EXAMPLES, seen.append)
     seen.clear()
     calibration = _run(strategy, WARMUP_EXAMPLES, seen.append)
     examples = max(WARMUP_EXAMPLES, int(len(seen) / calibration * seconds))
@@ -92,29 +95,48 @@ def request_bytes(value: Any) -> int:
     return len(request.body_bytes())
 
 
-def load_strategies(root: str | None) -> ModuleType:
-    """The ``strategies`` package from ``root`` (None: this checkout) as its own set of module objects,
-    so that two versions can live in one process; the modules already imported are put back after."""
-    own = [name for name in sys.modules if name == "strategies" or name.startswith("strategies.")]
-    saved = {name: sys.modules.pop(name) for name in own}
-    if root:
-        sys.path.insert(0, os.path.abspath(root))
-    try:
-        module = importlib.import_module("strategies")
-    finally:
+def _own(name: str) -> bool:
+    return name == PACKAGE or name.startswith(PACKAGE + ".")
+
+
+class Version:
+    """One version of the ``strategies`` package, every submodule imported, kept out of ``sys.modules``
+    except while it is ``active()``: its functions import submodules lazily, by name, so each version
+    must find its own modules there when it runs."""
+
+    def __init__(self, name: str, root: str | None) -> None:
+        self.name = name
+        saved = {n: sys.modules.pop(n) for n in [n for n in sys.modules if _own(n)]}
         if root:
-            sys.path.remove(os.path.abspath(root))
-        for name in [n for n in sys.modules if n == "strategies" or n.startswith("strategies.")]:
-            del sys.modules[name]
-        sys.modules.update(saved)
-    return module
+            sys.path.insert(0, os.path.abspath(root))
+        try:
+            package = importlib.import_module(PACKAGE)
+            for module in pkgutil.iter_modules(package.__path__):
+                importlib.import_module(f"{PACKAGE}.{module.name}")
+            self.modules = {n: sys.modules.pop(n) for n in [n for n in sys.modules if _own(n)]}
+        finally:
+            if root:
+                sys.path.remove(os.path.abspath(root))
+            sys.modules.update(saved)
+        self.package = self.modules[PACKAGE]
 
+    @contextmanager
+    def active(self) -> Iterator[ModuleType]:
+        saved = {n: sys.modules.pop(n) for n in [n for n in sys.modules if _own(n)]}
+        sys.modules.update(self.modules)
+        try:
+            yield self.package
+        finally:
+            for n in [n for n in sys.modules if _own(n)]:
+                del sys.modules[n]
+            sys.modules.update(saved)
 
-def figures(module: ModuleType, seconds: float) -> dict[str, Rate]:
-    return {
-        "valid requests": measure(module.valid_requests(), seconds, request_bytes),
-        "invalid requests": measure(module.invalid_requests(), seconds, request_bytes),
-    }
+    def figures(self, seconds: float) -> dict[str, Rate]:
+        with self.active() as package:
+            return {
+                "valid requests": measure(package.valid_requests(), seconds, request_bytes),
+                "invalid requests": measure(package.invalid_requests(), seconds, request_bytes),
+            }
 
 
 def median(rates: list[Rate]) -> Rate:
@@ -123,8 +145,8 @@ def median(rates: list[Rate]) -> Rate:
 
 
 def line(label: str, rate: Rate) -> str:
-    size = f"  mean body {rate.mean_bytes:7.0f} bytes" if rate.mean_bytes is not None else ""
-    return f"{label:<46} {rate.per_second:8.1f} /s  ({rate.examples} examples in {rate.seconds:5.1f} s){size}"
+    size = f"  mean body {rate.mean_bytes:6.0f} bytes" if rate.mean_bytes is not None else ""
+    return f"{label:<46} {rate.per_second:7.1f} /s  ({rate.examples} in {rate.seconds:4.1f} s){size}"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -140,24 +162,23 @@ def main(argv: list[str] | None = None) -> None:
         f"hypothesis {hypothesis.__version__}, python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs, {args.seconds:g} s per figure, {rounds} round(s)"
     )
-    variants = {"current": load_strategies(None)}
+    versions = [Version("current", None)]
     if args.baseline:
-        variants = {"baseline": load_strategies(args.baseline), **variants}
+        versions.insert(0, Version("baseline", args.baseline))
 
-    results: dict[str, list[dict[str, Rate]]] = {name: [] for name in variants}
+    results: dict[str, list[dict[str, Rate]]] = {v.name: [] for v in versions}
     engine: list[Rate] = []
     for round_number in range(1, rounds + 1):
         # Alternate the order from round to round so that neither version always runs on a warmer machine.
-        order = list(variants) if round_number % 2 else list(reversed(variants))
-        for name in order:
-            results[name].append(figures(variants[name], args.seconds))
-            for what, rate in results[name][-1].items():
-                print(line(f"[round {round_number}] {what} ({name})", rate), flush=True)
+        for version in versions if round_number % 2 else versions[::-1]:
+            results[version.name].append(version.figures(args.seconds))
+            for what, rate in results[version.name][-1].items():
+                print(line(f"[round {round_number}] {what} ({version.name})", rate), flush=True)
         engine.append(measure(st.integers(), args.seconds))
         print(line(f"[round {round_number}] st.integers() (engine only)", engine[-1]), flush=True)
 
-    if rounds > 1 or args.baseline:
-        print("--- summary (median over rounds)")
+    if rounds > 1:
+        print("--- median over rounds")
         for name, runs in results.items():
             for what in runs[0]:
                 print(line(f"{what} ({name})", median([r[what] for r in runs])))
@@ -169,9 +190,8 @@ def main(argv: list[str] | None = None) -> None:
                 for new, old in zip(results["current"], results["baseline"], strict=True)
             ]
             shown = " ".join(f"{r:.2f}" for r in ratios)
-            print(
-                f"{what + ' speed-up (current / baseline)':<46} {statistics.median(ratios):8.2f} x  ({shown})"
-            )
+            label = f"{what} speed-up (current / baseline)"
+            print(f"{label:<46} {statistics.median(ratios):7.2f} x  (per round: {shown})")
 
 
 if __name__ == "__main__":

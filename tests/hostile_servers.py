@@ -7,7 +7,6 @@ after ``LIFETIME`` seconds, so a test that fails half-way leaves no thread or pr
 
 from __future__ import annotations
 
-import atexit
 import calendar
 import hmac
 import json
@@ -17,7 +16,6 @@ import socket
 import ssl
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -55,27 +53,7 @@ def run(*args: str, storage: Path, only: tuple[str, ...] = (), timeout: float = 
     ignored = [
         f"--ignore={path}" for path in sorted(SUITE.glob("test_*.py")) if only and path.stem not in only
     ]
-    with _unicode_tables(storage):
-        return run_suite("--assert=plain", *ignored, *args, storage=storage, timeout=timeout)
-
-
-_UNICODE_TABLES: list[Path] = []  # where the first run's tables were kept, once there was one
-
-
-@contextmanager
-def _unicode_tables(storage: Path) -> Iterator[None]:
-    """Hypothesis computes its Unicode tables (``unicode_data/``) into each new storage directory, about
-    three seconds of CPU; each run here gets a fresh directory (no example database shared between runs),
-    so the tables of the first run are copied into the later ones."""
-    tables = storage / "unicode_data"
-    if _UNICODE_TABLES and not tables.exists():
-        shutil.copytree(_UNICODE_TABLES[0], tables)
-    yield
-    if not _UNICODE_TABLES and tables.is_dir():
-        kept = Path(tempfile.mkdtemp(prefix="conformance-unicode-")) / "unicode_data"
-        shutil.copytree(tables, kept)
-        atexit.register(shutil.rmtree, kept.parent, True)
-        _UNICODE_TABLES.append(kept)
+    return run_suite(*ignored, *args, storage=storage, timeout=timeout)
 
 
 # -- raw-socket servers --------------------------------------------------------------------------------------
