@@ -229,6 +229,15 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         pytest.exit(problem, returncode=pytest.ExitCode.USAGE_ERROR)
 
 
+def _answer_in_brief(exchange: Any) -> str:
+    from conformance.checks import resolve_error_type
+
+    error_type = resolve_error_type(exchange.status, exchange.headers, exchange.body) or "no error type"
+    body = exchange.json()
+    message = (body.get("Message") or body.get("message")) if isinstance(body, dict) else None
+    return f"{exchange.status} {error_type}" + (f": {str(message)[:200]!r}" if message else "")
+
+
 def preflight(client: TargetClient, fixtures: dict[str, str], *, cleanup: bool = True) -> str | None:
     """Why the run can't start against the client's target, or None: one valid request on its domain
     (deleted again unless ``cleanup`` is off)."""
@@ -247,7 +256,14 @@ def preflight(client: TargetClient, fixtures: dict[str, str], *, cleanup: bool =
         )
     if exchange.status == 403:
         return (
-            f"{url} refused the first request with 403 (AccessDenied): check the credentials and --aws-sigv4."
+            f"{url} refused the first request: {_answer_in_brief(exchange)}. "
+            "Check the credentials, --aws-sigv4 and --aws-region."
+        )
+    if 300 <= exchange.status < 400:
+        location = exchange.headers.get("Location", "nowhere")
+        return (
+            f"{url} answered the first request with {exchange.status}, redirecting to {location}; the suite "
+            "follows no redirects: use that address as --target-url."
         )
     body = exchange.json()
     workflow_id = body.get("WorkflowId") if exchange.status == 200 and isinstance(body, dict) else None

@@ -33,7 +33,8 @@ from spec import Contract
 from strategies.requests import Request
 
 PATTERN_SEMANTICS = ("strict", "search", "fullmatch")
-# After this many requests in a row without an answer, the target is taken to be down and the run stops:
+# After this many requests in a row without a usable answer (timed out, refused, reset, cut short), the
+# target is taken to be down and the run stops (in each xdist worker):
 # otherwise a hung target would cost every remaining test a full timeout.
 CONSECUTIVE_TRANSPORT_FAILURES = 5
 
@@ -122,7 +123,8 @@ class Target:
         self._failures_in_a_row += 1
         if self._failures_in_a_row >= CONSECUTIVE_TRANSPORT_FAILURES:
             pytest.exit(
-                f"stopping: {self._failures_in_a_row} requests in a row got no answer; last: {last_error}",
+                f"stopping: {self._failures_in_a_row} requests in a row failed in transport; "
+                f"last: {last_error}",
                 returncode=pytest.ExitCode.TESTS_FAILED,
             )
         pytest.fail(message, pytrace=False)

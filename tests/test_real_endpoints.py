@@ -111,7 +111,7 @@ def test_a_wrong_secret_stops_the_run_at_preflight_with_the_403(
     with reference(service) as server:
         done = five_creates(server.url, *SIGNED, storage=tmp_path)
     assert done.returncode == pytest.ExitCode.USAGE_ERROR
-    assert f"{server.url} refused the first request with 403 (AccessDenied)" in done.output
+    assert f"{server.url} refused the first request: 403 AccessDeniedException" in done.output
     assert "--aws-sigv4" in done.output
     assert len(service.seen) == 1 and len(service.refused) == 1  # the preflight, and nothing after it
     assert " passed" not in done.output and " failed" not in done.output
