@@ -46,12 +46,7 @@ def valid_requests(
     contract: Contract | None = None, domains: st.SearchStrategy[str] | None = None
 ) -> st.SearchStrategy[Request]:
     """Complete valid requests; without ``domains`` they go to the target's existing domain."""
-    from hypothesis import strategies as st
-
-    values = _values(contract or load_contract())
-    if domains is None:
-        return values.body().map(lambda body: Request(None, body))
-    return st.builds(Request, domains, values.body())
+    return _values(contract or load_contract()).requests(domains)
 
 
 def valid_domain_names(contract: Contract | None = None) -> st.SearchStrategy[str]:

@@ -3,6 +3,11 @@
 Everything is derived from ``spec``: a structure becomes a fixed dictionary whose optional members are
 sometimes there and sometimes not, a list a list, a map a dictionary whose size reaches its bounds, a
 string an exact-length full match of its pattern (``strategies.text``).
+
+Members are *drawers*, functions of a composite's ``draw``, built once: a structure, list or map is a
+composite of its own (one span, which the shrinker can drop whole once the size or presence choice at
+its start no longer asks for it), and draws its strings, enums, numbers and timestamps inline, each in
+as few draws as it can.  A body is some thirty draws, not the hundred a strategy per member would take.
 """
 
 from __future__ import annotations
@@ -10,14 +15,20 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from spec import Contract, Member, load_contract
 from strategies.grammar import parse
-from strategies.text import canonical_text, lengths, valid_text
+from strategies.requests import Request
+from strategies.text import LAYOUTS_MAX, Drawer, TextShape, canonical_text, drawn, text_shape, unwrapped
 
 # Lists have no bounds in the model; a few items reach "several" (Batches, Tasks) without bloating requests.
 LIST_MAX = 4
+# Sizes of a list or map, above the minimum, that are drawn as often as its bounds.
+SMALL_SIZES = 4
+# How many keys beyond the map's size may come out equal to one already drawn before the map is given up.
+KEY_RETRIES = 8
 # Epoch seconds from 1970 to 2100: every reading takes them (restJson1 timestamps are JSON numbers).
 TIMESTAMP_MAX = 4_102_444_800
 UNBOUNDED_STRING_MAX = 64
@@ -33,30 +44,98 @@ def string_bounds(member: Member) -> tuple[int, int]:
     return low, high
 
 
+def _timestamp(millis: int) -> float | int:
+    """Whole seconds, or milliseconds as a fraction (as botocore sends them): one draw for either."""
+    return millis // 1000 if millis % 2 else millis / 1000
+
+
 def timestamps() -> st.SearchStrategy[float | int]:
-    """Whole seconds, or milliseconds as a fraction (as botocore sends them), in one draw."""
-    return st.integers(0, TIMESTAMP_MAX * 1000).map(lambda ms: ms // 1000 if ms % 2 else ms / 1000)
+    return st.integers(0, TIMESTAMP_MAX * 1000).map(_timestamp)
 
 
-def structures(
-    required: dict[str, st.SearchStrategy[Any]], optional: dict[str, st.SearchStrategy[Any]]
-) -> st.SearchStrategy[dict]:
+def collection_sizes(low: int, high: int) -> st.SearchStrategy[int]:
+    """How many items or entries: each bound and each of the next few sizes in about one draw in twenty,
+    one or two above the minimum the rest of the time.
+
+    Unlike a string's length (a long run costs little, see ``strategies.text.RUN_MAX``) every item costs
+    several draws, so nothing is drawn between the small sizes and the maximum: a map of fifty tags in
+    every tenth body would double the cost of an average one.  Shrinks to ``low``.
+    """
+    if high <= low:
+        return st.sampled_from([low])
+    every = [low, *range(low + 1, min(high, low + SMALL_SIZES + 1)), high]
+    usual = [n for n in (low + 1, low + 2) if n < high]
+    return st.sampled_from(every + usual[:1] * 10 + usual[1:] * 6)
+
+
+def structure_drawer(required: dict[str, Drawer[Any]], optional: dict[str, Drawer[Any]]) -> Drawer[dict]:
     """Like ``st.fixed_dictionaries(required, optional=optional)``, with one draw for which optional
-    members are present instead of one per member: a body has some thirty optional members, and the
-    number of draws is what sets generation speed.  Shrinks to no optional member at all."""
+    members are present instead of one per member, and the members drawn inline: the number of draws is
+    what sets generation speed.  Shrinks to no optional member at all."""
     names = list(optional)
-    presence = st.integers(0, (1 << len(names)) - 1) if names else st.just(0)
+    presence = unwrapped(st.integers(0, (1 << len(names)) - 1))
+    members = list(required.items())
 
-    @st.composite
-    def build(draw: st.DrawFn) -> dict:
-        mask = draw(presence)
-        value = {name: draw(strategy) for name, strategy in required.items()}
+    def draw_structure(draw: st.DrawFn) -> dict:
+        mask = draw(presence) if names else 0
+        value = {name: member(draw) for name, member in members}
         for bit, name in enumerate(names):
             if mask >> bit & 1:
-                value[name] = draw(optional[name])
+                value[name] = optional[name](draw)
         return value
 
-    return build()
+    return draw_structure
+
+
+def list_drawer(item: Drawer[Any], low: int, high: int) -> Drawer[list]:
+    """A list with its length in one draw (no draw per item for "one more?"), shrinking to ``low`` items."""
+    sizes = collection_sizes(low, high)
+    return lambda draw: [item(draw) for _ in range(draw(sizes))]
+
+
+def map_drawer(entries: Drawer[tuple[str, Any]], low: int, high: int) -> Drawer[dict]:
+    """A map of a drawn size with distinct keys; an entry whose key is taken already is drawn again, a
+    few times at most."""
+    sizes = collection_sizes(low, high)
+
+    def draw_map(draw: st.DrawFn) -> dict:
+        size = draw(sizes)
+        value: dict = {}
+        for _ in range(size + KEY_RETRIES):
+            if len(value) == size:
+                break
+            key, item = entries(draw)
+            value.setdefault(key, item)
+        assume(len(value) >= low)
+        return value
+
+    return draw_map
+
+
+def entry_drawer(keys: TextShape, values: TextShape) -> Drawer[tuple[str, str]]:
+    """A map entry of two strings with both layouts in one draw (three draws an entry, not four)."""
+    pairs = st.sampled_from([(k, v) for k in keys.layouts for v in values.layouts])
+
+    def draw_entry(draw: st.DrawFn) -> tuple[str, str]:
+        key_layout, value_layout = draw(pairs)
+        return keys.render(draw, key_layout), values.render(draw, value_layout)
+
+    return draw_entry
+
+
+def enum_keys_drawer(enum: list[str], values: Drawer[Any], low: int, high: int) -> Drawer[dict]:
+    """A map keyed by enum values: each key picked from those not yet used, so none is ever drawn twice."""
+    sizes = collection_sizes(low, min(high, len(enum)))
+    picks = [unwrapped(st.integers(0, left - 1)) for left in range(1, len(enum) + 1)]
+
+    def draw_map(draw: st.DrawFn) -> dict:
+        pool = list(enum)
+        value = {}
+        for _ in range(draw(sizes)):
+            value[pool.pop(draw(picks[len(pool) - 1]))] = values(draw)
+        return value
+
+    return draw_map
 
 
 class ValueStrategies:
@@ -67,13 +146,71 @@ class ValueStrategies:
 
     @cache  # noqa: B019 - one instance per contract, kept for the process
     def of(self, path: str) -> st.SearchStrategy[Any]:
+        """A strategy for the member at ``path``; a single choice where one suffices, else one composite."""
+        member = self.contract.member(path)
+        leaf = self._leaf(member)
+        if leaf is not None:
+            return leaf
+        return drawn(self.drawer(path) if member.type == "string" else self._container(path), path)
+
+    @cache  # noqa: B019 - one instance per contract, kept for the process
+    def drawer(self, path: str) -> Drawer[Any]:
+        """Draws a valid value of the member at ``path`` inline, in the caller's composite."""
+        member = self.contract.member(path)
+        if member.type == "timestamp":  # the conversion inline: a .map() is one more span
+            millis = unwrapped(st.integers(0, TIMESTAMP_MAX * 1000))
+            return lambda draw: _timestamp(draw(millis))
+        leaf = self._leaf(member)
+        if leaf is not None:
+            strategy = unwrapped(leaf)
+            return lambda draw: draw(strategy)
+        shape = self._shape(member)
+        if shape is not None:
+            return shape.drawer()
+        # A container is a span of its own, its size or presence mask first: lowering that choice then
+        # lets the shrinker delete the children it no longer draws as a block.
+        container = self.of(path)
+        return lambda draw: draw(container)
+
+    @cache  # noqa: B019 - one instance per contract, kept for the process
+    def _container(self, path: str) -> Drawer[Any]:
         member = self.contract.member(path)
         kind = member.type
-        if kind == "string":
-            if member.get("enum"):
-                return st.sampled_from(member.get("enum"))
-            low, high = string_bounds(member)
-            return valid_text(member.get("pattern"), low, high)
+        if kind == "list":
+            return list_drawer(
+                self.drawer(path + "[]"), member.get("minItems", 0), member.get("maxItems", LIST_MAX)
+            )
+        if kind == "map":
+            keys = self.contract.member(path + ".<key>")
+            values = self.drawer(path + ".<value>")
+            low, high = member.get("minItems", 0), member.get("maxItems", LIST_MAX)
+            if keys.get("enum"):
+                return enum_keys_drawer(keys.get("enum"), values, low, high)
+            key_shape, value_shape = self._shape(keys), self._shape(self.contract.member(path + ".<value>"))
+            if key_shape and value_shape and len(key_shape.layouts) * len(value_shape.layouts) <= LAYOUTS_MAX:
+                return map_drawer(entry_drawer(key_shape, value_shape), low, high)
+            key_drawer = self.drawer(keys.path)
+            return map_drawer(lambda draw: (key_drawer(draw), values(draw)), low, high)
+        if kind == "structure":
+            children = [c for c in self.contract.children(path) if c.location == "body"]
+            return structure_drawer(
+                {c.name: self.drawer(c.path) for c in children if c.required},
+                {c.name: self.drawer(c.path) for c in children if not c.required},
+            )
+        raise ValueError(f"no strategy for {kind} member {path}")
+
+    @staticmethod
+    def _shape(member: Member) -> TextShape | None:
+        if member.type != "string" or member.get("enum"):
+            return None
+        return text_shape(member.get("pattern"), *string_bounds(member))
+
+    @staticmethod
+    def _leaf(member: Member) -> st.SearchStrategy[Any] | None:
+        """The strategy of a member that needs no drawer of its own: enums, booleans, numbers, timestamps."""
+        kind = member.type
+        if kind == "string" and member.get("enum"):
+            return st.sampled_from(member.get("enum"))
         if kind == "boolean":
             return st.booleans()
         if kind in ("long", "integer"):
@@ -81,35 +218,18 @@ class ValueStrategies:
             return st.one_of(st.sampled_from([low, high]), st.integers(low, high))
         if kind == "timestamp":
             return timestamps()
-        if kind == "list":
-            return st.lists(
-                self.of(path + "[]"),
-                min_size=member.get("minItems", 0),
-                max_size=member.get("maxItems", LIST_MAX),
-            )
-        if kind == "map":
-            return self._map(member)
-        if kind == "structure":
-            children = [c for c in self.contract.children(path) if c.location == "body"]
-            return structures(
-                {c.name: self.of(c.path) for c in children if c.required},
-                {c.name: self.of(c.path) for c in children if not c.required},
-            )
-        raise ValueError(f"no strategy for {kind} member {path}")
-
-    def _map(self, member: Member) -> st.SearchStrategy[dict]:
-        keys = self.contract.member(member.path + ".<key>")
-        low, high = member.get("minItems", 0), member.get("maxItems", LIST_MAX)
-        if keys.get("enum"):
-            high = min(high, len(keys.get("enum")))
-
-        entries = (self.of(keys.path), self.of(member.path + ".<value>"))
-        return lengths(low, high, typical=3).flatmap(
-            lambda size: st.dictionaries(*entries, min_size=size, max_size=size)
-        )
+        return None
 
     def body(self) -> st.SearchStrategy[dict]:
         return self.of("Body")
+
+    def requests(self, domains: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Request]:
+        """Complete valid requests, the body drawn inline in the request's composite (no ``.map()``)."""
+        body = self._container("Body")
+        if domains is None:
+            return drawn(lambda draw: Request(None, body(draw)), "request")
+        domain = unwrapped(domains)
+        return drawn(lambda draw: Request(draw(domain), body(draw)), "request on a domain")
 
     def domain(self) -> st.SearchStrategy[str]:
         return self.of("DomainName")

@@ -19,7 +19,7 @@ from spec import Member
 from spec import patterns as dialects
 from strategies.bodies import string_bounds
 from strategies.grammar import Grammar, parse
-from strategies.text import lengths, text_of_length
+from strategies.text import lengths, text_of_length, texts_of_lengths
 
 Fault = tuple[Any, str, frozenset[str]]
 NOTHING: frozenset[str] = frozenset()
@@ -66,8 +66,12 @@ def wrong_type(member: Member, *, null_is_type_error: bool) -> st.SearchStrategy
     """A JSON value of another type; ``null`` only where it can't be read as "absent" (items, map values)."""
     due = member.json_type
     kinds = WRONG_TYPES[due] + (("null",) if null_is_type_error else ())
-    return st.sampled_from(kinds).flatmap(
-        lambda kind: json_of_type(kind).map(lambda v: (v, f"a JSON {kind} where a {due} is due", NOTHING))
+    # one_of over strategies built here, not a flatmap that would build one in every draw
+    return st.one_of(
+        [
+            json_of_type(kind).map(lambda v, kind=kind: (v, f"a JSON {kind} where a {due} is due", NOTHING))
+            for kind in kinds
+        ]
     )
 
 
@@ -94,21 +98,24 @@ def above_max_length(member: Member) -> st.SearchStrategy[Fault]:
     maximum = member.get("maxLength")
     pattern = member.get("pattern")
     grammar = parse(pattern) if pattern else None
-    sizes = st.sampled_from([maximum + 1, maximum + 1, maximum + 2, maximum + 16, 2 * maximum + 1])
-    return sizes.flatmap(
-        lambda n: text_of_length(grammar, n).map(
-            lambda v: (v, f"{n} characters (code points), above the maximum of {maximum}", NOTHING)
-        )
+    sizes = [maximum + 1, maximum + 1, maximum + 2, maximum + 16, 2 * maximum + 1]
+    return st.one_of(
+        [
+            text_of_length(grammar, n).map(
+                lambda v, n=n: (v, f"{n} characters (code points), above the maximum of {maximum}", NOTHING)
+            )
+            for n in sizes
+        ]
     )
 
 
-def _near_misses(grammar: Grammar) -> st.SearchStrategy[str]:
-    """Candidates for "no match anywhere": valid values with their fixed text broken, foreign characters
-    put in, forbidden prefixes added, or text made of characters no atom accepts."""
+def _near_misses(grammar: Grammar, low: int, high: int) -> st.SearchStrategy[str]:
+    """Candidates for "no match anywhere", of a length in [low, high]: valid values with their fixed text
+    broken, foreign characters put into that text, forbidden prefixes added, or text whose characters no
+    atom accepts.  Only candidates that can miss this pattern are offered: the filter after them is a
+    safety net, and each value it throws away costs a whole example."""
     foreign = grammar.foreign_characters()
-    valid = st.integers(grammar.min_length, grammar.min_length + 12).flatmap(
-        lambda n: text_of_length(grammar, n)
-    )
+    valid = texts_of_lengths(grammar, tuple(range(grammar.min_length, grammar.min_length + 13)))
     candidates: list[st.SearchStrategy[str]] = []
     prefix = grammar.literal_prefix
     if prefix:
@@ -121,25 +128,29 @@ def _near_misses(grammar: Grammar) -> st.SearchStrategy[str]:
         candidates.append(
             st.builds(break_prefix, valid, st.integers(0, len(prefix) - 1), st.sampled_from("xX#_"))
         )
-    for prefix in grammar.forbidden_prefixes:
-        candidates.append(valid.map(lambda v, p=prefix: p + v))
+    for forbidden in grammar.forbidden_prefixes:
+        candidates.append(valid.map(lambda v, p=forbidden: p + v))
     if foreign:
-        foreign_text = st.text(st.sampled_from(foreign), min_size=1, max_size=12)
+        shortest = max(1, low)
+        foreign_text = st.text(st.sampled_from(foreign), min_size=shortest, max_size=min(high, shortest + 11))
         candidates.append(foreign_text)
-        candidates.append(
-            st.builds(lambda v, i, f: v[:i] + f + v[i:], valid, st.integers(0, 64), foreign_text)
-        )
+        if len(prefix) > 1:  # foreign characters inside the fixed text: no match can start anywhere
+            candidates.append(
+                st.builds(
+                    lambda v, i, f: v[:i] + f + v[i:], valid, st.integers(1, len(prefix) - 1), foreign_text
+                )
+            )
         first = grammar.segments[0].agreed
-        if first:
+        if first and grammar.min_length > 1 and high >= 2:
             # One valid character between foreign ones: nothing longer than one character can match.
             candidates.append(
                 st.lists(
                     st.tuples(st.sampled_from(sorted(first)), st.sampled_from(foreign)),
-                    min_size=1,
-                    max_size=4,
+                    min_size=max(1, (low + 1) // 2),
+                    max_size=max(1, (low + 1) // 2) + 3,
                 ).map(lambda pairs: "".join(a + b for a, b in pairs))
             )
-    if not dialects.matches(grammar.pattern, ""):
+    if low == 0 and not dialects.matches(grammar.pattern, ""):
         candidates.append(st.just(""))
     return st.one_of(candidates)
 
@@ -153,7 +164,7 @@ def pattern_mismatch(member: Member) -> st.SearchStrategy[Fault] | None:
     low = member.get("minLength", 0)
     high = member.get("maxLength", 1 << 30)
     return (
-        _near_misses(grammar)
+        _near_misses(grammar, low, high)
         .filter(lambda v: low <= len(v) <= high and dialects.invalid_in_every_reading(pattern, v))
         .map(lambda v: (v, f"no match for {pattern} anywhere in the value", NOTHING))
     )
@@ -166,7 +177,7 @@ def search_only_value(member: Member) -> st.SearchStrategy[Fault] | None:
     if grammar.anchored_start and grammar.anchored_end:
         return None  # search and full match agree for anchored patterns
     low, high = string_bounds(member)
-    valid = st.integers(low, min(high, low + 12)).flatmap(lambda n: text_of_length(grammar, n))
+    valid = texts_of_lengths(grammar, tuple(range(low, min(high, low + 12) + 1)))
     junk = st.text(st.sampled_from(grammar.foreign_characters() or "\n"), min_size=1, max_size=3)
     around = st.builds(lambda j1, v, j2: j1 + v + j2, junk | st.just(""), valid, junk)
     return around.filter(

@@ -12,6 +12,7 @@ which the drift test turns into a clear failure.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -38,6 +39,27 @@ PROBE = "".join(chr(c) for c in range(128)) + PROBE_NON_ASCII
 # character, since some dialect treats some of them as \s or a line terminator; and unassigned code
 # points, which a newer Unicode database than one engine's may make white space.
 _WIDE_EXCLUDED_CATEGORIES = ("Cs", "Cn", "Zs", "Zl", "Zp", "Cc", "Cf")
+
+# The non-ASCII text of atoms such as ``.`` and ``\S``: a sample of blocks chosen for what they do to an
+# implementation (two, three and four UTF-8 bytes; a UTF-16 surrogate pair; combining marks; right to
+# left), not every assigned code point.  Few, wide ranges keep the alphabet a dozen intervals: Hypothesis
+# checks each replayed character against every interval of its alphabet, and the ~700 intervals of "all
+# assigned code points" made each wide character cost nine times an ASCII one.
+WIDE_BLOCKS = (
+    (0x00A1, 0x017F),  # Latin-1 Supplement, Latin Extended-A: two UTF-8 bytes
+    (0x0300, 0x036F),  # combining diacritical marks
+    (0x0391, 0x03C9),  # Greek
+    (0x0410, 0x044F),  # Cyrillic
+    (0x05D0, 0x05EA),  # Hebrew, right to left
+    (0x0620, 0x064A),  # Arabic, right to left
+    (0x3041, 0x3096),  # Hiragana: three UTF-8 bytes
+    (0x4E00, 0x4FFF),  # CJK ideographs
+    (0xAC00, 0xAEFF),  # Hangul syllables
+    (0x1D100, 0x1D126),  # musical symbols: astral, a UTF-16 surrogate pair, four UTF-8 bytes
+    (0x1D400, 0x1D49B),  # mathematical alphanumerics
+    (0x1F300, 0x1F64F),  # pictographs and emoticons
+    (0x20000, 0x201FF),  # CJK Extension B
+)
 
 
 class UnsupportedPattern(ValueError):
@@ -69,15 +91,11 @@ class Segment:
         return _accepted_somewhere(self.source, char)
 
     def alphabet(self) -> st.SearchStrategy[str]:
-        """Single characters valid for this atom under every reading."""
-        agreed = self.agreed
-        if not self.wide:
-            # a characters() alphabet lets st.text draw the whole string as one choice
-            return st.characters(categories=(), include_characters="".join(sorted(agreed)))
-        return st.characters(
-            exclude_categories=_WIDE_EXCLUDED_CATEGORIES,
-            include_characters="".join(c for c in agreed if c.isascii()),
-        )
+        """Single characters valid for this atom under every reading.
+
+        A ``characters()`` alphabet lets ``st.text`` draw a whole segment as one choice.
+        """
+        return _alphabet(self.source)
 
 
 @dataclass(frozen=True)
@@ -114,6 +132,20 @@ class Grammar:
 @cache
 def _agreed(source: str) -> str:
     return "".join(c for c in PROBE if patterns.valid_in_every_reading(source, c))
+
+
+@cache
+def _alphabet(source: str) -> st.SearchStrategy[str]:
+    agreed = _agreed(source)
+    if all(c in agreed for c in "é中😀"):  # wide: every ASCII character it takes, and the sample blocks
+        agreed = "".join(c for c in agreed if c.isascii()) + "".join(
+            char
+            for low, high in WIDE_BLOCKS
+            for char in map(chr, range(low, high + 1))
+            if unicodedata.category(char) not in _WIDE_EXCLUDED_CATEGORIES
+            and patterns.valid_in_every_reading(source, char)
+        )
+    return st.characters(categories=(), include_characters="".join(sorted(set(agreed))))
 
 
 @cache

@@ -9,6 +9,7 @@ body lacks are filled in with canonical valid values.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import strategies as st
@@ -17,8 +18,9 @@ from spec import Constraint, Contract, Member, load_contract
 from spec import patterns as dialects
 from strategies import faults
 from strategies.bodies import CanonicalValues, ValueStrategies
-from strategies.paths import delete_member, set_member
+from strategies.paths import copy_json, delete_member, set_member
 from strategies.requests import InvalidRequest, Request
+from strategies.text import Drawer, drawn, unwrapped
 
 # Characters a domain may not contain that survive percent-encoding and routing in every HTTP stack:
 # no "/", ".", "\\", "%", "?", "#" (path structure) and no control characters (rejected by some front ends
@@ -64,13 +66,31 @@ class InvalidRequests:
         self.values = ValueStrategies(self.contract)
         self.canonical = CanonicalValues(self.contract)
         self.minimal_body = self.canonical.minimal_body()
-        self.bases = st.one_of(st.just(self.minimal_body), self.values.body())
+        # The body a fault goes into: the minimal one (the shrinking target) or a random valid one.
+        minimal_or_random = unwrapped(st.integers(0, 1))
+        random_body = self.values.drawer("Body")
+        self._base: Drawer[dict] = lambda draw: (
+            random_body(draw) if draw(minimal_or_random) else self.minimal_body
+        )
+        self._strategies: dict[str, st.SearchStrategy[InvalidRequest]] = {}
+        self._filled: dict[str, Any] = {}
         self._enum_values = sorted(
             {v for c in self.contract.request_constraints() if c.kind == "enum" for v in c.value}
         )
 
+    def _on_base(
+        self, name: str, part: st.SearchStrategy[Any], build: Callable[[tuple[Any, dict]], InvalidRequest]
+    ) -> st.SearchStrategy[InvalidRequest]:
+        """``build((part, base body))`` in one composite; a ``st.tuples(...).map(...)`` would add two spans
+        and a ``.map()``, which costs Hypothesis more than a draw."""
+        part = unwrapped(part)
+        return drawn(lambda draw: build((draw(part), self._base(draw))), name)
+
     def fill(self, path: str) -> Any:
-        return self.canonical.value(path)
+        """A canonical valid value for ``path``, worked out once: a fresh copy, since the caller edits it."""
+        if path not in self._filled:
+            self._filled[path] = self.canonical.value(path)
+        return copy_json(self._filled[path])
 
     # -- which constraints can be broken -----
     def unexpressible(self) -> dict[str, str]:
@@ -94,9 +114,17 @@ class InvalidRequests:
 
     # -- strategies -----
     def any(self, ids: list[str] | None = None) -> st.SearchStrategy[InvalidRequest]:
-        return st.sampled_from(ids or self.ids()).flatmap(self.for_constraint)
+        """One constraint drawn, then a request breaking it; not a flatmap, whose every draw would build
+        the constraint's strategy anew (Hypothesis then validates it again, which costs more than a draw)."""
+        which = unwrapped(st.sampled_from(ids or self.ids()))
+        return drawn(lambda draw: draw(self.for_constraint(draw(which))), "invalid request")
 
     def for_constraint(self, constraint_id: str) -> st.SearchStrategy[InvalidRequest]:
+        if constraint_id not in self._strategies:
+            self._strategies[constraint_id] = self._for_constraint(constraint_id)
+        return self._strategies[constraint_id]
+
+    def _for_constraint(self, constraint_id: str) -> st.SearchStrategy[InvalidRequest]:
         constraint = self.contract.constraints[constraint_id]
         if constraint_id in self.unexpressible():
             raise ValueError(f"{constraint_id} can't be broken: {self.unexpressible()[constraint_id]}")
@@ -109,18 +137,22 @@ class InvalidRequests:
             return self._missing(constraint, member)
         fault = self._fault(constraint, member)
         if member.path == "DomainName":
-            return st.tuples(fault, self.bases).map(
+            return self._on_base(
+                constraint.id,
+                fault,
                 lambda pair: InvalidRequest(
                     Request(pair[0][0], pair[1]), constraint.id, pair[0][1], pair[0][2]
-                )
+                ),
             )
-        return st.tuples(fault, self.bases).map(
+        return self._on_base(
+            constraint.id,
+            fault,
             lambda pair: InvalidRequest(
                 Request(None, set_member(pair[1], member.path, pair[0][0], self.fill)),
                 constraint.id,
                 f"{member.path}: {pair[0][1]}",
                 pair[0][2],
-            )
+            ),
         )
 
     def _fault(self, constraint: Constraint, member: Member) -> st.SearchStrategy[faults.Fault]:
@@ -177,25 +209,30 @@ class InvalidRequests:
                 reason = f"{member.path} is required and null (restJson1 reads null as absent)"
             return InvalidRequest(Request(None, body), constraint.id, reason)
 
-        return st.tuples(how, self.bases).map(build)
+        return self._on_base(constraint.id, how, build)
 
     def _malformed(self, constraint: Constraint) -> st.SearchStrategy[InvalidRequest]:
-        return st.tuples(st.sampled_from(MALFORMED_KINDS), self.bases).map(
+        return self._on_base(
+            constraint.id,
+            st.sampled_from(MALFORMED_KINDS),
             lambda pair: InvalidRequest(
                 Request(None, raw_body=malformed_body(pair[0], pair[1])),
                 constraint.id,
                 f"the body is not one JSON text ({pair[0]})",
-            )
+            ),
         )
 
     def _not_an_object(self, constraint: Constraint) -> st.SearchStrategy[InvalidRequest]:
-        kinds = st.sampled_from(["array", "string", "integer", "fraction", "boolean", "null"])
-        return kinds.flatmap(
-            lambda kind: faults.json_of_type(kind).map(
-                lambda value: InvalidRequest(
-                    Request(None, value), constraint.id, f"the body is a JSON {kind}, not an object"
+        kinds = ["array", "string", "integer", "fraction", "boolean", "null"]
+        return st.one_of(
+            [
+                faults.json_of_type(kind).map(
+                    lambda value, kind=kind: InvalidRequest(
+                        Request(None, value), constraint.id, f"the body is a JSON {kind}, not an object"
+                    )
                 )
-            )
+                for kind in kinds
+            ]
         )
 
     # -- the ambiguous zone -----
@@ -208,15 +245,23 @@ class InvalidRequests:
 
     def search_only(self, constraint_id: str) -> st.SearchStrategy[InvalidRequest]:
         """Requests valid when patterns are searched (Smithy), invalid when they must match whole values."""
+        key = f"search-only {constraint_id}"
+        if key not in self._strategies:
+            self._strategies[key] = self._search_only(constraint_id)
+        return self._strategies[key]
+
+    def _search_only(self, constraint_id: str) -> st.SearchStrategy[InvalidRequest]:
         constraint = self.contract.constraints[constraint_id]
         member = self.contract.member(constraint.path)
         value = faults.search_only_value(member)
         if value is None:
             raise ValueError(f"{constraint_id}: search and full match agree on every value")
-        return st.tuples(value, self.bases).map(
+        return self._on_base(
+            f"search-only {constraint.id}",
+            value,
             lambda pair: InvalidRequest(
                 Request(None, set_member(pair[1], member.path, pair[0][0], self.fill)),
                 constraint.id,
                 f"{member.path}: {pair[0][1]}",
-            )
+            ),
         )

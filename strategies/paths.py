@@ -8,7 +8,6 @@ with canonical valid values, so the request still breaks nothing but the one thi
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +17,16 @@ VALUE = "<value>"
 
 # Makes a valid value for the member at a contract path (used to fill in missing ancestors).
 Filler = Callable[[str], Any]
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of a JSON value (dicts, lists and immutable scalars), several times faster than
+    ``copy.deepcopy``, which an invalid request pays once for its body."""
+    if isinstance(value, dict):
+        return {key: copy_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [copy_json(item) for item in value]
+    return value
 
 
 def steps(path: str) -> list[str]:
@@ -67,7 +76,7 @@ def set_member(body: dict, path: str, value: Any, fill: Filler) -> dict:
     For a list item, the first item is replaced; for a map value, the first entry's value.  For a map key,
     the first entry's key is replaced (keeping the map's size, so its bounds still hold).
     """
-    body = copy.deepcopy(body)
+    body = copy_json(body)
     parts = steps(path)
     node = _container(body, parts, fill)
     last = parts[-1]
@@ -89,7 +98,7 @@ def set_member(body: dict, path: str, value: Any, fill: Filler) -> dict:
 
 def delete_member(body: dict, path: str, fill: Filler) -> dict:
     """A copy of ``body`` without the member at ``path`` (its parent made to exist if it didn't)."""
-    body = copy.deepcopy(body)
+    body = copy_json(body)
     parts = steps(path)
     node = _container(body, parts, fill)
     node.pop(parts[-1], None)

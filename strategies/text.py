@@ -2,16 +2,30 @@
 
 Lengths are folded into the generation instead of filtered afterwards, so a 2048-character ``KmsArn`` or a
 64-character domain costs no more than a short one, and the bounds themselves are drawn often.
+
+Hypothesis spends its time per draw (a span and a choice, generated, then replayed by its mutator and
+shrinker) and per character, so a value is drawn in as few of them as it can be: one draw picks its
+*layout* (the length, how the length is split between the pattern's segments, and any single character
+of a short class), then one draw per segment run that isn't literal text, of at most ``RUN_MAX``
+characters.  Each such draw still shrinks on its own, towards the shortest layout and the simplest text.
 """
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
+from itertools import product
+from math import prod
+from typing import Any, TypeVar
 
 from hypothesis import assume
 from hypothesis import strategies as st
 
 from strategies.grammar import UNBOUNDED, Grammar, Segment, parse
+
+T = TypeVar("T")
 
 # Characters used where a value should visibly carry non-ASCII text: accented Latin, CJK, emoji
 # (astral plane, so one code point is two UTF-16 code units and four UTF-8 bytes).
@@ -19,31 +33,78 @@ NON_ASCII_SAMPLES = "éÅßçñøü中文字日本語😀👍🚀𝄞"
 ASTRAL = "😀"
 # For strings with no pattern (tag values): anything but surrogates, which no JSON text can carry alone.
 _ANY_CHARACTER = st.characters(exclude_categories=("Cs",))
+# The most characters drawn for one segment of a value; a longer run repeats them.  Hypothesis spends a few
+# microseconds per character drawn, every time an example is generated or replayed, and its choice sequence
+# has room for 8 KiB: a body with a few values at 2048 independent characters would overrun it and be
+# thrown away.  At a length bound what matters is the length and the kind of characters (astral ones,
+# two UTF-16 code units each, repeated all along), not two thousand independent draws.
+RUN_MAX = 32
+# Classes of at most this many characters are folded into the layout draw where one character is due...
+FOLD_MAX = 64
+# ...unless that makes more layouts than this (a sampled_from is one draw however long its list).
+LAYOUTS_MAX = 20_000
 
 
-@cache
-def _segment_text(segment: Segment, size: int) -> st.SearchStrategy[str]:
-    return st.text(segment.alphabet(), min_size=size, max_size=size)
+# Draws part of a value, given the ``draw`` of the composite that builds the whole request.  Members are
+# drawers rather than strategies so that a body is one composite: each nested strategy would open a span
+# of its own, and spans and choices are what a Hypothesis example costs.
+Drawer = Callable[[st.DrawFn], T]
 
 
-@cache
-def _any_text(size: int) -> st.SearchStrategy[str]:
-    return st.text(_ANY_CHARACTER, min_size=size, max_size=size)
+def unwrapped(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T]:
+    """The strategy that a lazily built one (``st.integers()``, ``st.text()``...) stands for, validated.
+
+    ``draw`` unwraps a lazy strategy again on every call, some ten microseconds each time; a drawer draws
+    from the unwrapped strategy directly (the same label, choices and values).
+    """
+    strategy.validate()
+    while hasattr(strategy, "wrapped_strategy"):
+        strategy = strategy.wrapped_strategy
+    return strategy
+
+
+class _Named:
+    """A drawer with a name, as the definition of a composite: Hypothesis labels the composite's spans by
+    the definition's hash, and its mutator copies a span only over others with the same label.  Named
+    after the member it draws, a Task is copied over another Task, never over a tag map (which would make
+    a misaligned example, most often thrown away)."""
+
+    def __init__(self, name: str, drawer: Drawer[Any]) -> None:
+        self.name = name
+        self.__name__ = "drawn"  # composite() wants an identifier here
+        self.drawer = drawer
+
+    def __call__(self, draw: st.DrawFn) -> Any:
+        return self.drawer(draw)
+
+    def __hash__(self) -> int:
+        return zlib.crc32(self.name.encode())  # stable from run to run, unlike hash(str)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Named) and other.name == self.name
+
+
+def drawn(drawer: Drawer[T], name: str) -> st.SearchStrategy[T]:
+    """A strategy that runs ``drawer``: one composite (its spans labelled ``name``), however many parts
+    the drawer draws inline."""
+    return unwrapped(st.composite(_Named(name, drawer))())
+
+
+def length_choices(low: int, high: int, typical: int = 8) -> list[int]:
+    """Lengths in [low, high], repeated to weight them: the bounds, lengths just above the minimum most of
+    the time, and a spread up to the maximum now and then.  The minimum comes first (shrinking target)."""
+    if high <= low:
+        return [low]
+    near = list(range(low + 1, min(high, low + typical) + 1))
+    # Each length first appears in increasing order, so that shrinking the index shrinks the length.
+    return [low, *near, low + (high - low) // 4, (low + high) // 2, high, *near, *near, *near]
 
 
 @cache
 def lengths(low: int, high: int, typical: int = 8) -> st.SearchStrategy[int]:
-    """A length in [low, high]: the bounds, lengths just above the minimum, and a spread up to the maximum.
-
-    One draw from a short list (not two from ranges): generation speed is set by the number of draws,
-    and the bounds matter more than the lengths between them.  Shrinks to the minimum.
-    """
-    if high <= low:
-        return st.just(low)
-    near = list(range(low + 1, min(high, low + typical) + 1))
-    # Repeats weight the draw: short values most of the time, the maximum and the middle now and then.
-    choices = [low, *near, high, *near, (low + high) // 2, *near, low + (high - low) // 4, *near]
-    return st.sampled_from(choices)
+    """A length in [low, high] in one draw from ``length_choices`` (not two from ranges): generation speed
+    is set by the number of draws, and the bounds matter more than the lengths between them."""
+    return st.sampled_from(length_choices(low, high, typical))
 
 
 def length_range(grammar: Grammar | None, min_length: int, max_length: int | None) -> tuple[int, int]:
@@ -55,58 +116,139 @@ def length_range(grammar: Grammar | None, min_length: int, max_length: int | Non
     return low, high
 
 
-def _split(draw: st.DrawFn, segments: tuple[Segment, ...], size: int) -> list[int]:
-    """How many characters each segment gets so that they add up to ``size``."""
-    counts = [s.min for s in segments]
-    remaining = size - sum(counts)
-    variable = [i for i, s in enumerate(segments) if s.max > s.min]
-    for k, index in enumerate(variable):
-        later = sum(min(UNBOUNDED, segments[j].max - segments[j].min) for j in variable[k + 1 :])
-        cap = min(remaining, segments[index].max - segments[index].min)
-        least = max(0, remaining - later)
-        take = cap if k == len(variable) - 1 or least == cap else draw(st.integers(least, cap))
-        counts[index] += take
-        remaining -= take
-    if remaining:
+def splits(segments: tuple[Segment, ...], size: int) -> list[tuple[int, ...]]:
+    """Ways to give each segment its characters so that they add up to ``size``: the extra characters
+    first to each variable segment in turn (then to the others in order), and evenly spread.
+
+    A fixed handful rather than every split, so that the length and the split are one draw together;
+    always one per variable segment and one more, so that each length keeps its weight.
+    """
+    base = [s.min for s in segments]
+    extra = size - sum(base)
+    room = [min(UNBOUNDED, s.max - s.min) for s in segments]
+    if extra < 0 or extra > sum(room):
         raise ValueError(f"no way to reach length {size} with {segments}")
-    return counts
+    variable = [i for i, r in enumerate(room) if r]
+    out: list[tuple[int, ...]] = []
+    for first in variable:
+        counts, left = list(base), extra
+        for index in [first, *variable]:
+            take = min(left, room[index] - (counts[index] - base[index]))
+            counts[index] += take
+            left -= take
+        out.append(tuple(counts))
+    counts, left = list(base), extra
+    while left:  # round robin: one character at a time to each segment with room left
+        for index in variable:
+            if left and counts[index] - base[index] < room[index]:
+                counts[index] += 1
+                left -= 1
+    out.append(tuple(counts))
+    return out
 
 
-def _draw_text(draw: st.DrawFn, grammar: Grammar | None, size: int) -> str:
-    if grammar is None:
-        return draw(_any_text(size))
-    counts = _split(draw, grammar.segments, size)
-    value = "".join(
-        s.source if s.is_literal else draw(_segment_text(s, n)) if n else ""
-        for s, n in zip(grammar.segments, counts, strict=True)
-    )
-    assume(not value.startswith(grammar.forbidden_prefixes))
-    return value
+# A value's pieces: literal text, or a strategy for a run of one segment and the length it fills.
+Piece = "str | tuple[st.SearchStrategy[str], int]"
+Pieces = tuple[Piece, ...]
 
 
-@st.composite
-def text_of_length(draw: st.DrawFn, grammar: Grammar | None, size: int) -> str:
-    """A string of exactly ``size`` code points, a full match of ``grammar`` in every dialect."""
-    return _draw_text(draw, grammar, size)
+@cache
+def _text(alphabet: st.SearchStrategy[str], size: int) -> st.SearchStrategy[str]:
+    return unwrapped(st.text(alphabet, min_size=size, max_size=size))
+
+
+def _options(segment: Segment | None, count: int) -> list[Piece]:
+    """What can stand for ``count`` characters of ``segment`` (None: no pattern) in a layout."""
+    if segment is not None and segment.is_literal:
+        return [segment.source]
+    if segment is not None and count == 1 and segment.min == segment.max and len(segment.agreed) <= FOLD_MAX:
+        # One character of a short class (an ARN's leading letter): a literal in as many layouts,
+        # so that the layout draw picks it and no draw of its own is needed.
+        return sorted(segment.agreed)
+    alphabet = segment.alphabet() if segment is not None else _ANY_CHARACTER
+    # At most RUN_MAX characters are drawn; a longer run repeats them.
+    return [(_text(alphabet, min(count, RUN_MAX)), count)]
+
+
+def _variants(grammar: Grammar | None, counts: tuple[int, ...]) -> list[Pieces]:
+    segments = grammar.segments if grammar else (None,)
+    drawn_segments = [(s, n) for s, n in zip(segments, counts, strict=True) if n]
+    options = [_options(s, n) for s, n in drawn_segments]
+    if prod(len(o) for o in options) > LAYOUTS_MAX:  # too many to fold: draw those characters instead
+        options = [
+            _options(s, n) if s is None or s.is_literal or n > 1 else [(_text(s.alphabet(), 1), 1)]
+            for s, n in drawn_segments
+        ]
+    return list(product(*options))
+
+
+@dataclass(frozen=True, eq=False)
+class TextShape:
+    """The layouts of a string (its length, how the length is split between the pattern's segments, its
+    single characters from short classes), all drawn as one choice, and the runs to fill in after."""
+
+    layouts: tuple[Pieces, ...]
+    forbidden: tuple[str, ...]  # prefixes a leading (?!literal) rules out
+
+    def render(self, draw: st.DrawFn, pieces: Pieces) -> str:
+        value = "".join(
+            p if isinstance(p, str) else _fill(draw(p[0]), p[1])
+            for p in pieces  # type: ignore[index]
+        )
+        if self.forbidden:
+            assume(not value.startswith(self.forbidden))
+        return value
+
+    def drawer(self) -> Drawer[str]:
+        layouts = st.sampled_from(self.layouts)
+        return lambda draw: self.render(draw, draw(layouts))
+
+
+def _fill(run: str, size: int) -> str:
+    return run if len(run) == size else (run * (size // len(run) + 1))[:size]
+
+
+@cache
+def _shape(grammar: Grammar | None, sizes: tuple[int, ...]) -> TextShape:
+    """The layouts for each size (in the order given, repeats kept as weights) and each split."""
+    layouts = [
+        variant
+        for size in sizes
+        for counts in (splits(grammar.segments, size) if grammar else [(size,)])
+        for variant in _variants(grammar, counts)
+    ]
+    return TextShape(tuple(layouts), grammar.forbidden_prefixes if grammar else ())
+
+
+@cache
+def text_shape(pattern: str | None, min_length: int = 0, max_length: int | None = None) -> TextShape:
+    """Full matches of ``pattern`` in every dialect, within the length bounds, the bounds drawn often:
+    one draw for the layout, one per segment run that isn't literal text."""
+    grammar = parse(pattern) if pattern else None
+    low, high = length_range(grammar, min_length, max_length)
+    return _shape(grammar, tuple(length_choices(low, high)))
 
 
 @cache
 def valid_text(
     pattern: str | None, min_length: int = 0, max_length: int | None = None
 ) -> st.SearchStrategy[str]:
-    """Full matches of ``pattern`` in every dialect, within the length bounds, the bounds drawn often.
+    """``text_shape`` as a strategy of its own."""
+    return drawn(
+        text_shape(pattern, min_length, max_length).drawer(), f"text {pattern} {min_length} {max_length}"
+    )
 
-    One composite with as few nested draws as the pattern needs: Hypothesis spends its time per draw.
-    """
-    grammar = parse(pattern) if pattern else None
-    low, high = length_range(grammar, min_length, max_length)
-    sizes = lengths(low, high)
 
-    @st.composite
-    def text(draw: st.DrawFn) -> str:
-        return _draw_text(draw, grammar, draw(sizes))
+@cache
+def texts_of_lengths(grammar: Grammar | None, sizes: tuple[int, ...]) -> st.SearchStrategy[str]:
+    """Full matches of ``grammar`` in every dialect, of one of ``sizes`` code points (the first the
+    shrinking target): the length and the split in one draw."""
+    return drawn(_shape(grammar, sizes).drawer(), f"text {grammar.pattern if grammar else None} {sizes}")
 
-    return text()
+
+def text_of_length(grammar: Grammar | None, size: int) -> st.SearchStrategy[str]:
+    """A string of exactly ``size`` code points, a full match of ``grammar`` in every dialect."""
+    return texts_of_lengths(grammar, (size,))
 
 
 def canonical_text(pattern: str | None, size: int, *, astral: bool = False) -> str:
