@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
+from typing import NoReturn
 from urllib.parse import quote
 
 import pytest
@@ -98,7 +99,7 @@ class Target:
         """
         __tracebackhide__ = True
         if test_id in self._broken_by:
-            pytest.fail(self._broken_by[test_id], pytrace=False)
+            _transport_failure(self._broken_by[test_id])
         if creates and self.creates_left is not None:
             with self._lock:
                 if self.creates_left <= 0:
@@ -127,7 +128,7 @@ class Target:
                 f"last: {last_error}",
                 returncode=pytest.ExitCode.TESTS_FAILED,
             )
-        pytest.fail(message, pytrace=False)
+        _transport_failure(message)
 
     def _remember_created(self, exchange: Exchange) -> None:
         """Any 200 with a WorkflowId made a workflow (even for a request that should have failed)."""
@@ -250,6 +251,13 @@ class Target:
 
         walk(request.body, self.contract.body_schema(), "body")
         return found
+
+
+def _transport_failure(message: str) -> NoReturn:
+    """One place that fails a test for a transport error: the first failure and Hypothesis's replays of
+    it (which fail at once) then come from the same line, so Hypothesis sees one bug, not two."""
+    __tracebackhide__ = True
+    pytest.fail(message, pytrace=False)
 
 
 def to_curl_for(client: TargetClient, request: Request) -> str:

@@ -157,7 +157,8 @@ def test_a_target_that_stops_answering_fails_each_test_once(tmp_path: Path) -> N
     message = (
         f"no complete answer from {server.url}/domains/{DOMAIN}/workflows/integrations: timed out after 1 s"
     )
-    assert 2 <= done.output.count(message) <= 4  # each test's report (and maybe its short summary line)
+    # Each test's report and its short summary line; at most three mentions a test, never a wall.
+    assert 2 <= done.output.count(message) <= 6, done.output[-3000:]
     assert len(server.requests) == 2 + 2  # the preflight's, and one per test: no replay reached the target
     assert_clean(done)
 
