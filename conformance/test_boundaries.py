@@ -41,7 +41,8 @@ def check_case(target: Target, send, case: BoundaryCase) -> None:  # noqa: ANN00
         target.expect_success(send(request, creates=True), request, boundary_of=case.constraint_id)
 
 
-@pytest.mark.parametrize("constraint_id", list(CASES))
+# Explicit ids: pytest 9 would replace a parameter over 100 characters by "constraint_idN".
+@pytest.mark.parametrize("constraint_id", list(CASES), ids=str)
 def test_boundary_cases(target: Target, send, constraint_id: str) -> None:
     failures: list[tuple[BoundaryCase, ConformanceFailure]] = []
     for case in CASES[constraint_id]:

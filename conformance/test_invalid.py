@@ -15,7 +15,7 @@ from strategies.requests import InvalidRequest
 pytestmark = pytest.mark.invalid
 
 
-@pytest.mark.parametrize("constraint_id", strategies.invalid_constraint_ids())
+@pytest.mark.parametrize("constraint_id", strategies.invalid_constraint_ids(), ids=str)
 def test_invalid_request_is_rejected(target: Target, send, constraint_id: str) -> None:
     @given(case=strategies.invalid_requests(constraint_id))
     def property(case: InvalidRequest) -> None:

@@ -17,7 +17,7 @@ from strategies.requests import InvalidRequest
 pytestmark = pytest.mark.ambiguous
 
 
-@pytest.mark.parametrize("constraint_id", strategies.search_only_constraint_ids())
+@pytest.mark.parametrize("constraint_id", strategies.search_only_constraint_ids(), ids=str)
 def test_search_only_value(target: Target, send, constraint_id: str) -> None:
     if target.semantics == "strict":
         pytest.skip("ambiguous zone: choose a reading with --pattern-semantics search|fullmatch")
