@@ -19,9 +19,10 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from spec import Contract, Member, load_contract
+from strategies.drawing import ABSENT, Drawer, drawn, first_draw, unwrapped
 from strategies.grammar import parse
 from strategies.requests import Request
-from strategies.text import LAYOUTS_MAX, Drawer, TextShape, canonical_text, drawn, text_shape, unwrapped
+from strategies.text import LAYOUTS_MAX, TextShape, canonical_text, text_shape
 
 # Lists have no bounds in the model; a few items reach "several" (Batches, Tasks) without bloating requests.
 LIST_MAX = 4
@@ -53,32 +54,50 @@ def timestamps() -> st.SearchStrategy[float | int]:
     return st.integers(0, TIMESTAMP_MAX * 1000).map(_timestamp)
 
 
-def collection_sizes(low: int, high: int) -> st.SearchStrategy[int]:
-    """How many items or entries: each bound and each of the next few sizes in about one draw in twenty,
-    one or two above the minimum the rest of the time.
+def collection_sizes(low: int, high: int) -> list[int]:
+    """How many items or entries: each bound and each of the next few sizes in about one draw in forty
+    (about as often as a string's length is at a bound), one or two above the minimum the rest of the time.
 
     Unlike a string's length (a long run costs little, see ``strategies.text.RUN_MAX``) every item costs
     several draws, so nothing is drawn between the small sizes and the maximum: a map of fifty tags in
     every tenth body would double the cost of an average one.  Shrinks to ``low``.
     """
     if high <= low:
-        return st.sampled_from([low])
+        return [low]
     every = [low, *range(low + 1, min(high, low + SMALL_SIZES + 1)), high]
     usual = [n for n in (low + 1, low + 2) if n < high]
-    return st.sampled_from(every + usual[:1] * 10 + usual[1:] * 6)
+    return every + usual[:1] * 20 + usual[1:] * 12
 
 
-def structure_drawer(required: dict[str, Drawer[Any]], optional: dict[str, Drawer[Any]]) -> Drawer[dict]:
+def structure_drawer(
+    required: dict[str, Drawer[Any]],
+    optional: dict[str, Drawer[Any]],
+    deciding: dict[str, Drawer[Any]],
+    *,
+    may_be_absent: bool = False,
+) -> Drawer[Any]:
     """Like ``st.fixed_dictionaries(required, optional=optional)``, with one draw for which optional
     members are present instead of one per member, and the members drawn inline: the number of draws is
-    what sets generation speed.  Shrinks to no optional member at all."""
+    what sets generation speed.  Members in ``deciding`` say themselves whether they are there (a lone
+    optional member, whose presence then costs no draw of its own), and with ``may_be_absent`` so does
+    the structure, in the same draw as its mask.  Shrinks to no optional member at all."""
     names = list(optional)
-    presence = unwrapped(st.integers(0, (1 << len(names)) - 1))
+    masks = 1 << len(names)
+    presence = unwrapped(st.integers(0, 2 * masks - 1 if may_be_absent else masks - 1))
     members = list(required.items())
+    deciders = list(deciding.items())
 
-    def draw_structure(draw: st.DrawFn) -> dict:
-        mask = draw(presence) if names else 0
+    def draw_structure(draw: st.DrawFn) -> Any:
+        mask = draw(presence) if names or may_be_absent else 0
+        if may_be_absent:
+            if mask < masks:  # the lower half first: shrinking drops the structure
+                return ABSENT
+            mask -= masks
         value = {name: member(draw) for name, member in members}
+        for name, decider in deciders:
+            item = decider(draw)
+            if item is not ABSENT:
+                value[name] = item
         for bit, name in enumerate(names):
             if mask >> bit & 1:
                 value[name] = optional[name](draw)
@@ -87,19 +106,29 @@ def structure_drawer(required: dict[str, Drawer[Any]], optional: dict[str, Drawe
     return draw_structure
 
 
-def list_drawer(item: Drawer[Any], low: int, high: int) -> Drawer[list]:
-    """A list with its length in one draw (no draw per item for "one more?"), shrinking to ``low`` items."""
-    sizes = collection_sizes(low, high)
-    return lambda draw: [item(draw) for _ in range(draw(sizes))]
+def list_drawer(item: Drawer[Any], low: int, high: int, *, may_be_absent: bool = False) -> Drawer[Any]:
+    """A list with its length in one draw (no draw per item for "one more?"), shrinking to ``low`` items
+    (or to none at all, if it ``may_be_absent``)."""
+    sizes = first_draw(collection_sizes(low, high), may_be_absent)
+
+    def draw_list(draw: st.DrawFn) -> Any:
+        size = draw(sizes)
+        return ABSENT if size is ABSENT else [item(draw) for _ in range(size)]
+
+    return draw_list
 
 
-def map_drawer(entries: Drawer[tuple[str, Any]], low: int, high: int) -> Drawer[dict]:
+def map_drawer(
+    entries: Drawer[tuple[str, Any]], low: int, high: int, *, may_be_absent: bool = False
+) -> Drawer[Any]:
     """A map of a drawn size with distinct keys; an entry whose key is taken already is drawn again, a
     few times at most."""
-    sizes = collection_sizes(low, high)
+    sizes = first_draw(collection_sizes(low, high), may_be_absent)
 
-    def draw_map(draw: st.DrawFn) -> dict:
+    def draw_map(draw: st.DrawFn) -> Any:
         size = draw(sizes)
+        if size is ABSENT:
+            return ABSENT
         value: dict = {}
         for _ in range(size + KEY_RETRIES):
             if len(value) == size:
@@ -123,15 +152,20 @@ def entry_drawer(keys: TextShape, values: TextShape) -> Drawer[tuple[str, str]]:
     return draw_entry
 
 
-def enum_keys_drawer(enum: list[str], values: Drawer[Any], low: int, high: int) -> Drawer[dict]:
+def enum_keys_drawer(
+    enum: list[str], values: Drawer[Any], low: int, high: int, *, may_be_absent: bool = False
+) -> Drawer[Any]:
     """A map keyed by enum values: each key picked from those not yet used, so none is ever drawn twice."""
-    sizes = collection_sizes(low, min(high, len(enum)))
+    sizes = first_draw(collection_sizes(low, min(high, len(enum))), may_be_absent)
     picks = [unwrapped(st.integers(0, left - 1)) for left in range(1, len(enum) + 1)]
 
-    def draw_map(draw: st.DrawFn) -> dict:
+    def draw_map(draw: st.DrawFn) -> Any:
+        size = draw(sizes)
+        if size is ABSENT:
+            return ABSENT
         pool = list(enum)
         value = {}
-        for _ in range(draw(sizes)):
+        for _ in range(size):
             value[pool.pop(draw(picks[len(pool) - 1]))] = values(draw)
         return value
 
@@ -173,29 +207,51 @@ class ValueStrategies:
         return lambda draw: draw(container)
 
     @cache  # noqa: B019 - one instance per contract, kept for the process
-    def _container(self, path: str) -> Drawer[Any]:
+    def deciding_drawer(self, path: str) -> Drawer[Any] | None:
+        """Draws the optional member at ``path`` or ``ABSENT``, whether it is there folded into its first
+        draw (its layout, value, size or mask); None for members whose first draw can't carry it."""
+        member = self.contract.member(path)
+        if member.type == "string" and member.get("enum"):
+            values = unwrapped(first_draw(list(member.get("enum")), may_be_absent=True))
+            return lambda draw: draw(values)
+        shape = self._shape(member)
+        if shape is not None:
+            return shape.drawer(may_be_absent=True)
+        if member.type in ("list", "map", "structure"):
+            container = drawn(self._container(path, may_be_absent=True), path + "?")
+            return lambda draw: draw(container)
+        return None
+
+    @cache  # noqa: B019 - one instance per contract, kept for the process
+    def _container(self, path: str, may_be_absent: bool = False) -> Drawer[Any]:
         member = self.contract.member(path)
         kind = member.type
         if kind == "list":
-            return list_drawer(
-                self.drawer(path + "[]"), member.get("minItems", 0), member.get("maxItems", LIST_MAX)
-            )
+            low, high = member.get("minItems", 0), member.get("maxItems", LIST_MAX)
+            return list_drawer(self.drawer(path + "[]"), low, high, may_be_absent=may_be_absent)
         if kind == "map":
             keys = self.contract.member(path + ".<key>")
             values = self.drawer(path + ".<value>")
             low, high = member.get("minItems", 0), member.get("maxItems", LIST_MAX)
             if keys.get("enum"):
-                return enum_keys_drawer(keys.get("enum"), values, low, high)
+                return enum_keys_drawer(keys.get("enum"), values, low, high, may_be_absent=may_be_absent)
             key_shape, value_shape = self._shape(keys), self._shape(self.contract.member(path + ".<value>"))
             if key_shape and value_shape and len(key_shape.layouts) * len(value_shape.layouts) <= LAYOUTS_MAX:
-                return map_drawer(entry_drawer(key_shape, value_shape), low, high)
-            key_drawer = self.drawer(keys.path)
-            return map_drawer(lambda draw: (key_drawer(draw), values(draw)), low, high)
+                entries = entry_drawer(key_shape, value_shape)
+            else:
+                key_drawer = self.drawer(keys.path)
+                entries = lambda draw: (key_drawer(draw), values(draw))  # noqa: E731
+            return map_drawer(entries, low, high, may_be_absent=may_be_absent)
         if kind == "structure":
             children = [c for c in self.contract.children(path) if c.location == "body"]
+            optional = [c for c in children if not c.required]
+            # A lone optional member says itself whether it is there, if its first draw can carry that.
+            deciding = self.deciding_drawer(optional[0].path) if len(optional) == 1 else None
             return structure_drawer(
                 {c.name: self.drawer(c.path) for c in children if c.required},
-                {c.name: self.drawer(c.path) for c in children if not c.required},
+                {c.name: self.drawer(c.path) for c in optional if deciding is None},
+                {optional[0].name: deciding} if deciding is not None else {},
+                may_be_absent=may_be_absent,
             )
         raise ValueError(f"no strategy for {kind} member {path}")
 

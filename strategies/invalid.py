@@ -18,9 +18,9 @@ from spec import Constraint, Contract, Member, load_contract
 from spec import patterns as dialects
 from strategies import faults
 from strategies.bodies import CanonicalValues, ValueStrategies
+from strategies.drawing import Drawer, drawn, unwrapped
 from strategies.paths import copy_json, delete_member, set_member
 from strategies.requests import InvalidRequest, Request
-from strategies.text import Drawer, drawn, unwrapped
 
 # Characters a domain may not contain that survive percent-encoding and routing in every HTTP stack:
 # no "/", ".", "\\", "%", "?", "#" (path structure) and no control characters (rejected by some front ends

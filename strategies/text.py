@@ -12,20 +12,17 @@ characters.  Each such draw still shrinks on its own, towards the shortest layou
 
 from __future__ import annotations
 
-import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from itertools import product
 from math import prod
-from typing import Any, TypeVar
+from typing import Any
 
 from hypothesis import assume
 from hypothesis import strategies as st
 
+from strategies.drawing import ABSENT, Drawer, drawn, first_draw, unwrapped
 from strategies.grammar import UNBOUNDED, Grammar, Segment, parse
-
-T = TypeVar("T")
 
 # Characters used where a value should visibly carry non-ASCII text: accented Latin, CJK, emoji
 # (astral plane, so one code point is two UTF-16 code units and four UTF-8 bytes).
@@ -43,51 +40,6 @@ RUN_MAX = 32
 FOLD_MAX = 64
 # ...unless that makes more layouts than this (a sampled_from is one draw however long its list).
 LAYOUTS_MAX = 20_000
-
-
-# Draws part of a value, given the ``draw`` of the composite that builds the whole request.  Members are
-# drawers rather than strategies so that a body is one composite: each nested strategy would open a span
-# of its own, and spans and choices are what a Hypothesis example costs.
-Drawer = Callable[[st.DrawFn], T]
-
-
-def unwrapped(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T]:
-    """The strategy that a lazily built one (``st.integers()``, ``st.text()``...) stands for, validated.
-
-    ``draw`` unwraps a lazy strategy again on every call, some ten microseconds each time; a drawer draws
-    from the unwrapped strategy directly (the same label, choices and values).
-    """
-    strategy.validate()
-    while hasattr(strategy, "wrapped_strategy"):
-        strategy = strategy.wrapped_strategy
-    return strategy
-
-
-class _Named:
-    """A drawer with a name, as the definition of a composite: Hypothesis labels the composite's spans by
-    the definition's hash, and its mutator copies a span only over others with the same label.  Named
-    after the member it draws, a Task is copied over another Task, never over a tag map (which would make
-    a misaligned example, most often thrown away)."""
-
-    def __init__(self, name: str, drawer: Drawer[Any]) -> None:
-        self.name = name
-        self.__name__ = "drawn"  # composite() wants an identifier here
-        self.drawer = drawer
-
-    def __call__(self, draw: st.DrawFn) -> Any:
-        return self.drawer(draw)
-
-    def __hash__(self) -> int:
-        return zlib.crc32(self.name.encode())  # stable from run to run, unlike hash(str)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Named) and other.name == self.name
-
-
-def drawn(drawer: Drawer[T], name: str) -> st.SearchStrategy[T]:
-    """A strategy that runs ``drawer``: one composite (its spans labelled ``name``), however many parts
-    the drawer draws inline."""
-    return unwrapped(st.composite(_Named(name, drawer))())
 
 
 def length_choices(low: int, high: int, typical: int = 8) -> list[int]:
@@ -199,9 +151,14 @@ class TextShape:
             assume(not value.startswith(self.forbidden))
         return value
 
-    def drawer(self) -> Drawer[str]:
-        layouts = st.sampled_from(self.layouts)
-        return lambda draw: self.render(draw, draw(layouts))
+    def drawer(self, may_be_absent: bool = False) -> Drawer[Any]:
+        layouts = first_draw(list(self.layouts), may_be_absent)
+
+        def draw_text(draw: st.DrawFn) -> Any:
+            layout = draw(layouts)
+            return ABSENT if layout is ABSENT else self.render(draw, layout)
+
+        return draw_text
 
 
 def _fill(run: str, size: int) -> str:

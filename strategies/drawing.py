@@ -1,0 +1,77 @@
+"""Drawing a value inside one composite: drawers, and the few tricks that keep each draw cheap.
+
+Hypothesis spends its time per draw: each ``draw(strategy)`` opens a span, checks and unwraps the
+strategy, and records a choice, which its mutator, its tree of examples seen and its shrinker then
+replay.  So the members of a request are *drawers*, plain functions of the ``draw`` of the composite
+they are drawn in, built once per contract, and a strategy of its own (a span) is kept for what the
+shrinker should be able to drop whole: structures, lists and maps.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from hypothesis import strategies as st
+
+T = TypeVar("T")
+
+# Draws one member's value with the ``draw`` of the composite it is drawn in.
+Drawer = Callable[[st.DrawFn], T]
+
+
+class _Absent:
+    """What the drawer of an optional member returns when the member is left out."""
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT: Any = _Absent()
+
+
+def first_draw(choices: list[T], may_be_absent: bool = False) -> st.SearchStrategy[T]:
+    """One draw from ``choices`` (in order of shrinking); for a member that ``may_be_absent``, as often
+    ``ABSENT`` instead, listed first: whether an optional member is there then costs no draw of its own,
+    and shrinking the draw drops the member."""
+    return st.sampled_from([ABSENT] * len(choices) + choices if may_be_absent else choices)
+
+
+def unwrapped(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T]:
+    """The strategy that a lazily built one (``st.integers()``, ``st.text()``...) stands for, validated.
+
+    ``draw`` unwraps a lazy strategy again on every call, some ten microseconds each time; a drawer draws
+    from the unwrapped strategy directly (the same label, choices and values).
+    """
+    strategy.validate()
+    while hasattr(strategy, "wrapped_strategy"):
+        strategy = strategy.wrapped_strategy
+    return strategy
+
+
+class _Named:
+    """A drawer with a name, as the definition of a composite: Hypothesis labels the composite's spans by
+    the definition's hash, and its mutator copies a span only over others with the same label.  Named
+    after the member it draws, a Task is copied over another Task, never over a tag map (which would make
+    a misaligned example, most often thrown away)."""
+
+    def __init__(self, name: str, drawer: Drawer[Any]) -> None:
+        self.name = name
+        self.__name__ = "drawn"  # composite() wants an identifier here
+        self.drawer = drawer
+
+    def __call__(self, draw: st.DrawFn) -> Any:
+        return self.drawer(draw)
+
+    def __hash__(self) -> int:
+        return zlib.crc32(self.name.encode())  # stable from run to run, unlike hash(str)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Named) and other.name == self.name
+
+
+def drawn(drawer: Drawer[T], name: str) -> st.SearchStrategy[T]:
+    """A strategy that runs ``drawer``: one composite (its spans labelled ``name``), however many parts
+    the drawer draws inline."""
+    return unwrapped(st.composite(_Named(name, drawer))())
