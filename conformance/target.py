@@ -31,6 +31,7 @@ from conformance.client import Exchange, TargetClient, TargetError
 from conformance.coverage import Coverage
 from conformance.report import to_curl
 from spec import Contract
+from spec.contract import strings_in
 from strategies.requests import Request
 
 PATTERN_SEMANTICS = ("strict", "search", "fullmatch")
@@ -232,25 +233,11 @@ class Target:
         return None
 
     def _strings_with_limits(self, request: Request) -> list[tuple[str, str, int]]:
-        found: list[tuple[str, str, int]] = []
-
-        def walk(value: object, schema: dict, where: str) -> None:
-            if isinstance(value, str) and "maxLength" in schema:
-                found.append((where, value, schema["maxLength"]))
-            elif isinstance(value, dict):
-                properties = schema.get("properties")
-                for key, item in value.items():
-                    if properties is not None:
-                        walk(item, properties.get(key, {}), f"{where}.{key}")
-                    else:
-                        walk(key, schema.get("propertyNames", {}), f"{where} key")
-                        walk(item, schema.get("additionalProperties", {}), f"{where}[{key!r}]")
-            elif isinstance(value, list):
-                for index, item in enumerate(value):
-                    walk(item, schema.get("items", {}), f"{where}[{index}]")
-
-        walk(request.body, self.contract.body_schema(), "body")
-        return found
+        return [
+            (where, value, schema["maxLength"])
+            for where, value, schema in strings_in(request.body, self.contract.body_schema())
+            if "maxLength" in schema
+        ]
 
 
 def _transport_failure(message: str) -> NoReturn:

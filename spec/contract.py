@@ -7,6 +7,7 @@ Schema of the body, the members under a path).  Nothing here knows about strateg
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -209,6 +210,24 @@ def parent_path(path: str) -> str | None:
     if "." not in path:
         return "Body"
     return path.rsplit(".", 1)[0]
+
+
+def strings_in(value: Any, schema: dict[str, Any], where: str = "body") -> Iterator[tuple[str, str, dict]]:
+    """Every string in a JSON value, map keys included, with where it is and the subschema that governs it
+    (from ``Contract.schema_for``): for checks on lengths and patterns that need the values themselves."""
+    if isinstance(value, str):
+        yield where, value, schema
+    elif isinstance(value, dict):
+        properties = schema.get("properties")
+        for key, item in value.items():
+            if properties is not None:
+                yield from strings_in(item, properties.get(key, {}), f"{where}.{key}")
+            else:
+                yield from strings_in(key, schema.get("propertyNames", {}), f"{where} key")
+                yield from strings_in(item, schema.get("additionalProperties", {}), f"{where}[{key!r}]")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from strings_in(item, schema.get("items", {}), f"{where}[{index}]")
 
 
 @cache

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 import strategies
 from spec import load_contract
 from spec import patterns as dialects
+from spec.contract import strings_in
 from spec.validation import RequestValidator
 from strategies.grammar import UnsupportedPattern, parse
 from strategies.requests import InvalidRequest, Request
@@ -44,21 +45,7 @@ def broken(request: Request, validator: RequestValidator = SEARCH) -> set[str]:
 
 def pattern_values(body: Any, schema: dict) -> list[tuple[str, str]]:
     """(pattern, value) for every patterned string in ``body``, map keys included."""
-    found = []
-    if isinstance(body, str) and "pattern" in schema:
-        found.append((schema["pattern"], body))
-    elif isinstance(body, dict):
-        if "properties" in schema:
-            for key, value in body.items():
-                found += pattern_values(value, schema["properties"].get(key, {}))
-        else:
-            for key, value in body.items():
-                found += pattern_values(key, schema.get("propertyNames", {}))
-                found += pattern_values(value, schema.get("additionalProperties", {}))
-    elif isinstance(body, list):
-        for item in body:
-            found += pattern_values(item, schema.get("items", {}))
-    return found
+    return [(sub["pattern"], value) for _, value, sub in strings_in(body, schema) if "pattern" in sub]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)

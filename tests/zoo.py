@@ -18,6 +18,7 @@ from typing import Any
 
 from conformance.reference import HttpRequest, ReferenceService, Reply
 from spec import Contract, load_contract
+from spec.contract import strings_in
 from spec.validation import Violation
 
 FLOW = "IntegrationConfig.AppflowIntegration.FlowDefinition"
@@ -76,21 +77,7 @@ def overriding(**methods: Callable[..., Any]) -> Callable[[], ReferenceService]:
 
 
 def _strings_with_limits(body: Any, schema: dict) -> list[tuple[str, int]]:
-    found: list[tuple[str, int]] = []
-    if isinstance(body, str) and "maxLength" in schema:
-        found.append((body, schema["maxLength"]))
-    elif isinstance(body, dict):
-        properties = schema.get("properties")
-        for key, value in body.items():
-            if properties is not None:
-                found += _strings_with_limits(value, properties.get(key, {}))
-            else:
-                found += _strings_with_limits(key, schema.get("propertyNames", {}))
-                found += _strings_with_limits(value, schema.get("additionalProperties", {}))
-    elif isinstance(body, list):
-        for item in body:
-            found += _strings_with_limits(item, schema.get("items", {}))
-    return found
+    return [(value, sub["maxLength"]) for _, value, sub in strings_in(body, schema) if "maxLength" in sub]
 
 
 def counting(units: Callable[[str], int], name: str) -> Callable[[], ReferenceService]:
