@@ -140,11 +140,73 @@ _TRANSPORT_ERRORS = (
 )
 
 # -- the deadline ---------------------------------------------------------------------------------------
-# A per-read socket timeout cannot bound a whole answer, so a watchdog timer shuts the socket of the
-# exchange down at the deadline; the blocked read then returns and the client reports a timeout.  The
-# connection classes below tell the watchdog which socket belongs to the exchange of the current thread.
+# A per-read socket timeout cannot bound a whole answer, so a watchdog shuts the socket of an exchange
+# down at its deadline; the blocked read then returns and the client reports a timeout.  The connection
+# classes below tell the watchdog which socket belongs to the exchange of the current thread.  One
+# watchdog thread serves every exchange of a client: a thread started per request cost more than the
+# rest of the client's own work for a request to a local target.
 
 _current = threading.local()
+
+
+class _Watchdog:
+    """One daemon thread that sleeps until the earliest deadline due and shuts down the socket of every
+    exchange past its time.  It is woken only when a deadline comes due before the time it sleeps until,
+    so a run of requests that each answer in time costs it no wake-up at all."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Condition()
+        self._active: set[_Deadline] = set()
+        self._wake_at: float | None = None  # when the thread next looks; None: not until woken
+        self._running = False  # set and cleared under ``lock``, so no deadline is left unwatched
+        self._closed = False
+
+    def due(self, deadline: _Deadline) -> None:
+        """``deadline`` (its time just set) is to be watched; called with ``lock`` held."""
+        self._active.add(deadline)
+        self._closed = False
+        if not self._running:
+            self._running = True
+            threading.Thread(target=self._run, name="conformance-deadlines", daemon=True).start()
+        elif deadline.due_at is not None and (self._wake_at is None or deadline.due_at < self._wake_at):
+            self.lock.notify()
+
+    def forget(self, deadline: _Deadline) -> None:
+        """Called with ``lock`` held; no wake-up: the thread finds nothing due when it next looks."""
+        self._active.discard(deadline)
+
+    def close(self) -> None:
+        with self.lock:
+            self._closed = True
+            self._active.clear()
+            self.lock.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self.lock:
+                if self._closed:
+                    self._running = False
+                    return
+                now = time.monotonic()
+                expired = [d for d in self._active if d.due_at is not None and d.due_at <= now]
+                sockets = []
+                for deadline in expired:
+                    self._active.discard(deadline)
+                    deadline.expired = True
+                    if deadline.connection is not None and deadline.connection.sock is not None:
+                        sockets.append(deadline.connection.sock)
+                if not sockets:
+                    pending = [d.due_at for d in self._active if d.due_at is not None]
+                    self._wake_at = min(pending) if pending else None
+                    self.lock.wait(None if self._wake_at is None else self._wake_at - now)
+                    continue
+            for sock in sockets:
+                try:
+                    # socket.socket's own shutdown, not SSLSocket's, which would tear down TLS state that
+                    # the reading thread is still using; the reader only needs its recv() to return.
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+                except OSError:
+                    pass
 
 
 class _Deadline:
@@ -152,54 +214,34 @@ class _Deadline:
     timeout from the moment it goes out; the wait between attempts that a Retry-After asks for does not
     count, it is not the target being slow."""
 
-    def __init__(self, timeout: float) -> None:
+    def __init__(self, watchdog: _Watchdog, timeout: float) -> None:
+        self.watchdog = watchdog
         self.timeout = timeout
         self.connection: HTTPConnection | None = None
         self.expired = False
-        self._finished = False
-        self._due: float | None = time.monotonic() + timeout  # None between attempts
-        self._changed = threading.Condition()
+        self.due_at: float | None = None  # None between attempts
+        with watchdog.lock:
+            self.due_at = time.monotonic() + timeout
+            watchdog.due(self)
 
     def attach(self, connection: HTTPConnection) -> None:
         """Called as a request goes out on ``connection``; refuses to start once the deadline passed."""
-        with self._changed:
+        with self.watchdog.lock:
             self.connection = connection
             if self.expired:
                 raise TimeoutError("the deadline passed before the request was sent")
-            self._due = time.monotonic() + self.timeout
-            self._changed.notify()
+            self.due_at = time.monotonic() + self.timeout
+            self.watchdog.due(self)
 
     def pause(self) -> None:
         """Called before the wait between two attempts."""
-        with self._changed:
-            self._due = None
-            self._changed.notify()
-
-    def watch(self) -> None:
-        """The watchdog thread: once an attempt runs past its time, shut its socket down."""
-        with self._changed:
-            while not self._finished:
-                remaining = None if self._due is None else self._due - time.monotonic()
-                if remaining is not None and remaining <= 0:
-                    break
-                self._changed.wait(remaining)
-            if self._finished:
-                return
-            self.expired = True
-            sock = self.connection.sock if self.connection is not None else None
-        if sock is not None:
-            try:
-                # socket.socket's own shutdown, not SSLSocket's, which would tear down TLS state that the
-                # reading thread is still using; the reader only needs its recv() to return.
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)
-            except OSError:
-                pass
+        with self.watchdog.lock:
+            self.due_at = None
 
     def finish(self) -> bool:
         """Stop the watchdog from acting; True if it already had."""
-        with self._changed:
-            self._finished = True
-            self._changed.notify()
+        with self.watchdog.lock:
+            self.watchdog.forget(self)
             return self.expired
 
 
@@ -319,6 +361,7 @@ class TargetClient:
         self._session.headers.clear()
         self.throttle_retries = throttle_retries
         self._settings: dict[str, Any] | None = None
+        self._watchdog = _Watchdog()
         adapter = _WatchedAdapter(
             pool_connections=POOL_SIZE, pool_maxsize=POOL_SIZE, max_retries=_throttle_retry(throttle_retries)
         )
@@ -336,6 +379,7 @@ class TargetClient:
 
     def close(self) -> None:
         self._session.close()
+        self._watchdog.close()
 
     def url_for(self, path: str) -> str:
         return self.base_url + (path if path.startswith("/") else "/" + path)
@@ -382,11 +426,9 @@ class TargetClient:
         prepared.url = url
         settings = self._environment_settings()
 
-        deadline = _Deadline(self.timeout)
-        _current.deadline = deadline
-        watchdog = threading.Thread(target=deadline.watch, name="deadline", daemon=True)
         started = time.monotonic()
-        watchdog.start()
+        deadline = _Deadline(self._watchdog, self.timeout)
+        _current.deadline = deadline
         response: requests.Response | None = None
         try:
             response = self._session.send(

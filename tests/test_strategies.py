@@ -4,6 +4,10 @@ constraint it names, and every constraint has its generators and boundary cases.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import botocore.session
@@ -19,6 +23,8 @@ from spec.contract import strings_in
 from spec.validation import RequestValidator
 from strategies.grammar import UnsupportedPattern, parse
 from strategies.requests import InvalidRequest, Request
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CONTRACT = load_contract()
 SEARCH = RequestValidator(CONTRACT, "search")
@@ -202,3 +208,21 @@ def test_unsupported_patterns_are_refused_clearly() -> None:
     with pytest.raises(UnsupportedPattern):
         parse("(a|b)+")
     assert parse("^(?!aws:)[a-zA-Z+-=._:/]+$").forbidden_prefixes == ("aws:",)
+
+
+def test_generation_needs_no_codec_table(tmp_path: Any) -> None:
+    """Drawing every kind of invalid request never makes Hypothesis tabulate a codec over all of Unicode
+    (about two seconds in each process whose storage directory lacks the table: first runs, CI)."""
+    script = (
+        "from hypothesis import HealthCheck, given, settings\n"
+        "import strategies\n"
+        "@settings(max_examples=300, database=None, suppress_health_check=list(HealthCheck))\n"
+        "@given(strategies.invalid_requests())\n"
+        "def draw(case):\n"
+        "    case.request.body_bytes()\n"
+        "draw()\n"
+    )
+    env = {**os.environ, "HYPOTHESIS_STORAGE_DIRECTORY": str(tmp_path)}
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, timeout=300)
+    tables = sorted(p.name for p in tmp_path.rglob("*.json.gz"))
+    assert tables and not [name for name in tables if name.startswith("codec")], tables
