@@ -131,6 +131,23 @@ def test_a_normal_answer_is_recorded_on_both_sides() -> None:
     assert "python-requests" not in head
 
 
+def test_no_state_is_carried_from_one_request_to_the_next(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """A cookie the target sets is not sent back, and ~/.netrc credentials are never sent: each request
+    is exactly the one the suite built."""
+    (tmp_path / ".netrc").write_text("machine 127.0.0.1 login someone password hunter2\n")
+    (tmp_path / ".netrc").chmod(0o600)
+    monkeypatch.setenv("NETRC", str(tmp_path / ".netrc"))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    with serve(answer(headers={"Set-Cookie": "session=abc; Path=/"})) as (url, seen):
+        target = client(url)
+        target.send(VALID)
+        target.send(VALID)
+    assert len(seen) == 2
+    for wire in seen:
+        head = wire.split(b"\r\n\r\n")[0].decode().lower()
+        assert "cookie:" not in head and "authorization:" not in head, head
+
+
 def test_the_base_url_prefix_and_the_exact_path_are_kept() -> None:
     with serve(answer()) as (url, seen):
         target = client(url + "/prefix/")
