@@ -2,8 +2,8 @@
 
 ``InvalidRequests.for_constraint(id)`` is the strategy for one constraint (the suite parametrizes its
 property by id, so a failure's test id names the constraint); ``InvalidRequests.any()`` mixes them all.
-The bad value goes into a valid body (the canonical minimal one, or a random valid one); ancestors the
-body lacks are filled in with canonical valid values.
+The bad value goes into a valid body (the canonical minimal or full one, or a random valid one); ancestors
+the body lacks are filled in with canonical valid values.
 """
 
 from __future__ import annotations
@@ -66,12 +66,19 @@ class InvalidRequests:
         self.values = ValueStrategies(self.contract)
         self.canonical = CanonicalValues(self.contract)
         self.minimal_body = self.canonical.minimal_body()
-        # The body a fault goes into: the minimal one (the shrinking target) or a random valid one.
-        minimal_or_random = unwrapped(st.integers(0, 1))
+        self.full_body = self.canonical.full_body()
+        # The body a fault goes into, in one draw: the minimal one (the shrinking target: the fault alone),
+        # the full one (every member present, so the fault sits among all its siblings), or a random valid
+        # one.  The two fixed ones cost no draws; a random body costs some fifty, most of an invalid
+        # example's generation time, so it is one base in three rather than one in two.
+        which_base = unwrapped(st.integers(0, 2))
         random_body = self.values.drawer("Body")
-        self._base: Drawer[dict] = lambda draw: (
-            random_body(draw) if draw(minimal_or_random) else self.minimal_body
-        )
+
+        def base(draw: st.DrawFn) -> dict:
+            which = draw(which_base)
+            return self.minimal_body if which == 0 else self.full_body if which == 1 else random_body(draw)
+
+        self._base: Drawer[dict] = base
         self._strategies: dict[str, st.SearchStrategy[InvalidRequest]] = {}
         self._filled: dict[str, Any] = {}
         self._enum_values = sorted(
