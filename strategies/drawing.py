@@ -58,7 +58,7 @@ class _Named:
 
     def __init__(self, name: str, drawer: Drawer[Any]) -> None:
         self.name = name
-        self.__name__ = "drawn"  # composite() wants an identifier here
+        self.__name__ = self.__qualname__ = "drawn"  # composite() wants an identifier here
         self.drawer = drawer
 
     def __call__(self, draw: st.DrawFn) -> Any:

@@ -1,6 +1,6 @@
 """How close the suite runs to the speed of the wire, measured in one run.
 
-    python tests/bench_suite.py [--profile dev]
+    python tests/bench_suite.py [--profile dev] [--rounds 3]
 
 Prints:
   - the raw rate: the very requests the suite sent, replayed in a plain loop over one requests.Session
@@ -8,7 +8,9 @@ Prints:
   - the reference server's own CPU time per request in that loop;
   - the suite's rate: requests per second of a full run (one process) against the same kind of server,
     over its wall time, and its wall time;
-  - the ratio of the two rates;
+  - the ratio of the two rates, per round and the median (each round times the raw loop and the suite
+    back to back: on shared cores the machine's speed drifts, so compare figures of one round);
+  - the same loop over the suite's own client, to show what of the suite's time is HTTP;
   - the main job's wall time (the suite against the embedded reference) with one process and with -n 2,
     and the speed-up of -n 2.
 A benchmark, not a test; the machine is noisy, so compare figures from one run.
@@ -21,6 +23,7 @@ import base64
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -104,6 +107,7 @@ def run_suite(*args: str) -> tuple[float, str]:
 
 
 def replay(url: str, records: list[dict]) -> float:
+    """Seconds to send ``records`` in a plain loop over one requests.Session: the issue's floor."""
     session = requests.Session()
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
     started = time.monotonic()
@@ -116,41 +120,83 @@ def replay(url: str, records: list[dict]) -> float:
     return time.monotonic() - started
 
 
+def replay_with_suite_client(url: str, records: list[dict]) -> float:
+    """The same loop over the suite's own client (what the suite's HTTP costs, with nothing else)."""
+    from conformance.client import TargetClient
+
+    client = TargetClient(url, DOMAIN, timeout=10)
+    started = time.monotonic()
+    for record in records:
+        client.send_raw(record["method"], record["path"], base64.b64decode(record["body"]))
+    seconds = time.monotonic() - started
+    client.close()
+    return seconds
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", default="dev")
+    parser.add_argument("--rounds", type=int, default=3, help="raw loop and suite pairs (default 3)")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--record", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         serve(args.serve, args.record)
         return 0
-    print(f"$ python tests/bench_suite.py --profile {args.profile}", flush=True)
+    print(f"$ python tests/bench_suite.py --profile {args.profile} --rounds {args.rounds}", flush=True)
     profile = f"--hypothesis-profile={args.profile}"
+
+    def suite_round(record: str | None = None) -> tuple[float, str]:
+        server = Server(record)
+        try:
+            return run_suite(profile, f"--target-url={server.url}", f"--domain={DOMAIN}")
+        finally:
+            server.stop()
 
     with tempfile.TemporaryDirectory() as scratch:
         record = str(Path(scratch) / "requests.jsonl")
-        server = Server(record)
-        suite_seconds, output = run_suite(profile, f"--target-url={server.url}", f"--domain={DOMAIN}")
-        server.stop()
+        suite_round(record)  # records the requests; also warms the file cache for the timed rounds
         records = [json.loads(line) for line in Path(record).read_text().splitlines()]
-
-    fresh = Server()
-    cpu_before = fresh.cpu_seconds()
-    raw_seconds = replay(fresh.url, records)
-    server_cpu = fresh.cpu_seconds() - cpu_before
-    fresh.stop()
-
     sent = len(records)
-    raw_rate, suite_rate = sent / raw_seconds, sent / suite_seconds
-    print(f"requests the suite sent:          {sent}")
-    print(f"raw rate (plain Session loop):    {raw_rate:7.0f} requests/s ({raw_seconds:.1f} s)")
-    per_request = 1000 * server_cpu / sent
+    print(f"requests the suite sends:         {sent}", flush=True)
+
+    # Each round times the raw loop and the suite back to back, each against a fresh server, so that a
+    # machine whose speed drifts (shared cores) shifts both figures of a round alike.
+    ratios, raw_rates, suite_rates, client_rates, cpu = [], [], [], [], []
+    for number in range(1, args.rounds + 1):
+        fresh = Server()
+        before = fresh.cpu_seconds()
+        raw_seconds = replay(fresh.url, records)
+        cpu.append((fresh.cpu_seconds() - before) / sent)
+        client_rates.append(sent / replay_with_suite_client(fresh.url, records))
+        fresh.stop()
+        suite_seconds, _ = suite_round()
+        raw_rates.append(sent / raw_seconds)
+        suite_rates.append(sent / suite_seconds)
+        ratios.append(suite_rates[-1] / raw_rates[-1])
+        print(
+            f"[round {number}] raw {raw_rates[-1]:5.0f}/s ({raw_seconds:.1f} s), "
+            f"suite {suite_rates[-1]:5.0f}/s (wall {suite_seconds:.1f} s), "
+            f"suite client alone {client_rates[-1]:5.0f}/s, "
+            f"ratio {ratios[-1]:.2f}",
+            flush=True,
+        )
+
+    median = statistics.median
+    print(f"--- median of {args.rounds} round(s)")
+    print(f"raw rate (plain Session loop):    {median(raw_rates):7.0f} requests/s")
+    print(f"suite's client in the same loop:  {median(client_rates):7.0f} requests/s")
+    per_request = 1000 * median(cpu)
+    print(f"reference server CPU per request: {per_request:7.2f} ms ({1000 / per_request:.0f} requests/s)")
     print(
-        f"reference server CPU per request: {per_request:7.2f} ms ({sent / server_cpu:.0f} requests/s of CPU)"
+        f"suite rate (one process):         {median(suite_rates):7.0f} requests/s, "
+        f"wall time {sent / median(suite_rates):.1f} s"
     )
-    print(f"suite rate (one process):         {suite_rate:7.0f} requests/s, wall time {suite_seconds:.1f} s")
-    print(f"suite rate / raw rate:            {suite_rate / raw_rate:7.2f}")
+    print(
+        f"suite rate / raw rate:            {median(ratios):7.2f}  (per round: "
+        + " ".join(f"{r:.2f}" for r in ratios)
+        + ")"
+    )
 
     one, _ = run_suite(profile)
     two, _ = run_suite(profile, "-n", "2")
