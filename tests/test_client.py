@@ -148,6 +148,20 @@ def test_no_state_is_carried_from_one_request_to_the_next(tmp_path: Path, monkey
         assert "cookie:" not in head and "authorization:" not in head, head
 
 
+def test_a_proxy_from_the_environment_is_used(monkeypatch) -> None:  # noqa: ANN001
+    """HTTP_PROXY is honoured as requests honours it: the request goes to the proxy, in absolute form."""
+    for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with serve(answer()) as (proxy, seen):
+        monkeypatch.setenv("HTTP_PROXY", proxy)
+        monkeypatch.setenv("http_proxy", proxy)
+        exchange = client("http://target.invalid:8080/prefix").send(VALID)
+    assert exchange.status == 200
+    assert seen[0].startswith(
+        b"POST http://target.invalid:8080/prefix/domains/my-domain/workflows/integrations HTTP/1.1\r\n"
+    ), seen[0][:120]
+
+
 def test_the_base_url_prefix_and_the_exact_path_are_kept() -> None:
     with serve(answer()) as (url, seen):
         target = client(url + "/prefix/")
