@@ -19,7 +19,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from spec import Contract, Member, load_contract
-from strategies.drawing import ABSENT, Drawer, drawn, first_draw, unwrapped
+from strategies.drawing import ABSENT, Drawer, drawn, first_draw, index_drawer, pick, unwrapped
 from strategies.grammar import parse
 from strategies.requests import Request
 from strategies.text import LAYOUTS_MAX, TextShape, canonical_text, text_shape
@@ -83,12 +83,12 @@ def structure_drawer(
     the structure, in the same draw as its mask.  Shrinks to no optional member at all."""
     names = list(optional)
     masks = 1 << len(names)
-    presence = unwrapped(st.integers(0, 2 * masks - 1 if may_be_absent else masks - 1))
+    presence = index_drawer(2 * masks if may_be_absent else masks)
     members = list(required.items())
     deciders = list(deciding.items())
 
     def draw_structure(draw: st.DrawFn) -> Any:
-        mask = draw(presence) if names or may_be_absent else 0
+        mask = presence(draw) if names or may_be_absent else 0
         if may_be_absent:
             if mask < masks:  # the lower half first: shrinking drops the structure
                 return ABSENT
@@ -112,7 +112,7 @@ def list_drawer(item: Drawer[Any], low: int, high: int, *, may_be_absent: bool =
     sizes = first_draw(collection_sizes(low, high), may_be_absent)
 
     def draw_list(draw: st.DrawFn) -> Any:
-        size = draw(sizes)
+        size = sizes(draw)
         return ABSENT if size is ABSENT else [item(draw) for _ in range(size)]
 
     return draw_list
@@ -126,7 +126,7 @@ def map_drawer(
     sizes = first_draw(collection_sizes(low, high), may_be_absent)
 
     def draw_map(draw: st.DrawFn) -> Any:
-        size = draw(sizes)
+        size = sizes(draw)
         if size is ABSENT:
             return ABSENT
         value: dict = {}
@@ -143,10 +143,10 @@ def map_drawer(
 
 def entry_drawer(keys: TextShape, values: TextShape) -> Drawer[tuple[str, str]]:
     """A map entry of two strings with both layouts in one draw (three draws an entry, not four)."""
-    pairs = st.sampled_from([(k, v) for k in keys.layouts for v in values.layouts])
+    pairs = pick([(k, v) for k in keys.layouts for v in values.layouts])
 
     def draw_entry(draw: st.DrawFn) -> tuple[str, str]:
-        key_layout, value_layout = draw(pairs)
+        key_layout, value_layout = pairs(draw)
         return keys.render(draw, key_layout), values.render(draw, value_layout)
 
     return draw_entry
@@ -157,16 +157,16 @@ def enum_keys_drawer(
 ) -> Drawer[Any]:
     """A map keyed by enum values: each key picked from those not yet used, so none is ever drawn twice."""
     sizes = first_draw(collection_sizes(low, min(high, len(enum))), may_be_absent)
-    picks = [unwrapped(st.integers(0, left - 1)) for left in range(1, len(enum) + 1)]
+    picks = [index_drawer(left) for left in range(1, len(enum) + 1)]
 
     def draw_map(draw: st.DrawFn) -> Any:
-        size = draw(sizes)
+        size = sizes(draw)
         if size is ABSENT:
             return ABSENT
         pool = list(enum)
         value = {}
         for _ in range(size):
-            value[pool.pop(draw(picks[len(pool) - 1]))] = values(draw)
+            value[pool.pop(picks[len(pool) - 1](draw))] = values(draw)
         return value
 
     return draw_map
@@ -194,6 +194,8 @@ class ValueStrategies:
         if member.type == "timestamp":  # the conversion inline: a .map() is one more span
             millis = unwrapped(st.integers(0, TIMESTAMP_MAX * 1000))
             return lambda draw: _timestamp(draw(millis))
+        if member.type == "string" and member.get("enum"):
+            return pick(list(member.get("enum")))
         leaf = self._leaf(member)
         if leaf is not None:
             strategy = unwrapped(leaf)
@@ -212,8 +214,7 @@ class ValueStrategies:
         draw (its layout, value, size or mask); None for members whose first draw can't carry it."""
         member = self.contract.member(path)
         if member.type == "string" and member.get("enum"):
-            values = unwrapped(first_draw(list(member.get("enum")), may_be_absent=True))
-            return lambda draw: draw(values)
+            return first_draw(list(member.get("enum")), may_be_absent=True)
         shape = self._shape(member)
         if shape is not None:
             return shape.drawer(may_be_absent=True)

@@ -31,11 +31,55 @@ class _Absent:
 ABSENT: Any = _Absent()
 
 
-def first_draw(choices: list[T], may_be_absent: bool = False) -> st.SearchStrategy[T]:
-    """One draw from ``choices`` (in order of shrinking); for a member that ``may_be_absent``, as often
+# -- choices without a span ------------------------------------------------------------------------------
+# ``draw(st.sampled_from(values))`` is one integer choice wrapped in a span of its own, and the span costs
+# about as much again as the choice.  A value picked by index needs no span (the shrinker works on the
+# choices; spans matter for structures, which keep theirs), so inside a composite an index is drawn
+# straight from the ConjectureData behind ``draw``: the very call ``sampled_from`` makes, minus the span.
+# That object is Hypothesis's internal API, so where ``draw`` is not its bound method the index is
+# drawn through a strategy instead, with the same choice and value.
+_CONJECTURE_DATA: type | None
+try:
+    from hypothesis.internal.conjecture.data import ConjectureData as _CONJECTURE_DATA
+except ImportError:  # pragma: no cover - a Hypothesis that moved it: the strategy path still works
+    _CONJECTURE_DATA = None
+
+
+def _choice_source(draw: st.DrawFn) -> Any:
+    data = getattr(draw, "__self__", None)
+    if _CONJECTURE_DATA is not None and isinstance(data, _CONJECTURE_DATA):
+        return data
+    return None
+
+
+def index_drawer(size: int) -> Drawer[int]:
+    """An index in ``range(size)``, shrinking to 0: one integer choice, no span."""
+    if size < 1:
+        raise ValueError("nothing to pick from")
+    last = size - 1
+    fallback = unwrapped(st.integers(0, last))
+
+    def draw_index(draw: st.DrawFn) -> int:
+        if not last:
+            return 0  # as st.sampled_from of one value: no choice at all
+        data = _choice_source(draw)
+        return data.draw_integer(0, last) if data is not None else draw(fallback)
+
+    return draw_index
+
+
+def pick(values: list[T]) -> Drawer[T]:
+    """One of ``values``, in order of shrinking: ``st.sampled_from(values)`` drawn without its span."""
+    values = list(values)
+    index = index_drawer(len(values))
+    return lambda draw: values[index(draw)]
+
+
+def first_draw(choices: list[T], may_be_absent: bool = False) -> Drawer[T]:
+    """One pick from ``choices`` (in order of shrinking); for a member that ``may_be_absent``, as often
     ``ABSENT`` instead, listed first: whether an optional member is there then costs no draw of its own,
     and shrinking the draw drops the member."""
-    return st.sampled_from([ABSENT] * len(choices) + choices if may_be_absent else choices)
+    return pick([ABSENT] * len(choices) + choices if may_be_absent else choices)
 
 
 def unwrapped(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T]:

@@ -18,7 +18,7 @@ from spec import Constraint, Contract, Member, load_contract
 from spec import patterns as dialects
 from strategies import faults
 from strategies.bodies import CanonicalValues, ValueStrategies
-from strategies.drawing import Drawer, drawn, unwrapped
+from strategies.drawing import Drawer, drawn, index_drawer, unwrapped
 from strategies.paths import copy_json, delete_member, set_member
 from strategies.requests import InvalidRequest, Request
 
@@ -71,11 +71,11 @@ class InvalidRequests:
         # the full one (every member present, so the fault sits among all its siblings), or a random valid
         # one.  The two fixed ones cost no draws; a random body costs some fifty, most of an invalid
         # example's generation time, so it is one base in three rather than one in two.
-        which_base = unwrapped(st.integers(0, 2))
+        which_base = index_drawer(3)
         random_body = self.values.drawer("Body")
 
         def base(draw: st.DrawFn) -> dict:
-            which = draw(which_base)
+            which = which_base(draw)
             return self.minimal_body if which == 0 else self.full_body if which == 1 else random_body(draw)
 
         self._base: Drawer[dict] = base

@@ -155,7 +155,7 @@ class TextShape:
         layouts = first_draw(list(self.layouts), may_be_absent)
 
         def draw_text(draw: st.DrawFn) -> Any:
-            layout = draw(layouts)
+            layout = layouts(draw)
             return ABSENT if layout is ABSENT else self.render(draw, layout)
 
         return draw_text
