@@ -226,3 +226,32 @@ def test_generation_needs_no_codec_table(tmp_path: Any) -> None:
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, timeout=300)
     tables = sorted(p.name for p in tmp_path.rglob("*.json.gz"))
     assert tables and not [name for name in tables if name.startswith("codec")], tables
+
+
+def test_picks_are_bare_choices_that_shrink_to_the_first_value() -> None:
+    """``drawing.pick`` draws an index straight from Hypothesis's choices (no span of its own) with the
+    installed Hypothesis, reaches every value, and shrinks to the first one, as ``sampled_from`` does."""
+
+    from strategies.drawing import _choice_source, drawn, pick
+
+    values = ["first", "second", "third"]
+    picked = pick(values)
+    sources: list[bool] = []
+
+    def drawer(draw: Any) -> str:
+        sources.append(_choice_source(draw) is not None)
+        return picked(draw)
+
+    strategy = drawn(drawer, "test pick")
+    seen: set[str] = set()
+
+    @FAST
+    @given(strategy)
+    def collect(value: str) -> None:
+        seen.add(value)
+
+    collect()
+    assert seen == set(values)
+    assert sources and all(sources), "the choice layer is not used: generation runs at strategy speed"
+    assert find(strategy, lambda v: True, settings=settings(database=None)) == "first"
+    assert find(strategy, lambda v: v != "first", settings=settings(database=None)) == "second"
