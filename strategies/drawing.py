@@ -45,6 +45,12 @@ except ImportError:  # pragma: no cover - a Hypothesis that moved it: the strate
     _CONJECTURE_DATA = None
 
 
+try:
+    from hypothesis.strategies._internal.strings import OneCharStringStrategy as _ONE_CHARACTER
+except ImportError:  # pragma: no cover - as above
+    _ONE_CHARACTER = None
+
+
 def _choice_source(draw: st.DrawFn) -> Any:
     data = getattr(draw, "__self__", None)
     if _CONJECTURE_DATA is not None and isinstance(data, _CONJECTURE_DATA):
@@ -73,6 +79,23 @@ def pick(values: list[T]) -> Drawer[T]:
     values = list(values)
     index = index_drawer(len(values))
     return lambda draw: values[index(draw)]
+
+
+def text_drawer(alphabet: st.SearchStrategy[str], size: int) -> Drawer[str]:
+    """Exactly ``size`` characters of ``alphabet`` (a ``st.characters(...)``): one bare string choice, the
+    very call ``st.text(alphabet, min_size=size, max_size=size)`` makes, minus the span."""
+    strategy = unwrapped(st.text(alphabet, min_size=size, max_size=size))
+    element = unwrapped(alphabet)
+    single = _ONE_CHARACTER is not None and isinstance(element, _ONE_CHARACTER)
+    intervals = element.intervals if single else None
+
+    def draw_text(draw: st.DrawFn) -> str:
+        data = _choice_source(draw) if intervals is not None else None
+        if data is not None:
+            return data.draw_string(intervals, min_size=size, max_size=size)
+        return draw(strategy)
+
+    return draw_text
 
 
 def first_draw(choices: list[T], may_be_absent: bool = False) -> Drawer[T]:

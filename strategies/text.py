@@ -21,7 +21,7 @@ from typing import Any
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from strategies.drawing import ABSENT, Drawer, drawn, first_draw, unwrapped
+from strategies.drawing import ABSENT, Drawer, drawn, first_draw, text_drawer
 from strategies.grammar import UNBOUNDED, Grammar, Segment, parse
 
 # Characters used where a value should visibly carry non-ASCII text: accented Latin, CJK, emoji
@@ -100,13 +100,13 @@ def splits(segments: tuple[Segment, ...], size: int) -> list[tuple[int, ...]]:
 
 
 # A value's pieces: literal text, or a strategy for a run of one segment and the length it fills.
-Piece = "str | tuple[st.SearchStrategy[str], int]"
+Piece = "str | tuple[Drawer[str], int]"
 Pieces = tuple[Piece, ...]
 
 
 @cache
-def _text(alphabet: st.SearchStrategy[str], size: int) -> st.SearchStrategy[str]:
-    return unwrapped(st.text(alphabet, min_size=size, max_size=size))
+def _text(alphabet: st.SearchStrategy[str], size: int) -> Drawer[str]:
+    return text_drawer(alphabet, size)
 
 
 def _options(segment: Segment | None, count: int) -> list[Piece]:
@@ -144,7 +144,7 @@ class TextShape:
 
     def render(self, draw: st.DrawFn, pieces: Pieces) -> str:
         value = "".join(
-            p if isinstance(p, str) else _fill(draw(p[0]), p[1])
+            p if isinstance(p, str) else _fill(p[0](draw), p[1])
             for p in pieces  # type: ignore[index]
         )
         if self.forbidden:

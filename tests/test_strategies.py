@@ -255,3 +255,37 @@ def test_picks_are_bare_choices_that_shrink_to_the_first_value() -> None:
     assert sources and all(sources), "the choice layer is not used: generation runs at strategy speed"
     assert find(strategy, lambda v: True, settings=settings(database=None)) == "first"
     assert find(strategy, lambda v: v != "first", settings=settings(database=None)) == "second"
+
+
+def test_text_runs_are_bare_string_choices_of_the_exact_length() -> None:
+    """``drawing.text_drawer`` draws a run of exactly its size from its alphabet as one string choice
+    (the choice layer, no span) with the installed Hypothesis."""
+    from hypothesis import strategies as st
+
+    from strategies import drawing
+
+    calls: list[bool] = []
+    source = drawing._choice_source
+
+    def spy(draw: Any) -> Any:
+        data = source(draw)
+        calls.append(data is not None)
+        return data
+
+    run = drawing.text_drawer(st.characters(categories=(), include_characters="xyzé"), 5)
+    strategy = drawing.drawn(run, "test text run")
+    seen: list[str] = []
+
+    @FAST
+    @given(strategy)
+    def collect(value: str) -> None:
+        seen.append(value)
+
+    drawing._choice_source = spy
+    try:
+        collect()
+    finally:
+        drawing._choice_source = source
+    assert seen and all(len(v) == 5 and set(v) <= set("xyzé") for v in seen)
+    assert len(set(seen)) > 10
+    assert calls and all(calls), "the choice layer is not used: generation runs at strategy speed"
