@@ -38,17 +38,14 @@ ABSENT: Any = _Absent()
 # straight from the ConjectureData behind ``draw``: the very call ``sampled_from`` makes, minus the span.
 # That object is Hypothesis's internal API, so where ``draw`` is not its bound method the index is
 # drawn through a strategy instead, with the same choice and value.
+# Text runs likewise, for alphabets that are a ``st.characters(...)``.
 _CONJECTURE_DATA: type | None
+_ONE_CHARACTER: type | None
 try:
     from hypothesis.internal.conjecture.data import ConjectureData as _CONJECTURE_DATA
-except ImportError:  # pragma: no cover - a Hypothesis that moved it: the strategy path still works
-    _CONJECTURE_DATA = None
-
-
-try:
     from hypothesis.strategies._internal.strings import OneCharStringStrategy as _ONE_CHARACTER
-except ImportError:  # pragma: no cover - as above
-    _ONE_CHARACTER = None
+except ImportError:  # pragma: no cover - a Hypothesis that moved them: the strategy path still works
+    _CONJECTURE_DATA = _ONE_CHARACTER = None
 
 
 def _choice_source(draw: st.DrawFn) -> Any:

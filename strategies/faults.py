@@ -31,8 +31,10 @@ _plain_words = st.text("abcdefghijklmnopqrstuvwxyzXYZ-_ ", min_size=1, max_size=
     lambda s: s.strip().lower() not in _COERCIBLE
 )
 
-# Small JSON values of each type; arrays and objects by hypothesis-jsonschema (fast and exact for such
-# small schemas).  Built on first use: strategies evaluated at import warn under pytest's plugin loading.
+# Small JSON values of each type; arrays and objects from these schemas by hypothesis-jsonschema, built on
+# first use (strategies evaluated at import warn under pytest's plugin loading).  Its objects are slow
+# (some 5 ms each), but a handful of fixed objects measured slower still: Hypothesis then works harder to
+# find examples it has not run yet.
 _JSON_OF_TYPE: dict[str, Any] = {
     "string": _plain_words,
     "integer": st.integers(-(2**31), 2**31),

@@ -99,14 +99,12 @@ def splits(segments: tuple[Segment, ...], size: int) -> list[tuple[int, ...]]:
     return out
 
 
-# A value's pieces: literal text, or a strategy for a run of one segment and the length it fills.
+# A value's pieces: literal text, or a drawer of a run of one segment and the length it fills.
 Piece = "str | tuple[Drawer[str], int]"
 Pieces = tuple[Piece, ...]
 
 
-@cache
-def _text(alphabet: st.SearchStrategy[str], size: int) -> Drawer[str]:
-    return text_drawer(alphabet, size)
+_text = cache(text_drawer)  # one drawer per alphabet and run length
 
 
 def _options(segment: Segment | None, count: int) -> list[Piece]:
