@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, settings
 
 from conformance.aws import load_fixtures, sigv4
 from conformance.checks import ConformanceFailure
-from conformance.client import TargetClient, TargetError
+from conformance.client import Exchange, TargetClient, TargetError
 from conformance.coverage import Coverage
 from conformance.report import failure_message
 from conformance.summary import RunTotals
@@ -332,12 +332,26 @@ _CLEANUP_KEY = pytest.StashKey[tuple]()
 _TARGET_KEY = pytest.StashKey[Target]()
 
 
+class Send:
+    """``send(request, creates=False) -> Exchange`` for one test (transport failures fail it clearly;
+    ``creates`` spends the --max-creates budget).  Reads as ``send`` where Hypothesis prints a failing
+    test's arguments."""
+
+    def __init__(self, target: Target, test_id: str) -> None:
+        self.target, self.test_id = target, test_id
+
+    def __call__(self, outgoing: Request, creates: bool = False) -> Exchange:
+        __tracebackhide__ = True
+        return self.target.send(outgoing, self.test_id, creates=creates)
+
+    def __repr__(self) -> str:
+        return "send"
+
+
 @pytest.fixture
-def send(target: Target, request: pytest.FixtureRequest):  # noqa: ANN201 - a bound callable
-    """``send(request, creates=False) -> Exchange`` for the current test (transport failures fail it
-    clearly; ``creates`` spends the --max-creates budget)."""
-    test_id = request.node.nodeid
-    return lambda outgoing, creates=False: target.send(outgoing, test_id, creates=creates)
+def send(target: Target, request: pytest.FixtureRequest) -> Send:
+    """The current test's ``send(request, creates=False) -> Exchange``."""
+    return Send(target, request.node.nodeid)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

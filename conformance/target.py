@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
-from typing import NoReturn
+from typing import Any, NoReturn
 from urllib.parse import quote
 
 import pytest
@@ -92,6 +92,14 @@ class Target:
     @property
     def url(self) -> str:
         return self.client.base_url
+
+    def __repr__(self) -> str:
+        # Short: Hypothesis prints a failing test's arguments, this fixture among them, field by field
+        # for a dataclass unless it has _repr_pretty_.  No URL, which may carry credentials.
+        return f"<target, domain {self.domain!r}>"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(repr(self))
 
     def send(self, request: Request, test_id: str = "", *, creates: bool = False) -> Exchange:
         """Send one request; a transport failure fails the test (and the rest of its examples) clearly.

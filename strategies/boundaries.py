@@ -15,7 +15,7 @@ from typing import Any
 from spec import Constraint, Contract, Member, load_contract
 from spec import patterns as dialects
 from strategies.bodies import CanonicalValues, string_bounds
-from strategies.faults import WRONG_TYPES
+from strategies.faults import WRONG_TYPES, letters_key
 from strategies.grammar import parse
 from strategies.invalid import DOMAIN_FORBIDDEN, MALFORMED_KINDS, InvalidRequests, malformed_body
 from strategies.paths import delete_member, set_member
@@ -32,16 +32,6 @@ TYPE_SAMPLES: dict[str, Any] = {
     "array": [],
     "object": {},
 }
-
-
-def _letters_key(index: int) -> str:
-    """ka, kb, ..., kz, kba, ...: distinct tag keys of letters only."""
-    out = ""
-    while True:
-        out = chr(ord("a") + index % 26) + out
-        index //= 26
-        if not index:
-            return "k" + out
 
 
 class BoundaryCatalogue:
@@ -110,7 +100,7 @@ class BoundaryCatalogue:
             return [item] * count
         if member.type == "map":
             keys = self.contract.member(path + ".<key>")
-            names = keys.get("enum")[:count] if keys.get("enum") else [_letters_key(i) for i in range(count)]
+            names = keys.get("enum")[:count] if keys.get("enum") else [letters_key(i) for i in range(count)]
             entry = next(iter(value.values()))
             return dict.fromkeys(names, entry)
         if member.type == "structure":
@@ -259,7 +249,7 @@ class BoundaryCatalogue:
 
     def _map_of(self, m: Member, size: int) -> dict:
         value = self.canonical.value(m.path + ".<value>")
-        return {_letters_key(i): value for i in range(size)}
+        return {letters_key(i): value for i in range(size)}
 
     def _minItems(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:  # noqa: N802
         yield self._case(

@@ -20,6 +20,7 @@ from spec import Member
 from spec import patterns as dialects
 from strategies.bodies import string_bounds
 from strategies.grammar import Grammar, parse
+from strategies.paths import copy_json
 from strategies.text import lengths, text_of_length, texts_of_lengths
 
 Fault = tuple[Any, str, frozenset[str]]
@@ -235,19 +236,48 @@ def out_of_range(member: Member, kind: str) -> st.SearchStrategy[Fault]:
     return values.map(lambda v: (v, f"{v} is above the maximum of {bound}", NOTHING))
 
 
-def sized_map(entries: tuple[st.SearchStrategy, st.SearchStrategy], size: int) -> st.SearchStrategy[dict]:
-    return st.dictionaries(*entries, min_size=size, max_size=size)
+def letters_key(index: int) -> str:
+    """ka, kb, ..., kz, kba, ...: distinct map keys of letters only."""
+    out = ""
+    while True:
+        out = chr(ord("a") + index % 26) + out
+        index //= 26
+        if not index:
+            return "k" + out
 
 
-def too_few_or_many(member: Member, kind: str, entries: tuple) -> st.SearchStrategy[Fault]:
-    if kind == "minItems":
-        size = member.get("minItems") - 1
-        return sized_map(entries, size).map(
-            lambda v: (v, f"{size} entries, below the minimum of {size + 1}", NOTHING)
-        )
-    size = member.get("maxItems") + 1
-    return sized_map(entries, size).map(
-        lambda v: (v, f"{size} entries, above the maximum of {size - 1}", NOTHING)
+def sized_map(
+    entries: tuple[st.SearchStrategy, st.SearchStrategy], size: int, keys: list[str], filler: Any
+) -> st.SearchStrategy[dict]:
+    """Exactly ``size`` entries: some drawn, the rest the first of ``keys`` not taken, holding ``filler``.
+
+    The drawn part shrinks to nothing, so a failure shrinks in a few steps to the map of fixed keys.  A map
+    of ``size`` drawn keys (``st.dictionaries(min_size=size)``) shrinks for minutes: every key the shrinker
+    simplifies collides with another, and the attempt is thrown away after drawing dozens of entries."""
+
+    def fill(part: dict) -> dict:
+        value = dict(part)
+        for key in keys:
+            if len(value) == size:
+                break
+            value.setdefault(key, copy_json(filler))
+        return value
+
+    return st.dictionaries(*entries, max_size=size).map(fill).filter(lambda v: len(v) == size)
+
+
+def too_few_or_many(
+    member: Member, kind: str, entries: tuple, keys: Member, filler: Any
+) -> st.SearchStrategy[Fault]:
+    """A map one entry short of its minimum or one past its maximum: valid keys and values but their count;
+    ``keys`` is the map's key member, ``filler`` a valid value."""
+    size = member.get("minItems") - 1 if kind == "minItems" else member.get("maxItems") + 1
+    # Fixed keys: the key enum's values, or letters (which the contract's key patterns take).
+    fixed = list(keys.get("enum") or [letters_key(i) for i in range(2 * size)])
+    bound = "below the minimum" if kind == "minItems" else "above the maximum"
+    limit = size + 1 if kind == "minItems" else size - 1
+    return sized_map(entries, size, fixed, filler).map(
+        lambda v: (v, f"{size} entries, {bound} of {limit}", NOTHING)
     )
 
 

@@ -182,7 +182,8 @@ class InvalidRequests:
             return faults.out_of_range(member, kind)
         if kind in ("minItems", "maxItems"):
             entries = (self.values.of(member.path + ".<key>"), self.values.of(member.path + ".<value>"))
-            return faults.too_few_or_many(member, kind, entries)
+            keys, filler = self.contract.member(member.path + ".<key>"), self.fill(member.path + ".<value>")
+            return faults.too_few_or_many(member, kind, entries, keys, filler)
         raise ValueError(f"no fault for {constraint.id}")
 
     def _bad_domain(self, member: Member) -> st.SearchStrategy[faults.Fault]:

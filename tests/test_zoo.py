@@ -36,3 +36,22 @@ def test_suite_catches_the_mutant(mutant: Mutant, tmp_path: Path) -> None:
     assert mutant.breaks in failure_report, (
         f"the failure does not name {mutant.breaks!r}:\n{failure_report[:4000]}"
     )
+
+
+def test_an_over_full_map_shrinks_at_once_to_fixed_keys(tmp_path: Path) -> None:
+    """A target that takes 51 tags fails Tags.maxItems with the simplest such map: letter keys, empty
+    values.  Fifty-one drawn keys shrank for Hypothesis's five-minute limit (simplified keys collide) and
+    ended on an odd map."""
+    from tests.zoo import ignoring
+
+    test_id = "conformance/test_invalid.py::test_invalid_request_is_rejected[Tags.maxItems]"
+    with start_server(ignoring("Tags.maxItems")()) as server:
+        run = run_suite(
+            "--target-url", server.url, "--domain", DOMAIN, "-q", "-k", "invalid and Tags.maxItems",
+            storage=tmp_path, timeout=240,
+        )  # fmt: skip
+    assert run.failed_tests == [test_id], run.output[-3000:]
+    letters = ",".join(f'"k{c}":""' for c in "abcdefghijklmnopqrstuvwxyz")
+    assert f'"Tags":{{{letters},"kba":""' in run.output, run.output[-3000:]
+    assert "too long to shrink" not in run.output
+    assert run.seconds < 120, f"{run.seconds:.0f} s"
