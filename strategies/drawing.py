@@ -10,7 +10,7 @@ shrinker should be able to drop whole: structures, lists and maps.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from hypothesis import strategies as st
@@ -139,3 +139,14 @@ def drawn(drawer: Drawer[T], name: str) -> st.SearchStrategy[T]:
     """A strategy that runs ``drawer``: one composite (its spans labelled ``name``), however many parts
     the drawer draws inline."""
     return unwrapped(st.composite(_Named(name, drawer))())
+
+
+def one_of(strategies: Sequence[st.SearchStrategy[T]], name: str) -> st.SearchStrategy[T]:
+    """One of ``strategies``, shrinking towards the first, as ``st.one_of``: the branch's index as a bare
+    choice, then the branch.  ``st.one_of`` builds a filtered ``sampled_from`` of its branches in every
+    draw, which Hypothesis then validates: some 150 microseconds a draw."""
+    branches = [unwrapped(strategy) for strategy in strategies]
+    if len(branches) == 1:
+        return branches[0]
+    index = index_drawer(len(branches))
+    return drawn(lambda draw: draw(branches[index(draw)]), name)

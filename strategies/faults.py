@@ -18,10 +18,11 @@ from hypothesis_jsonschema import from_schema
 
 from spec import Member
 from spec import patterns as dialects
-from strategies.bodies import string_bounds
+from strategies.bodies import string_bounds_of
+from strategies.drawing import one_of
 from strategies.grammar import Grammar, parse
 from strategies.paths import copy_json
-from strategies.text import lengths, text_of_length, texts_of_lengths
+from strategies.text import ANY_CHARACTER, lengths, text_of_length, texts_of_lengths
 
 Fault = tuple[Any, str, frozenset[str]]
 NOTHING: frozenset[str] = frozenset()
@@ -32,10 +33,11 @@ _plain_words = st.text("abcdefghijklmnopqrstuvwxyzXYZ-_ ", min_size=1, max_size=
     lambda s: s.strip().lower() not in _COERCIBLE
 )
 
-# Small JSON values of each type; arrays and objects from these schemas by hypothesis-jsonschema, built on
-# first use (strategies evaluated at import warn under pytest's plugin loading).  Its objects are slow
-# (some 5 ms each), but a handful of fixed objects measured slower still: Hypothesis then works harder to
-# find examples it has not run yet.
+# Small JSON values of each type; arrays from this schema by hypothesis-jsonschema, built on first use
+# (strategies evaluated at import warn under pytest's plugin loading).  Objects are st.dictionaries: for an
+# object hypothesis-jsonschema builds new strategies in every draw, which Hypothesis validates each time
+# (3.7 ms a value against 1.6 ms).  A handful of fixed objects measured slower still: Hypothesis then
+# works harder to find examples it has not run yet.
 _JSON_OF_TYPE: dict[str, Any] = {
     "string": _plain_words,
     "integer": st.integers(-(2**31), 2**31),
@@ -43,7 +45,7 @@ _JSON_OF_TYPE: dict[str, Any] = {
     "boolean": st.booleans(),
     "null": st.none(),
     "array": {"type": "array", "maxItems": 3, "items": {"type": ["integer", "string", "boolean"]}},
-    "object": {"type": "object", "maxProperties": 2, "additionalProperties": {"type": ["integer", "string"]}},
+    "object": None,  # built in json_of_type
 }
 # For each JSON type due, the types sent in its place.
 WRONG_TYPES: dict[str, tuple[str, ...]] = {
@@ -74,20 +76,33 @@ def json_of_type(name: str) -> st.SearchStrategy[Any]:
     lacks that table (a first run, a fresh CI checkout, each xdist worker of either).  Without a codec only
     lone surrogates can come out that UTF-8 can't carry, rarely, and those few values are filtered out.
     """
+    if name == "object":
+        # Not st.text(): its default alphabet is whatever UTF-8 encodes, which makes Hypothesis work out
+        # the codec table described above.
+        values = one_of([st.integers(-(2**31), 2**31), st.text(ANY_CHARACTER)], "object member value")
+        return st.dictionaries(st.text(ANY_CHARACTER), values, max_size=2)
     value = _JSON_OF_TYPE[name]
     return from_schema(value, codec=None).filter(_utf8_encodable) if isinstance(value, dict) else value
 
 
 def wrong_type(member: Member, *, null_is_type_error: bool) -> st.SearchStrategy[Fault]:
     """A JSON value of another type; ``null`` only where it can't be read as "absent" (items, map values)."""
-    due = member.json_type
+    return _wrong_type(member.json_type, null_is_type_error)
+
+
+# The fault strategies are shared by all members with the same constraints (one per JSON type, pattern,
+# bound): each strategy Hypothesis meets for the first time costs it a validation, and the filtered ones a
+# parse of their predicate's source, more than a few examples' generation.
+@cache
+def _wrong_type(due: str, null_is_type_error: bool) -> st.SearchStrategy[Fault]:
     kinds = WRONG_TYPES[due] + (("null",) if null_is_type_error else ())
     # one_of over strategies built here, not a flatmap that would build one in every draw
-    return st.one_of(
+    return one_of(
         [
             json_of_type(kind).map(lambda v, kind=kind: (v, f"a JSON {kind} where a {due} is due", NOTHING))
             for kind in kinds
-        ]
+        ],
+        f"a wrong type for a {due}",
     )
 
 
@@ -97,9 +112,7 @@ def below_min_length(member: Member) -> st.SearchStrategy[Fault]:
     pattern = member.get("pattern")
     grammar = parse(pattern) if pattern else None
     if grammar is None or grammar.min_length <= size:
-        return text_of_length(grammar, size).map(
-            lambda v: (v, f"{size} characters, one below the minimum of {minimum}", NOTHING)
-        )
+        return _too_short(pattern, minimum)
     # Too short for the pattern as well: no value can break the length alone.
     return st.just(
         (
@@ -110,18 +123,30 @@ def below_min_length(member: Member) -> st.SearchStrategy[Fault]:
     )
 
 
+@cache
+def _too_short(pattern: str | None, minimum: int) -> st.SearchStrategy[Fault]:
+    size = minimum - 1
+    return text_of_length(parse(pattern) if pattern else None, size).map(
+        lambda v: (v, f"{size} characters, one below the minimum of {minimum}", NOTHING)
+    )
+
+
 def above_max_length(member: Member) -> st.SearchStrategy[Fault]:
-    maximum = member.get("maxLength")
-    pattern = member.get("pattern")
+    return _too_long(member.get("pattern"), member.get("maxLength"))
+
+
+@cache
+def _too_long(pattern: str | None, maximum: int) -> st.SearchStrategy[Fault]:
     grammar = parse(pattern) if pattern else None
     sizes = [maximum + 1, maximum + 1, maximum + 2, maximum + 16, 2 * maximum + 1]
-    return st.one_of(
+    return one_of(
         [
             text_of_length(grammar, n).map(
                 lambda v, n=n: (v, f"{n} characters (code points), above the maximum of {maximum}", NOTHING)
             )
             for n in sizes
-        ]
+        ],
+        "too long",
     )
 
 
@@ -168,17 +193,19 @@ def _near_misses(grammar: Grammar, low: int, high: int) -> st.SearchStrategy[str
             )
     if low == 0 and not dialects.matches(grammar.pattern, ""):
         candidates.append(st.just(""))
-    return st.one_of(candidates)
+    return one_of(candidates, f"near misses of {grammar.pattern}")
 
 
 def pattern_mismatch(member: Member) -> st.SearchStrategy[Fault] | None:
     """A value of allowed length with no match anywhere in any dialect, or None if there is none."""
-    pattern = member.get("pattern")
+    return _mismatch(member.get("pattern"), member.get("minLength", 0), member.get("maxLength", 1 << 30))
+
+
+@cache
+def _mismatch(pattern: str, low: int, high: int) -> st.SearchStrategy[Fault] | None:
     if dialects.matches_empty(pattern):
         return None
     grammar = parse(pattern)
-    low = member.get("minLength", 0)
-    high = member.get("maxLength", 1 << 30)
     return (
         _near_misses(grammar, low, high)
         .filter(lambda v: low <= len(v) <= high and dialects.invalid_in_every_reading(pattern, v))
@@ -188,24 +215,35 @@ def pattern_mismatch(member: Member) -> st.SearchStrategy[Fault] | None:
 
 def search_only_value(member: Member) -> st.SearchStrategy[Fault] | None:
     """A value the pattern matches somewhere but not as a whole (valid only under search semantics)."""
-    pattern = member.get("pattern")
+    return _search_only(member.get("pattern"), member.get("minLength"), member.get("maxLength"))
+
+
+@cache
+def _search_only(
+    pattern: str, min_length: int | None, max_length: int | None
+) -> st.SearchStrategy[Fault] | None:
     grammar = parse(pattern)
     if grammar.anchored_start and grammar.anchored_end:
         return None  # search and full match agree for anchored patterns
-    low, high = string_bounds(member)
+    low, high = string_bounds_of(pattern, min_length, max_length)
+    minimum, maximum = min_length or 0, 1 << 30 if max_length is None else max_length
     valid = texts_of_lengths(grammar, tuple(range(low, min(high, low + 12) + 1)))
     junk = st.text(st.sampled_from(grammar.foreign_characters() or "\n"), min_size=1, max_size=3)
-    around = st.builds(lambda j1, v, j2: j1 + v + j2, junk | st.just(""), valid, junk)
-    return around.filter(
-        lambda v: (
-            member.get("minLength", 0) <= len(v) <= member.get("maxLength", 1 << 30)
-            and dialects.search_only(pattern, v)
-        )
-    ).map(lambda v: (v, f"matches {pattern} somewhere but not as a whole", NOTHING))
+    around = st.builds(
+        lambda j1, v, j2: j1 + v + j2, one_of([junk, st.just("")], "junk or none"), valid, junk
+    )
+    return around.filter(lambda v: minimum <= len(v) <= maximum and dialects.search_only(pattern, v)).map(
+        lambda v: (v, f"matches {pattern} somewhere but not as a whole", NOTHING)
+    )
 
 
 def enum_near_miss(member: Member, other_values: list[str]) -> st.SearchStrategy[Fault]:
-    allowed = set(member.get("enum"))
+    return _near_miss(tuple(member.get("enum")), tuple(other_values))
+
+
+@cache
+def _near_miss(enum: tuple[str, ...], other_values: tuple[str, ...]) -> st.SearchStrategy[Fault]:
+    allowed = set(enum)
     values = sorted(allowed)
 
     def variants(value: str) -> list[str]:
@@ -222,17 +260,19 @@ def enum_near_miss(member: Member, other_values: list[str]) -> st.SearchStrategy
 
     misses = sorted({v for value in values for v in variants(value)} - allowed)
     siblings = sorted(set(other_values) - allowed)
-    pool = st.sampled_from(misses) | (st.sampled_from(siblings) if siblings else st.nothing())
+    pool = one_of(
+        [st.sampled_from(misses), *([st.sampled_from(siblings)] if siblings else [])], "enum misses"
+    )
     return pool.map(lambda v: (v, f"{v!r} is not one of the {len(values)} allowed values", NOTHING))
 
 
 def out_of_range(member: Member, kind: str) -> st.SearchStrategy[Fault]:
     if kind == "minimum":
         bound = member.get("minimum")
-        values = st.sampled_from([bound - 1]) | st.integers(bound - 2**31, bound - 1)
+        values = one_of([st.just(bound - 1), st.integers(bound - 2**31, bound - 1)], "below a minimum")
         return values.map(lambda v: (v, f"{v} is below the minimum of {bound}", NOTHING))
     bound = member.get("maximum")
-    values = st.sampled_from([bound + 1]) | st.integers(bound + 1, bound + 2**31)
+    values = one_of([st.just(bound + 1), st.integers(bound + 1, bound + 2**31)], "above a maximum")
     return values.map(lambda v: (v, f"{v} is above the maximum of {bound}", NOTHING))
 
 

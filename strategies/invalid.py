@@ -18,7 +18,7 @@ from spec import Constraint, Contract, Member, load_contract
 from spec import patterns as dialects
 from strategies import faults
 from strategies.bodies import CanonicalValues, ValueStrategies
-from strategies.drawing import Drawer, drawn, index_drawer, unwrapped
+from strategies.drawing import Drawer, drawn, index_drawer, one_of, unwrapped
 from strategies.paths import copy_json, delete_member, set_member
 from strategies.requests import InvalidRequest, Request
 
@@ -232,7 +232,7 @@ class InvalidRequests:
 
     def _not_an_object(self, constraint: Constraint) -> st.SearchStrategy[InvalidRequest]:
         kinds = ["array", "string", "integer", "fraction", "boolean", "null"]
-        return st.one_of(
+        return one_of(
             [
                 faults.json_of_type(kind).map(
                     lambda value, kind=kind: InvalidRequest(
@@ -240,7 +240,8 @@ class InvalidRequests:
                     )
                 )
                 for kind in kinds
-            ]
+            ],
+            "a body of another type",
         )
 
     # -- the ambiguous zone -----

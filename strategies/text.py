@@ -29,7 +29,7 @@ from strategies.grammar import UNBOUNDED, Grammar, Segment, parse
 NON_ASCII_SAMPLES = "éÅßçñøü中文字日本語😀👍🚀𝄞"
 ASTRAL = "😀"
 # For strings with no pattern (tag values): anything but surrogates, which no JSON text can carry alone.
-_ANY_CHARACTER = st.characters(exclude_categories=("Cs",))
+ANY_CHARACTER = st.characters(exclude_categories=("Cs",))  # no lone surrogates: UTF-8 cannot carry them
 # The most characters drawn for one segment of a value; a longer run repeats them.  Hypothesis spends a few
 # microseconds per character drawn, every time an example is generated or replayed, and its choice sequence
 # has room for 8 KiB: a body with a few values at 2048 independent characters would overrun it and be
@@ -115,7 +115,7 @@ def _options(segment: Segment | None, count: int) -> list[Piece]:
         # One character of a short class (an ARN's leading letter): a literal in as many layouts,
         # so that the layout draw picks it and no draw of its own is needed.
         return sorted(segment.agreed)
-    alphabet = segment.alphabet() if segment is not None else _ANY_CHARACTER
+    alphabet = segment.alphabet() if segment is not None else ANY_CHARACTER
     # At most RUN_MAX characters are drawn; a longer run repeats them.
     return [(_text(alphabet, min(count, RUN_MAX)), count)]
 
