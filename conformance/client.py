@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import metadata
 from typing import Any
 
@@ -93,10 +94,15 @@ class Exchange:
         return self.headers.get("Content-Type")
 
     def json(self) -> Any:
-        """The parsed body, or ``NOT_JSON`` when it is not strict JSON text in UTF-8.
+        """The parsed body, or ``NOT_JSON`` when it is not strict JSON text in UTF-8 (parsed once: several
+        checks read it; don't change what it returns).
 
         Strict: ``NaN``/``Infinity`` and a byte order mark are not JSON (RFC 8259), so they do not pass.
         """
+        return self._parsed
+
+    @cached_property
+    def _parsed(self) -> Any:
         try:
             return json.loads(self.body.decode("utf-8"), parse_constant=_reject_constant)
         except (ValueError, RecursionError):  # ValueError covers UnicodeDecodeError and JSONDecodeError
