@@ -133,8 +133,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    # Each profile on Hypothesis's defaults, not on whatever profile is loaded: where CI is set (GitHub
+    # Actions, most CI services) Hypothesis loads its own "ci" profile at import, without an example
+    # database and derandomized, and the nightly profile would inherit both.
+    defaults = settings.get_profile("default")
     for name, values in PROFILES.items():
-        settings.register_profile(name, **COMMON_SETTINGS, **values)
+        settings.register_profile(name, parent=defaults, **COMMON_SETTINGS, **values)
     # Hypothesis's own plugin loads --hypothesis-profile; without one, the suite's default is dev.
     if not config.getoption("hypothesis_profile", None):
         settings.load_profile("dev")

@@ -34,9 +34,10 @@ class SuiteRun:
         return int(found.group(1)) if found else None
 
 
-def run_suite(*args: str, storage: Path, timeout: float = 600) -> SuiteRun:
-    """``pytest conformance ARGS`` from the checkout, with Hypothesis's database in ``storage``."""
-    env = {**os.environ, "HYPOTHESIS_STORAGE_DIRECTORY": str(storage), "PYTHONPATH": str(ROOT)}
+def run_suite(*args: str, storage: Path, timeout: float = 600, env: dict[str, str] | None = None) -> SuiteRun:
+    """``pytest conformance ARGS`` from the checkout, with Hypothesis's database in ``storage`` and ``env``
+    added to the environment."""
+    env = {**os.environ, **(env or {}), "HYPOTHESIS_STORAGE_DIRECTORY": str(storage), "PYTHONPATH": str(ROOT)}
     env.pop("PYTEST_XDIST_WORKER", None)
     env.pop("PYTEST_ADDOPTS", None)
     command = [

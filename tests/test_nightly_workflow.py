@@ -68,7 +68,8 @@ def pytester_free_run(tmp_path: Path):
 def test_a_failure_is_kept_for_the_next_run_and_tried_first(tmp_path: Path) -> None:
     """The example database keeps each parametrized property's failure under a key of its own: a later
     test id (here one that passes) must neither replay it nor delete it, and the next run fails on it
-    first.  Two ids share one key when the key is the digest of a property's source alone."""
+    first.  Two ids share one key when the key is the digest of a property's source alone.  With CI set,
+    as in GitHub Actions: Hypothesis then loads its own "ci" profile, which has no database."""
     from conformance.reference import start_server
     from tests.suite_runner import run_suite
     from tests.zoo import DOMAIN, ignoring
@@ -76,11 +77,11 @@ def test_a_failure_is_kept_for_the_next_run_and_tried_first(tmp_path: Path) -> N
     selection = ["-k", "test_invalid_request_is_rejected and (WorkflowType.enum or IntegrationConfig.type)"]
     with start_server(ignoring("WorkflowType.enum")()) as server:
         args = ["--target-url", server.url, "--domain", DOMAIN, "-q", "--hypothesis-profile=nightly"]
-        first = run_suite(*args, *selection, storage=tmp_path)
+        first = run_suite(*args, *selection, storage=tmp_path, env={"CI": "true"})
         failing = "conformance/test_invalid.py::test_invalid_request_is_rejected[WorkflowType.enum]"
         assert first.failed_tests == [failing], first.output[-3000:]
         assert list((tmp_path / "examples").rglob("*")), "the failing example was not kept"
-        second = run_suite(*args, *selection, storage=tmp_path)
+        second = run_suite(*args, *selection, storage=tmp_path, env={"CI": "true"})
     assert second.failed_tests == first.failed_tests, second.output[-3000:]
     # Replayed first: the failing test's first request fails (the preflight and nothing else before it).
     assert second.requests_to_first_failure in (1, 2), second.output[-3000:]
