@@ -12,6 +12,7 @@ as few draws as it can.  A body is some thirty draws, not the hundred a strategy
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -19,6 +20,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from spec import Contract, Member, load_contract
+from spec import patterns as dialects
 from strategies.drawing import ABSENT, Drawer, drawn, first_draw, index_drawer, one_of, pick, unwrapped
 from strategies.grammar import parse
 from strategies.requests import Request
@@ -124,11 +126,31 @@ def list_drawer(item: Drawer[Any], low: int, high: int, *, may_be_absent: bool =
     return draw_list
 
 
+def letters_key(index: int) -> str:
+    """ka, kb, ..., kz, kba, ...: distinct map keys of letters only."""
+    out = ""
+    while True:
+        out = chr(ord("a") + index % 26) + out
+        index //= 26
+        if not index:
+            return "k" + out
+
+
 def map_drawer(
-    entries: Drawer[tuple[str, Any]], low: int, high: int, *, may_be_absent: bool = False
+    entries: Drawer[tuple[str, Any]],
+    low: int,
+    high: int,
+    *,
+    may_be_absent: bool = False,
+    spare_keys: Sequence[str] = (),
 ) -> Drawer[Any]:
-    """A map of a drawn size with distinct keys; an entry whose key is taken already is drawn again, a
-    few times at most."""
+    """A map of a drawn size with distinct keys.
+
+    With ``spare_keys`` (valid keys, twice as many as the largest map has entries) an entry whose key is
+    taken already gets the first spare key not taken, so the map has its size whatever keys are drawn.
+    The shrinker makes keys alike: when a collision shrank the map, each such attempt was thrown away,
+    and a failure that needs fifty tags took two minutes to shrink.  Without spare keys, the entry is
+    drawn again, a few times at most."""
     sizes = first_draw(collection_sizes(low, high), may_be_absent)
 
     def draw_map(draw: st.DrawFn) -> Any:
@@ -136,6 +158,14 @@ def map_drawer(
         if size is ABSENT:
             return ABSENT
         value: dict = {}
+        if spare_keys:
+            spares = iter(spare_keys)
+            for _ in range(size):
+                key, item = entries(draw)
+                while key in value:
+                    key = next(spares)
+                value[key] = item
+            return value
         for _ in range(size + KEY_RETRIES):
             if len(value) == size:
                 break
@@ -248,7 +278,10 @@ class ValueStrategies:
             else:
                 key_drawer = self.drawer(keys.path)
                 entries = lambda draw: (key_drawer(draw), values(draw))  # noqa: E731
-            return map_drawer(entries, low, high, may_be_absent=may_be_absent)
+            spares = [letters_key(i) for i in range(2 * high)]
+            if not all(self._valid_key(keys, key) for key in spares):
+                spares = []
+            return map_drawer(entries, low, high, may_be_absent=may_be_absent, spare_keys=spares)
         if kind == "structure":
             children = [c for c in self.contract.children(path) if c.location == "body"]
             optional = [c for c in children if not c.required]
@@ -261,6 +294,12 @@ class ValueStrategies:
                 may_be_absent=may_be_absent,
             )
         raise ValueError(f"no strategy for {kind} member {path}")
+
+    @staticmethod
+    def _valid_key(keys: Member, key: str) -> bool:
+        pattern = keys.get("pattern")
+        low, high = keys.get("minLength", 0), keys.get("maxLength", UNBOUNDED_STRING_MAX)
+        return low <= len(key) <= high and (pattern is None or dialects.valid_in_every_reading(pattern, key))
 
     @staticmethod
     def _shape(member: Member) -> TextShape | None:

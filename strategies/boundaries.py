@@ -14,8 +14,8 @@ from typing import Any
 
 from spec import Constraint, Contract, Member, load_contract
 from spec import patterns as dialects
-from strategies.bodies import CanonicalValues, string_bounds
-from strategies.faults import WRONG_TYPES, letters_key
+from strategies.bodies import CanonicalValues, letters_key, string_bounds
+from strategies.faults import WRONG_TYPES
 from strategies.grammar import parse
 from strategies.invalid import DOMAIN_FORBIDDEN, MALFORMED_KINDS, InvalidRequests, malformed_body
 from strategies.paths import delete_member, set_member

@@ -18,7 +18,7 @@ from hypothesis_jsonschema import from_schema
 
 from spec import Member
 from spec import patterns as dialects
-from strategies.bodies import string_bounds_of
+from strategies.bodies import letters_key, string_bounds_of
 from strategies.drawing import one_of
 from strategies.grammar import Grammar, parse
 from strategies.paths import copy_json
@@ -274,16 +274,6 @@ def out_of_range(member: Member, kind: str) -> st.SearchStrategy[Fault]:
     bound = member.get("maximum")
     values = one_of([st.just(bound + 1), st.integers(bound + 1, bound + 2**31)], "above a maximum")
     return values.map(lambda v: (v, f"{v} is above the maximum of {bound}", NOTHING))
-
-
-def letters_key(index: int) -> str:
-    """ka, kb, ..., kz, kba, ...: distinct map keys of letters only."""
-    out = ""
-    while True:
-        out = chr(ord("a") + index % 26) + out
-        index //= 26
-        if not index:
-            return "k" + out
 
 
 def sized_map(

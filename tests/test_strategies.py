@@ -289,3 +289,21 @@ def test_text_runs_are_bare_string_choices_of_the_exact_length() -> None:
     assert seen and all(len(v) == 5 and set(v) <= set("xyzé") for v in seen)
     assert len(set(seen)) > 10
     assert calls and all(calls), "the choice layer is not used: generation runs at strategy speed"
+
+
+def test_a_map_keeps_its_size_when_keys_collide() -> None:
+    """Keys the shrinker has made alike take spare keys instead of shrinking the map: a failure that needs
+    fifty tags keeps its fifty while the keys shrink (it took two minutes to shrink before)."""
+    from strategies.bodies import letters_key, map_drawer
+    from strategies.drawing import drawn
+
+    spares = [letters_key(i) for i in range(100)]
+    same_key = drawn(map_drawer(lambda draw: ("same", "v"), 1, 50, spare_keys=spares), "colliding map")
+
+    @settings(max_examples=200, database=None, suppress_health_check=list(HealthCheck))
+    @given(same_key)
+    def keys_are_the_drawn_one_then_spares(value: dict) -> None:
+        assert list(value) == ["same", *spares[: len(value) - 1]]
+
+    keys_are_the_drawn_one_then_spares()
+    assert len(find(same_key, lambda value: len(value) == 50, settings=settings(database=None))) == 50
