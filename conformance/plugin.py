@@ -13,6 +13,7 @@ import ipaddress
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -131,6 +132,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+_SUITE = Path(__file__).resolve().parent
+_DEFAULT_PROFILE_LOADED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> None:
+    """Without --hypothesis-profile, the suite's default profile, dev, from its first module on (before the
+    module is imported: its properties scale their examples from the loaded profile).  Not earlier: the
+    plugin is installed for every pytest run in the environment, and other tests there keep their own
+    Hypothesis settings."""
+    config = parent.config
+    if config.stash.get(_DEFAULT_PROFILE_LOADED, False) or config.getoption("hypothesis_profile", None):
+        return
+    if _SUITE in Path(module_path).resolve().parents:
+        settings.load_profile("dev")
+        config.stash[_DEFAULT_PROFILE_LOADED] = True
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     # Each profile on Hypothesis's defaults, not on whatever profile is loaded: where CI is set (GitHub
@@ -139,9 +158,6 @@ def pytest_configure(config: pytest.Config) -> None:
     defaults = settings.get_profile("default")
     for name, values in PROFILES.items():
         settings.register_profile(name, parent=defaults, **COMMON_SETTINGS, **values)
-    # Hypothesis's own plugin loads --hypothesis-profile; without one, the suite's default is dev.
-    if not config.getoption("hypothesis_profile", None):
-        settings.load_profile("dev")
     for name, description in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {description}")
     url = config.getoption("target_url")
@@ -365,7 +381,7 @@ def send(target: Target, request: pytest.FixtureRequest) -> Send:
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     url = config.getoption("target_url") or "the embedded reference implementation"
-    profile = settings._current_profile  # noqa: SLF001 - the name of the loaded profile
+    profile = config.getoption("hypothesis_profile", None) or "dev"  # dev is loaded at collection
     return [
         f"conformance: target {url}, pattern semantics {config.getoption('pattern_semantics')}, "
         f"hypothesis profile {profile}"

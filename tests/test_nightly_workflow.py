@@ -85,3 +85,32 @@ def test_a_failure_is_kept_for_the_next_run_and_tried_first(tmp_path: Path) -> N
     assert second.failed_tests == first.failed_tests, second.output[-3000:]
     # Replayed first: the failing test's first request fails (the preflight and nothing else before it).
     assert second.requests_to_first_failure in (1, 2), second.output[-3000:]
+
+
+def test_other_tests_in_the_environment_keep_their_hypothesis_settings(tmp_path: Path) -> None:
+    """The plugin is installed for every pytest run in the environment; only the suite's own modules switch
+    to its default profile, dev (12 examples), when no --hypothesis-profile is given."""
+    import os
+    import subprocess
+    import sys
+
+    from hypothesis import settings
+
+    (tmp_path / "test_elsewhere.py").write_text(
+        "from hypothesis import settings\n\n"
+        "def test_profile():\n    print('EXAMPLES', settings.default.max_examples)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PYTEST_ADDOPTS", None)
+    command = [sys.executable, "-m", "pytest", "-p", "conformance.plugin", "-p", "no:cacheprovider", "-sq"]
+
+    def examples(*args: str) -> int:
+        run = {"cwd": tmp_path, "env": env, "text": True, "capture_output": True, "timeout": 99}
+        done = subprocess.run([*command, *args], **run)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        return int(done.stdout.split("EXAMPLES ")[1].split()[0])
+
+    assert examples("test_elsewhere.py") == settings.get_profile("default").max_examples
+    # Collected after one of the suite's modules (which is not run), the same test runs under dev.
+    suite_module = str(ROOT / "conformance" / "test_responses.py")
+    assert examples(suite_module, "test_elsewhere.py", "-k", "test_profile") == 12
