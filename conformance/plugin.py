@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import ipaddress
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -143,21 +143,31 @@ def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> 
     plugin is installed for every pytest run in the environment, and other tests there keep their own
     Hypothesis settings."""
     config = parent.config
-    if config.stash.get(_DEFAULT_PROFILE_LOADED, False) or config.getoption("hypothesis_profile", None):
+    if config.stash.get(_DEFAULT_PROFILE_LOADED, False) or _SUITE not in Path(module_path).resolve().parents:
         return
-    if _SUITE in Path(module_path).resolve().parents:
+    config.stash[_DEFAULT_PROFILE_LOADED] = True
+    _register_profiles(PROFILES)
+    if not config.getoption("hypothesis_profile", None):
         settings.load_profile("dev")
-        config.stash[_DEFAULT_PROFILE_LOADED] = True
+
+
+def _register_profiles(names: Iterable[str]) -> None:
+    """Each profile on Hypothesis's defaults, not on whatever profile is loaded: where CI is set (GitHub
+    Actions, most CI services) Hypothesis loads its own "ci" profile at import, without an example
+    database and derandomized, and the nightly profile would inherit both."""
+    defaults = settings.get_profile("default")
+    for name in names:
+        settings.register_profile(name, parent=defaults, **COMMON_SETTINGS, **PROFILES[name])
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    # Each profile on Hypothesis's defaults, not on whatever profile is loaded: where CI is set (GitHub
-    # Actions, most CI services) Hypothesis loads its own "ci" profile at import, without an example
-    # database and derandomized, and the nightly profile would inherit both.
-    defaults = settings.get_profile("default")
-    for name, values in PROFILES.items():
-        settings.register_profile(name, parent=defaults, **COMMON_SETTINGS, **values)
+    # The profile asked for, if it is one of the suite's, before Hypothesis's plugin loads it.  The others
+    # wait for the suite's first module: the plugin is installed for every pytest run in the environment,
+    # and the suite's "ci" replaces Hypothesis's own, which is loaded where CI is set.
+    requested = config.getoption("hypothesis_profile", None)
+    if requested in PROFILES:
+        _register_profiles([requested])
     for name, description in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {description}")
     url = config.getoption("target_url")

@@ -102,15 +102,18 @@ def test_other_tests_in_the_environment_keep_their_hypothesis_settings(tmp_path:
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("PYTEST_ADDOPTS", None)
+    env.pop("CI", None)
     command = [sys.executable, "-m", "pytest", "-p", "conformance.plugin", "-p", "no:cacheprovider", "-sq"]
 
-    def examples(*args: str) -> int:
-        run = {"cwd": tmp_path, "env": env, "text": True, "capture_output": True, "timeout": 99}
-        done = subprocess.run([*command, *args], **run)
+    def examples(*args: str, ci: bool = False) -> int:
+        run = {"cwd": tmp_path, "text": True, "capture_output": True, "timeout": 99}
+        done = subprocess.run([*command, *args], env={**env, "CI": "true"} if ci else env, **run)
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
         return int(done.stdout.split("EXAMPLES ")[1].split()[0])
 
+    # With CI set Hypothesis loads its own "ci" profile, which the suite's "ci" must not replace.
     assert examples("test_elsewhere.py") == settings.get_profile("default").max_examples
+    assert examples("test_elsewhere.py", ci=True) == settings.get_profile("default").max_examples
     # Collected after one of the suite's modules (which is not run), the same test runs under dev.
     suite_module = str(ROOT / "conformance" / "test_responses.py")
     assert examples(suite_module, "test_elsewhere.py", "-k", "test_profile") == 12
