@@ -2,8 +2,9 @@
 
 Loaded by the ``pytest11`` entry point when the package is installed, and by the checkout's
 ``conftest.py``; both use the module's name, so it registers once.  Nothing happens at import time:
-profiles are registered in ``pytest_configure``, the embedded reference starts only when a property
-first asks for the target.
+the profiles are registered when the suite's first module is collected (a profile asked for with
+--hypothesis-profile, in ``pytest_configure``), the embedded reference starts only when a property first
+asks for the target.  Other tests in the environment keep their Hypothesis settings.
 """
 
 from __future__ import annotations
