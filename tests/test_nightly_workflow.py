@@ -1,4 +1,5 @@
-"""The nightly GitHub Actions workflow parses, and the command it runs is one the plugin accepts."""
+"""The nightly GitHub Actions workflow parses and runs a command the plugin accepts; the example database
+keeps each failure for the next run, also where CI is set; other tests keep their Hypothesis settings."""
 
 from __future__ import annotations
 
@@ -9,17 +10,21 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "conformance-nightly.yml"
-yaml = pytest.importorskip("yaml", reason="PyYAML reads the workflow file")
+
+
+def _workflow() -> dict:
+    yaml = pytest.importorskip("yaml", reason="PyYAML reads the workflow file")
+    return yaml.safe_load(WORKFLOW.read_text())
 
 
 def _suite_step() -> dict:
-    workflow = yaml.safe_load(WORKFLOW.read_text())
+    workflow = _workflow()
     steps = workflow["jobs"]["conformance"]["steps"]
     return next(step for step in steps if "pytest" in step.get("run", ""))
 
 
 def test_workflow_parses_and_keeps_reports_and_the_example_database() -> None:
-    workflow = yaml.safe_load(WORKFLOW.read_text())
+    workflow = _workflow()
     steps = workflow["jobs"]["conformance"]["steps"]
     uses = [step.get("uses", "") for step in steps]
     caches = [s for u, s in zip(uses, steps, strict=True) if u.startswith("actions/cache")]
