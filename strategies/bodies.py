@@ -136,6 +136,22 @@ def letters_key(index: int) -> str:
             return "k" + out
 
 
+def fixed_keys(keys: Member, count: int) -> list[str]:
+    """``count`` distinct valid keys for a map whose keys are ``keys`` (fewer if its enum has fewer): the
+    enum's values, or letter keys (ka, kb, ...) where those satisfy the keys' length and pattern; none
+    otherwise."""
+    if keys.get("enum"):
+        return list(keys.get("enum"))[:count]
+    pattern = keys.get("pattern")
+    low, high = keys.get("minLength", 0), keys.get("maxLength", UNBOUNDED_STRING_MAX)
+    letters = [letters_key(i) for i in range(count)]
+    valid = all(
+        low <= len(key) <= high and (pattern is None or dialects.valid_in_every_reading(pattern, key))
+        for key in letters
+    )
+    return letters if valid else []
+
+
 def map_drawer(
     entries: Drawer[tuple[str, Any]],
     low: int,
@@ -278,9 +294,7 @@ class ValueStrategies:
             else:
                 key_drawer = self.drawer(keys.path)
                 entries = lambda draw: (key_drawer(draw), values(draw))  # noqa: E731
-            spares = [letters_key(i) for i in range(2 * high)]
-            if not all(self._valid_key(keys, key) for key in spares):
-                spares = []
+            spares = fixed_keys(keys, 2 * high)
             return map_drawer(entries, low, high, may_be_absent=may_be_absent, spare_keys=spares)
         if kind == "structure":
             children = [c for c in self.contract.children(path) if c.location == "body"]
@@ -294,12 +308,6 @@ class ValueStrategies:
                 may_be_absent=may_be_absent,
             )
         raise ValueError(f"no strategy for {kind} member {path}")
-
-    @staticmethod
-    def _valid_key(keys: Member, key: str) -> bool:
-        pattern = keys.get("pattern")
-        low, high = keys.get("minLength", 0), keys.get("maxLength", UNBOUNDED_STRING_MAX)
-        return low <= len(key) <= high and (pattern is None or dialects.valid_in_every_reading(pattern, key))
 
     @staticmethod
     def _shape(member: Member) -> TextShape | None:

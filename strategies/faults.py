@@ -18,7 +18,7 @@ from hypothesis_jsonschema import from_schema
 
 from spec import Member
 from spec import patterns as dialects
-from strategies.bodies import letters_key, string_bounds_of
+from strategies.bodies import fixed_keys, string_bounds_of
 from strategies.drawing import one_of
 from strategies.grammar import Grammar, parse
 from strategies.paths import copy_json
@@ -302,13 +302,16 @@ def too_few_or_many(
     """A map one entry short of its minimum or one past its maximum: valid keys and values but their count;
     ``keys`` is the map's key member, ``filler`` a valid value."""
     size = member.get("minItems") - 1 if kind == "minItems" else member.get("maxItems") + 1
-    # Fixed keys: the key enum's values, or letters (which the contract's key patterns take).
-    fixed = list(keys.get("enum") or [letters_key(i) for i in range(2 * size)])
+    fixed = fixed_keys(keys, 2 * size)
+    # Without enough fixed keys, all entries are drawn (and shrink slowly).
+    maps = (
+        sized_map(entries, size, fixed, filler)
+        if len(fixed) >= size
+        else st.dictionaries(*entries, min_size=size, max_size=size)
+    )
     bound = "below the minimum" if kind == "minItems" else "above the maximum"
     limit = size + 1 if kind == "minItems" else size - 1
-    return sized_map(entries, size, fixed, filler).map(
-        lambda v: (v, f"{size} entries, {bound} of {limit}", NOTHING)
-    )
+    return maps.map(lambda v: (v, f"{size} entries, {bound} of {limit}", NOTHING))
 
 
 __all__ = [
