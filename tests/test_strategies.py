@@ -309,3 +309,83 @@ def test_a_map_keeps_its_size_when_keys_collide() -> None:
     many = settings(database=None, max_examples=5000)
     found = find(same_key, lambda value: len(value) == 50, settings=many)
     assert len(found) == 50
+
+
+def _leaves(contract: Any, path: str, value: Any) -> list[tuple[str, Any]]:
+    """(member path, value) of every leaf of ``value`` at ``path``; map keys as "<path>.<key>"."""
+    kind = contract.member(path).type
+    if kind == "structure":
+        paths = {child.name: child.path for child in contract.children(path)}
+        return [leaf for name, item in value.items() for leaf in _leaves(contract, paths[name], item)]
+    if kind == "list":
+        return [leaf for item in value for leaf in _leaves(contract, path + "[]", item)]
+    if kind == "map":
+        return [
+            leaf
+            for key, item in value.items()
+            for leaf in [(path + ".<key>", key), *_leaves(contract, path + ".<value>", item)]
+        ]
+    return [(path, value)]
+
+
+def test_a_random_shape_varies_what_decides_the_checks_and_keeps_canonical_leaves() -> None:
+    """The random base of invalid requests: valid, its shape (members present, sizes, enum values) drawn,
+    every other leaf the canonical value, and map keys distinct canonical ones."""
+    from strategies.bodies import CanonicalValues, ValueStrategies, fixed_keys
+    from strategies.drawing import drawn
+
+    canonical = CanonicalValues(CONTRACT)
+    shapes = drawn(ValueStrategies(CONTRACT, canonical_leaves=True).drawer("Body"), "random shape")
+    seen: dict[str, set] = {}
+    sizes: dict[str, set] = {}
+    flow = "IntegrationConfig.AppflowIntegration.FlowDefinition"
+
+    @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(shapes)
+    def check(body: dict) -> None:
+        request = Request(None, body)
+        assert broken(request, SEARCH) == set() and broken(request, FULLMATCH) == set()
+        for path, value in _leaves(CONTRACT, "Body", body):
+            member = CONTRACT.member(path)
+            seen.setdefault(path, set()).add(value)
+            if member.get("enum"):
+                continue
+            if path.endswith(".<key>"):
+                assert value in [canonical.value(path), *fixed_keys(member, 2 * 50)], (path, value)
+            else:
+                assert value == canonical.value(path), (path, value)
+        flow_value = body["IntegrationConfig"].get("AppflowIntegration", {}).get("FlowDefinition")
+        if flow_value:
+            sizes.setdefault("Tasks", set()).add(len(flow_value["Tasks"]))
+        sizes.setdefault("Tags", set()).add(len(body.get("Tags", {})))
+
+    check()
+    assert seen[f"{flow}.SourceFlowConfig.ConnectorType"] == set(
+        CONTRACT.member(f"{flow}.SourceFlowConfig.ConnectorType").get("enum")
+    )
+    assert seen[f"{flow}.TriggerConfig.TriggerType"] == set(
+        CONTRACT.member(f"{flow}.TriggerConfig.TriggerType").get("enum")
+    )
+    assert {1, 2} <= sizes["Tasks"] and {0, 1, 2, 50} <= sizes["Tags"], sizes
+    assert len(seen[f"{flow}.Tasks[].TaskProperties.<key>"]) > 3 and len(seen["Tags.<key>"]) == 50
+
+
+def test_a_random_shape_draws_map_keys_where_letter_keys_are_not_valid() -> None:
+    """Where no fixed keys are valid (here tag keys of digits only), a map of random shape draws its keys,
+    so that it still reaches its sizes."""
+    import copy
+
+    from spec.contract import Contract
+    from strategies.bodies import ValueStrategies, fixed_keys
+    from strategies.drawing import drawn
+
+    data = copy.deepcopy(CONTRACT.data)
+    for record in data["constraints"]:
+        if record["id"] == "Tags.<key>.pattern":
+            record["value"] = "^[0-9]+$"
+    digits = Contract(data)
+    assert fixed_keys(digits.member("Tags.<key>"), 100) == []
+    tags = drawn(ValueStrategies(digits, canonical_leaves=True).drawer("Tags"), "tags of digits")
+    many = settings(database=None, max_examples=2000, suppress_health_check=list(HealthCheck))
+    found = find(tags, lambda value: value is not None and len(value) >= 3, settings=many)
+    assert len(set(found)) == len(found) and all(key.isdigit() for key in found)
