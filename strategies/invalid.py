@@ -85,6 +85,7 @@ class InvalidRequests:
         self._base: Drawer[dict] = base
         self._strategies: dict[str, st.SearchStrategy[InvalidRequest]] = {}
         self._filled: dict[str, Any] = {}
+        self._unexpressible: dict[str, str] | None = None
         self._enum_values = sorted(
             {v for c in self.contract.request_constraints() if c.kind == "enum" for v in c.value}
         )
@@ -106,6 +107,11 @@ class InvalidRequests:
     # -- which constraints can be broken -----
     def unexpressible(self) -> dict[str, str]:
         """Request constraint id -> why no request can break it (alone, under every reading)."""
+        if self._unexpressible is None:
+            self._unexpressible = self._reasons_unexpressible()
+        return dict(self._unexpressible)
+
+    def _reasons_unexpressible(self) -> dict[str, str]:
         reasons = {}
         for c in self.contract.request_constraints():
             if c.kind == "type" and (c.path.endswith(".<key>") or c.path == "DomainName"):
@@ -137,8 +143,9 @@ class InvalidRequests:
 
     def _for_constraint(self, constraint_id: str) -> st.SearchStrategy[InvalidRequest]:
         constraint = self.contract.constraints[constraint_id]
-        if constraint_id in self.unexpressible():
-            raise ValueError(f"{constraint_id} can't be broken: {self.unexpressible()[constraint_id]}")
+        reasons = self.unexpressible()
+        if constraint_id in reasons:
+            raise ValueError(f"{constraint_id} can't be broken: {reasons[constraint_id]}")
         if constraint_id == "Body.json":
             return self._malformed(constraint)
         if constraint_id == "Body.type":
