@@ -7,7 +7,7 @@ string an exact-length full match of its pattern (``strategies.text``).
 Members are *drawers*, functions of a composite's ``draw``, built once: a structure, list or map is a
 composite of its own (one span, which the shrinker can drop whole once the size or presence choice at
 its start no longer asks for it), and draws its strings, enums, numbers and timestamps inline, each in
-as few draws as it can.  A body is some thirty draws, not the hundred a strategy per member would take.
+as few draws as it can.  A body is some forty-five draws, not the hundred a strategy per member would take.
 """
 
 from __future__ import annotations
