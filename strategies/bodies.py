@@ -308,15 +308,17 @@ class ValueStrategies:
             if keys.get("enum"):
                 return enum_keys_drawer(keys.get("enum"), values, low, high, may_be_absent=may_be_absent)
             spares = fixed_keys(keys, 2 * high)
-            key_shape, value_shape = self._shape(keys), self._shape(self.contract.member(path + ".<value>"))
-            layouts = len(key_shape.layouts) * len(value_shape.layouts) if key_shape and value_shape else 0
             if self.canonical is not None:
                 # Canonical keys (each entry's but the first is a spare one) if there are enough of them.
                 key = self.canonical.value(keys.path)
-                drawn_keys = None if spares else ValueStrategies(self.contract).drawer(keys.path)
-                key_drawer = drawn_keys or (lambda draw: key)
+                key_drawer = (
+                    ValueStrategies(self.contract).drawer(keys.path) if not spares else lambda draw: key
+                )
                 entries = lambda draw: (key_drawer(draw), values(draw))  # noqa: E731
-            elif 0 < layouts <= LAYOUTS_MAX:  # the key's and the value's layouts in one choice
+                return map_drawer(entries, low, high, may_be_absent=may_be_absent, spare_keys=spares)
+            key_shape, value_shape = self._shape(keys), self._shape(self.contract.member(path + ".<value>"))
+            # The key's and the value's layouts in one choice, if there are not too many pairs.
+            if key_shape and value_shape and len(key_shape.layouts) * len(value_shape.layouts) <= LAYOUTS_MAX:
                 entries = entry_drawer(key_shape, value_shape)
             else:
                 key_drawer = self.drawer(keys.path)

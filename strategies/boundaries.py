@@ -14,7 +14,7 @@ from typing import Any
 
 from spec import Constraint, Contract, Member, load_contract
 from spec import patterns as dialects
-from strategies.bodies import CanonicalValues, letters_key, string_bounds
+from strategies.bodies import CanonicalValues, fixed_keys, string_bounds
 from strategies.faults import WRONG_TYPES
 from strategies.grammar import parse
 from strategies.invalid import DOMAIN_FORBIDDEN, MALFORMED_KINDS, InvalidRequests, malformed_body
@@ -99,8 +99,7 @@ class BoundaryCatalogue:
             item = self._several(value[0], path + "[]", count)
             return [item] * count
         if member.type == "map":
-            keys = self.contract.member(path + ".<key>")
-            names = keys.get("enum")[:count] if keys.get("enum") else [letters_key(i) for i in range(count)]
+            names = fixed_keys(self.contract.member(path + ".<key>"), count)
             entry = next(iter(value.values()))
             return dict.fromkeys(names, entry)
         if member.type == "structure":
@@ -248,8 +247,10 @@ class BoundaryCatalogue:
                 yield self._case(c, edge, value, False, f"{value!r} is not an allowed value")
 
     def _map_of(self, m: Member, size: int) -> dict:
-        value = self.canonical.value(m.path + ".<value>")
-        return {letters_key(i): value for i in range(size)}
+        keys = fixed_keys(self.contract.member(m.path + ".<key>"), size)
+        if len(keys) < size:
+            raise ValueError(f"{m.path}: no {size} distinct valid keys to build a map of that size")
+        return dict.fromkeys(keys, self.canonical.value(m.path + ".<value>"))
 
     def _minItems(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:  # noqa: N802
         yield self._case(
