@@ -9,9 +9,13 @@ asks three questions of a value, each across every dialect it knows:
 * ``search_only``: a match somewhere in every dialect but a full match in none (the ambiguous zone).
 
 Dialects: ``ecma`` (the model's own, through the ``regress`` engine), ``python`` (``re`` as it comes,
-Unicode ``\\w``/``\\s``/``\\d``, ``$`` before a final newline) and ``python-ascii`` (``re.ASCII``, whose
-classes agree with Java's).  Java's ``.`` stops at more line terminators than Python's, so any value with
-no match in ``python-ascii`` has none in Java either.
+Unicode ``\\w``/``\\s``/``\\d``, ``$`` before a final newline), ``python-ascii`` (``re.ASCII``) and
+``java`` (``java.util.regex`` without flags: ASCII ``\\w``/``\\s``/``\\d`` as in ``re.ASCII``, ``.`` that
+stops at ``\\n``, ``\\r``, ``\\u0085``, ``\\u2028`` and ``\\u2029``, and ``$`` that also matches before
+one final line terminator: ``\\n``, ``\\r``, ``\\r\\n``, ``\\u0085``, ``\\u2028`` or ``\\u2029``).  Java's
+reading is emulated by rewriting ``.`` and ``$`` for Python's engine; ``tests/test_external_engines.py``
+holds the emulation to a real JVM.  The emulated ``$`` also matches between a final ``\\r\\n``, which Java's
+does not: a little wider, so it can only make fewer values "invalid in every reading", never more.
 """
 
 from __future__ import annotations
@@ -22,7 +26,41 @@ from functools import cache
 
 import regress
 
-DIALECTS = ("ecma", "python", "python-ascii")
+DIALECTS = ("ecma", "python", "python-ascii", "java")
+
+# Java's line terminators (without UNIX_LINES): what its ``.`` does not match and its ``$`` may precede.
+JAVA_LINE_TERMINATORS = "\n\r\u0085\u2028\u2029"
+_JAVA_DOT = f"[^{JAVA_LINE_TERMINATORS}]"
+_JAVA_DOLLAR = f"(?=(?:\r\n|[{JAVA_LINE_TERMINATORS}])?\\Z)"
+
+
+def java_as_python(pattern: str) -> str:
+    """``pattern`` rewritten so that Python's ``re`` (with ``re.ASCII``) reads it as Java does: ``.`` and
+    ``$`` outside character classes replaced, everything else (classes, escapes, lookaheads) kept."""
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]" or out[-1] in ("[", "[^")
+        elif char == "[":
+            in_class = True
+            if pattern.startswith("[^", i):
+                out.append("[^")
+                i += 2
+                continue
+        elif char == ".":
+            char = _JAVA_DOT
+        elif char == "$":
+            char = _JAVA_DOLLAR
+        out.append(char)
+        i += 1
+    return "".join(out)
 
 
 @cache
@@ -38,8 +76,10 @@ def matcher(pattern: str, dialect: str, fullmatch: bool) -> Callable[[str], bool
                 return False
 
         return ecma
-    flags = re.ASCII if dialect == "python-ascii" else 0
-    python = re.compile(pattern, flags)
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown regex dialect {dialect!r}; known: {', '.join(DIALECTS)}")
+    flags = re.ASCII if dialect in ("python-ascii", "java") else 0
+    python = re.compile(java_as_python(pattern) if dialect == "java" else pattern, flags)
     method = python.fullmatch if fullmatch else python.search
     return lambda value: method(value) is not None
 

@@ -12,6 +12,7 @@ back to a constraint id.  Two readings of the contract live here and nowhere els
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,16 +61,23 @@ def parse_json(raw: bytes) -> Any:
         raise InvalidJSON(f"body is not JSON a parser can use: {str(error)[:100]}") from None
 
 
-def _validator_class(semantics: str) -> type:
+# Whether a pattern matches a value, read as a whole value or searched: another regex engine's answer.
+Matcher = Callable[[str, str, bool], bool]
+
+
+def _validator_class(semantics: str, dialect: str, matcher: Matcher | None) -> type:
     if semantics not in SEMANTICS:
         raise ValueError(f"pattern semantics must be one of {SEMANTICS}, not {semantics!r}")
     fullmatch = semantics == "fullmatch"
 
+    def matches(regex: str, value: str) -> bool:
+        if matcher is not None:
+            return matcher(regex, value, fullmatch)
+        return patterns.matches(regex, value, dialect=dialect, fullmatch=fullmatch)
+
     def pattern(validator: Any, regex: str, instance: Any, schema: dict) -> Any:
-        if validator.is_type(instance, "string") and not patterns.matches(
-            regex, instance, dialect="ecma", fullmatch=fullmatch
-        ):
-            yield ValidationError(f"{instance!r} does not match {regex!r} ({semantics})")
+        if validator.is_type(instance, "string") and not matches(regex, instance):
+            yield ValidationError(f"{instance!r} does not match {regex!r} ({dialect}, {semantics})")
 
     return jsonschema.validators.extend(Draft202012Validator, {"pattern": pattern})
 
@@ -102,12 +110,24 @@ def _location(root: str, error: ValidationError) -> str:
 
 
 class RequestValidator:
-    """Reports the constraint ids a (domain, body) pair breaks; an empty list means valid."""
+    """Reports the constraint ids a (domain, body) pair breaks; an empty list means valid.
 
-    def __init__(self, contract: Contract | None = None, semantics: str = "search") -> None:
+    ``dialect`` is the regex engine's reading of the patterns (``spec.patterns.DIALECTS``): the model's
+    own is ``ecma``; the others stand for implementations that check with Python's or Java's engine.
+    ``matcher`` (pattern, value, fullmatch) -> bool asks another engine instead, a real JVM for one.
+    """
+
+    def __init__(
+        self,
+        contract: Contract | None = None,
+        semantics: str = "search",
+        dialect: str = "ecma",
+        matcher: Matcher | None = None,
+    ) -> None:
         self.contract = contract or load_contract()
         self.semantics = semantics
-        cls = _validator_class(semantics)
+        self.dialect = dialect
+        cls = _validator_class(semantics, dialect, matcher)
         self.body_schema = self.contract.body_schema()
         self._body = cls(self.body_schema)
         self._domain = cls(self.contract.schema_for("DomainName"))

@@ -11,6 +11,7 @@ from types import FrameType
 
 from conformance.reference.server import CONNECTION_TIMEOUT, ReferenceHTTPServer
 from conformance.reference.service import ReferenceService
+from spec.patterns import DIALECTS
 from spec.validation import SEMANTICS, RequestValidator
 
 
@@ -71,6 +72,14 @@ def parser() -> argparse.ArgumentParser:
         help="apply the model's patterns searched (its reading) or as whole match (default: %(default)s)",
     )
     parser.add_argument(
+        "--regex-dialect",
+        choices=DIALECTS,
+        default="ecma",
+        help="the regex engine whose reading of the patterns to emulate: the model's own (ecma), Python's "
+        "re as it comes (python), with re.ASCII (python-ascii), or java.util.regex (java) "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
         "--connection-timeout",
         type=seconds,
         default=CONNECTION_TIMEOUT,
@@ -89,7 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     # Unexpected failures inside a handler are logged with their traceback; request lines go to stderr.
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
-    service = ReferenceService(domains=args.domain, semantics=args.pattern_semantics)
+    service = ReferenceService(
+        domains=args.domain, semantics=args.pattern_semantics, dialect=args.regex_dialect
+    )
     try:
         httpd = ReferenceHTTPServer(
             (args.host, args.port), service, verbose=args.verbose, connection_timeout=args.connection_timeout

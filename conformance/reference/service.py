@@ -133,9 +133,13 @@ class ReferenceService:
         domains: Iterable[str] | None = None,
         semantics: str = "search",
         contract: Contract | None = None,
+        dialect: str = "ecma",
+        validator: RequestValidator | None = None,
     ) -> None:
+        """``dialect`` and ``semantics`` are how the patterns are read (``spec.validation``); a ready
+        ``validator`` (one that asks another regex engine, say) takes the place of both."""
         self.contract = contract or load_contract()
-        self.validator = RequestValidator(self.contract, semantics=semantics)
+        self.validator = validator or RequestValidator(self.contract, semantics=semantics, dialect=dialect)
         self.semantics = semantics
         self.domains: frozenset[str] = frozenset((self.DEFAULT_DOMAIN,) if domains is None else domains)
         self._workflows: dict[tuple[str, str], WorkflowRecord] = {}
