@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 from spec import Contract
 from spec.contract import PATH_KEYWORD
+from spec.smithy import smithy_catalogue
 
 SIDES = ("valid", "invalid", "boundary")
 
@@ -23,6 +25,7 @@ class Coverage:
     def __init__(self, contract: Contract) -> None:
         self.contract = contract
         self.counts: dict[str, Counter[str]] = {side: Counter() for side in SIDES}
+        self.smithy: Counter[str] = Counter()  # requests sent per Smithy malformed-request case
         self.failed: set[str] = set()
         self._schema = contract.body_schema()
         self._by_member: dict[str, list[str]] = {}
@@ -41,10 +44,13 @@ class Coverage:
         if boundary_of:
             self.counts["boundary"][boundary_of] += 1
 
-    def invalid_request(self, constraint_id: str, *, boundary: bool = False) -> None:
+    def invalid_request(
+        self, constraint_id: str, *, boundary: bool = False, smithy: Collection[str] = ()
+    ) -> None:
         self.counts["invalid"][constraint_id] += 1
         if boundary:
             self.counts["boundary"][constraint_id] += 1
+        self.smithy.update(smithy)
 
     def success_answer(self) -> None:
         for constraint in self.contract.response_constraints():
@@ -55,12 +61,29 @@ class Coverage:
 
     # -- merging and reporting -----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        return {"counts": {side: dict(c) for side, c in self.counts.items()}, "failed": sorted(self.failed)}
+        return {
+            "counts": {side: dict(c) for side, c in self.counts.items()},
+            "smithy": dict(self.smithy),
+            "failed": sorted(self.failed),
+        }
 
     def merge(self, data: dict[str, Any]) -> None:
         for side, counts in data["counts"].items():
             self.counts[side].update(counts)
+        self.smithy.update(data.get("smithy", {}))
         self.failed.update(data["failed"])
+
+    def smithy_coverage(self) -> dict[str, Any]:
+        """Smithy's restJson1 malformed-request cases: those this run sent, those that apply but it did
+        not send, and those that cannot apply to the operation, with the reason."""
+        catalogue = smithy_catalogue()
+        applying = [case.id for case in catalogue.applying()]
+        return {
+            "commit": catalogue.commit,
+            "covered": {case_id: self.smithy[case_id] for case_id in applying if self.smithy[case_id]},
+            "not_sent": [case_id for case_id in applying if not self.smithy[case_id]],
+            "not_applicable": {case.id: case.reason for case in catalogue.not_applying()},
+        }
 
     def exercised(self, side: str) -> set[str]:
         return {cid for cid in self.contract.constraints if self.counts[side][cid] > 0}
@@ -81,9 +104,13 @@ class Coverage:
         valid = len(self.exercised("valid"))
         breakable = set(invalid_constraint_ids(self.contract))
         invalid = len(self.exercised("invalid") & breakable)
+        smithy = self.smithy_coverage()
+        applying = len(smithy["covered"]) + len(smithy["not_sent"])
         lines = [
             f"conformance: constraints exercised: {valid} of {total} with valid values, {invalid} of the "
-            f"{len(breakable)} a request can break alone with invalid values"
+            f"{len(breakable)} a request can break alone with invalid values",
+            f"conformance: Smithy restJson1 malformed-request cases sent: {len(smithy['covered'])} of the "
+            f"{applying} that apply ({len(smithy['not_applicable'])} cannot apply to this operation)",
         ]
         if self.failed:
             names = sorted(self.failed)
@@ -107,6 +134,7 @@ class Coverage:
             "exercised_invalid": len(self.exercised("invalid")),
             "breakable_alone": len(invalid_constraint_ids(self.contract)),
             "failed": sorted(self.failed),
+            "smithy": self.smithy_coverage(),
             "rows": rows,
         }
         json_path, md_path = base.with_suffix(".json"), base.with_suffix(".md")
@@ -124,6 +152,20 @@ class Coverage:
             lines.append(
                 f"| `{name}` | {row['valid']} | {row['invalid']} | {row['boundary']} | {row['result']} |"
             )
+        smithy = self.smithy_coverage()
+        lines += [
+            "",
+            f"## Smithy restJson1 malformed-request cases (smithy-lang/smithy {smithy['commit'][:12]})",
+            "",
+            "| case | requests | |",
+            "|---|---:|---|",
+            *[f"| `{case_id}` | {count} | sent |" for case_id, count in smithy["covered"].items()],
+            *[f"| `{case_id}` | 0 | applies, not sent |" for case_id in smithy["not_sent"]],
+            *[
+                f"| `{case_id}` | 0 | cannot apply: {reason.replace('|', '/')} |"
+                for case_id, reason in smithy["not_applicable"].items()
+            ],
+        ]
         md_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return [json_path, md_path]
 

@@ -65,6 +65,11 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+def escape_controls(text: str) -> str:
+    """``text`` on one line: every control character and line break as an escape."""
+    return _escape_controls(text, _CONTROL_OR_NEWLINE)
+
+
 def _escape_controls(text: str, controls: re.Pattern[str] = _CONTROL) -> str:
     """Control characters as escapes, so that a body cannot rewrite the reader's terminal or log."""
     return controls.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)

@@ -29,10 +29,10 @@ from conformance.checks import (
 )
 from conformance.client import Exchange, TargetClient, TargetError
 from conformance.coverage import Coverage
-from conformance.report import to_curl
+from conformance.report import escape_controls, to_curl
 from spec import Contract
 from spec.contract import strings_in
-from strategies.requests import Request
+from strategies.requests import InvalidRequest, Request
 
 PATTERN_SEMANTICS = ("strict", "search", "fullmatch")
 # After this many requests in a row without a usable answer (timed out, refused, reset, cut short), the
@@ -40,8 +40,10 @@ PATTERN_SEMANTICS = ("strict", "search", "fullmatch")
 # otherwise a hung target would cost every remaining test a full timeout.
 CONSECUTIVE_TRANSPORT_FAILURES = 5
 
-# Error types a client meets for a malformed body: the operation's own, or the one Smithy's server
-# framework uses for bodies it can't deserialize (the guide, "Errors").
+# Error types a client meets for a body it can't deserialize: the operation's own, or the one Smithy's
+# server framework uses (the guide, "Errors").  That is a malformed body, and a member of the wrong JSON
+# type too: Smithy's restJson1 malformed-request tests expect SerializationException for "true" as a
+# boolean or "123" as a long.
 MALFORMED_BODY_TYPES = frozenset({"BadRequestException", "SerializationException"})
 # An empty path label may fail routing (404) before validation (400); either is a rejection.
 EMPTY_DOMAIN_TYPES = frozenset(
@@ -202,15 +204,22 @@ class Target:
             ) from None
 
     def expect_rejection(
-        self, exchange: Exchange, request: Request, constraint_id: str, *, boundary: bool = False
+        self,
+        exchange: Exchange,
+        request: Request,
+        constraint_id: str,
+        *,
+        boundary: bool = False,
+        smithy: Collection[str] = (),
     ) -> None:
-        """400 BadRequestException for a request that breaks ``constraint_id``."""
+        """400 BadRequestException for a request that breaks ``constraint_id`` (an instance of the Smithy
+        malformed-request cases ``smithy``)."""
         __tracebackhide__ = True
         if self.coverage is not None:
-            self.coverage.invalid_request(constraint_id, boundary=boundary)
+            self.coverage.invalid_request(constraint_id, boundary=boundary, smithy=smithy)
         statuses: Collection[int] = {400}
         types: Collection[str] = {"BadRequestException"}
-        if constraint_id in ("Body.json", "Body.type"):
+        if constraint_id in ("Body.json", "Body.type") or constraint_id.endswith(".type"):
             types = MALFORMED_BODY_TYPES
         if request.domain == "":
             statuses, types = {400, 404}, EMPTY_DOMAIN_TYPES
@@ -218,6 +227,15 @@ class Target:
             check_error(exchange, self.contract, statuses, types, case=constraint_id)
         except ConformanceFailure:
             self._noting_failure()
+            raise
+
+    def expect_invalid_rejected(self, exchange: Exchange, case: InvalidRequest) -> None:
+        """``expect_rejection`` for a drawn invalid request; a failure also says what is wrong with it."""
+        __tracebackhide__ = True
+        try:
+            self.expect_rejection(exchange, case.request, case.constraint_id, smithy=case.smithy)
+        except ConformanceFailure as failure:
+            failure.add_note(describe_fault(case.reason, case.smithy))
             raise
 
     def expect_unknown_domain(
@@ -246,6 +264,12 @@ class Target:
             for where, value, schema in strings_in(request.body, self.contract.body_schema())
             if "maxLength" in schema
         ]
+
+
+def describe_fault(reason: str, smithy: Collection[str] = ()) -> str:
+    """What is wrong with an invalid request, in one line (and the Smithy cases it is an instance of)."""
+    text = f"Fault: {escape_controls(reason)}"
+    return text + (f" (Smithy: {', '.join(smithy)})" if smithy else "")
 
 
 def _transport_failure(message: str) -> NoReturn:

@@ -12,7 +12,7 @@ import pytest
 
 import strategies
 from conformance.checks import ConformanceFailure
-from conformance.target import Target
+from conformance.target import Target, describe_fault
 from strategies.requests import BoundaryCase
 
 pytestmark = pytest.mark.boundaries
@@ -31,7 +31,9 @@ CASES = _cases_by_constraint()
 def check_case(target: Target, send, case: BoundaryCase) -> None:  # noqa: ANN001 - the send fixture
     __tracebackhide__ = True
     if not case.valid:
-        target.expect_rejection(send(case.request), case.request, case.constraint_id, boundary=True)
+        target.expect_rejection(
+            send(case.request), case.request, case.constraint_id, boundary=True, smithy=case.smithy
+        )
     elif case.request.domain is not None and case.request.domain != target.domain:
         # A well-formed name of a domain that doesn't exist: valid, so not a 400, but not found.
         target.expect_unknown_domain(send(case.request), case.request, boundary_of=case.constraint_id)
@@ -53,7 +55,8 @@ def test_boundary_cases(target: Target, send, constraint_id: str) -> None:
     if failures:
         case, first = failures[0]
         edges = ", ".join(f"[{c.case_id.removeprefix(constraint_id)[1:-1]}]" for c, _ in failures)
-        first.add_note(f"Edge: {case.case_id} ({case.reason})")
+        first.add_note(f"Edge: {case.case_id}")
+        first.add_note(describe_fault(case.reason, case.smithy))
         first.add_note(
             f"Failing edges of {constraint_id}: {len(failures)} of {len(CASES[constraint_id])}: {edges}"
         )

@@ -23,6 +23,7 @@ from spec import Contract, Member, load_contract
 from spec import patterns as dialects
 from strategies.drawing import ABSENT, Drawer, drawn, first_draw, index_drawer, one_of, pick, unwrapped
 from strategies.grammar import parse
+from strategies.paths import MEMBER_ORDERS, reordered
 from strategies.requests import Request
 from strategies.text import LAYOUTS_MAX, TextShape, canonical_text, text_shape
 
@@ -364,12 +365,20 @@ class ValueStrategies:
         return self.of("Body")
 
     def requests(self, domains: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Request]:
-        """Complete valid requests, the body drawn inline in the request's composite (no ``.map()``)."""
+        """Complete valid requests, the body drawn inline in the request's composite (no ``.map()``), its
+        members in a drawn order at every level (JSON member order carries no meaning)."""
         body = self._container("Body")
+        orders = index_drawer(len(MEMBER_ORDERS))
+
+        def ordered_body(draw: st.DrawFn) -> dict:
+            value = body(draw)
+            order = orders(draw)
+            return reordered(value, *MEMBER_ORDERS[order]) if order else value
+
         if domains is None:
-            return drawn(lambda draw: Request(None, body(draw)), "request")
+            return drawn(lambda draw: Request(None, ordered_body(draw)), "request")
         domain = unwrapped(domains)
-        return drawn(lambda draw: Request(draw(domain), body(draw)), "request on a domain")
+        return drawn(lambda draw: Request(draw(domain), ordered_body(draw)), "request on a domain")
 
     def domain(self) -> st.SearchStrategy[str]:
         return self.of("DomainName")

@@ -9,16 +9,26 @@ missing or null, every wrong JSON type, astral-plane text at a length bound.  Ca
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
 from spec import Constraint, Contract, Member, load_contract
 from spec import patterns as dialects
+from strategies import smithy as smithy_cases
 from strategies.bodies import CanonicalValues, fixed_keys, string_bounds
 from strategies.faults import WRONG_TYPES
-from strategies.grammar import parse
-from strategies.invalid import DOMAIN_FORBIDDEN, MALFORMED_KINDS, InvalidRequests, malformed_body
-from strategies.paths import delete_member, set_member
+from strategies.grammar import UNBOUNDED, parse
+from strategies.invalid import (
+    DOMAIN_FORBIDDEN,
+    DOMAIN_UNSENDABLE,
+    MALFORMED_KINDS,
+    InvalidRequests,
+    in_collection,
+    malformed_body,
+)
+from strategies.near_misses import near_misses
+from strategies.paths import FIRST, SECOND, place_member, remove_member, reordered
 from strategies.requests import BoundaryCase, Request
 from strategies.text import canonical_text
 
@@ -40,6 +50,7 @@ class BoundaryCatalogue:
         self.canonical = CanonicalValues(self.contract)
         self.invalid = InvalidRequests(self.contract)
         self.base = self.canonical.full_body()
+        self._placement = FIRST  # where in lists and maps the edge goes (see _in_second_item)
 
     def fill(self, path: str) -> Any:
         return self.canonical.value(path)
@@ -48,11 +59,30 @@ class BoundaryCatalogue:
         out: list[BoundaryCase] = []
         for constraint in self.contract.request_constraints():
             out.extend(self._cases_for(constraint))
+            if in_collection(constraint.path):
+                out.extend(self._in_second_item(constraint))
         ids = [case.case_id for case in out]
         duplicates = {i for i in ids if ids.count(i) > 1}
         if duplicates:
             raise AssertionError(f"boundary case ids repeat: {sorted(duplicates)}")
         return out
+
+    def _in_second_item(self, c: Constraint) -> Iterator[BoundaryCase]:
+        """The first invalid edge of a constraint on a list item or map entry once more, with the fault
+        in the second of two items (entries) of every list (map) on the way: a validator that checks only
+        ``Tasks[0]`` or the first tag passes it."""
+        self._placement = SECOND
+        try:
+            invalid = next((case for case in self._cases_for(c) if not case.valid), None)
+        finally:
+            self._placement = FIRST
+        if invalid is not None:
+            edge = invalid.case_id[len(c.id) + 1 : -1]
+            yield replace(
+                invalid,
+                case_id=f"{c.id}[{edge}, second item]",
+                reason=f"{invalid.reason}, in the second of two items or entries",
+            )
 
     # -- building blocks -----
     def _case(
@@ -63,33 +93,119 @@ class BoundaryCatalogue:
         valid: bool,
         reason: str,
         also: frozenset[str] = frozenset(),
+        smithy: tuple[str, ...] = (),
     ) -> BoundaryCase:
         if c.path == "DomainName":
             request = Request(value, self.base)
         else:
-            request = Request(None, set_member(self.base, c.path, value, self.fill))
-        return BoundaryCase(f"{c.id}[{edge}]", c.id, request, valid, reason, also)
+            request = Request(None, self._place(c.path, value))
+        if not valid:
+            smithy = (*smithy, *smithy_cases.validation_ids(c, self.contract.member(c.path)))
+        return BoundaryCase(
+            f"{c.id}[{edge}]", c.id, request, valid, reason, also, tuple(dict.fromkeys(smithy))
+        )
+
+    def _place(self, path: str, value: Any) -> dict:
+        return place_member(self.base, path, value, self.fill, self._placement, self.invalid.new_key)[0]
+
+    def _first_of_each_type(self) -> dict[str, str]:
+        """The first member of each type, in contract order: it gets every Smithy value of its type, the
+        others one value of each Smithy case."""
+        first: dict[str, str] = {}
+        for member in self.contract.members.values():
+            first.setdefault(member.type, member.path)
+        return first
+
+    def _smithy_values(self, m: Member, values: tuple[smithy_cases.SmithyValue, ...]) -> list:
+        if self._first_of_each_type().get(m.type) == m.path:
+            return list(values)
+        chosen, seen = [], set()
+        for value in values:
+            if not set(value.smithy_ids) <= seen or not value.smithy_ids and not chosen:
+                chosen.append(value)
+                seen.update(value.smithy_ids)
+        return chosen
 
     def _cases_for(self, c: Constraint) -> Iterator[BoundaryCase]:
         if c.id == "Body.json":
-            for kind in MALFORMED_KINDS:
-                raw = malformed_body(kind, self.base)
-                yield BoundaryCase(
-                    f"{c.id}[{kind}]", c.id, Request(None, raw_body=raw), False, f"body: {kind}"
-                )
+            yield from self._malformed_bodies(c)
             return
         if c.id == "Body.type":
             for kind in ("array", "string", "integer", "boolean", "null"):
                 request = Request(None, TYPE_SAMPLES[kind])
-                yield BoundaryCase(f"{c.id}[{kind}]", c.id, request, False, f"the body is a JSON {kind}")
+                ids = (smithy_cases.NOT_AN_OBJECT,) if kind in ("integer", "null") else ()
+                yield BoundaryCase(
+                    f"{c.id}[{kind}]", c.id, request, False, f"the body is a JSON {kind}", smithy=ids
+                )
+            wrapped = Request(None, [self.base])
+            yield BoundaryCase(
+                f"{c.id}[{smithy_cases.WRAPPED_IN_ARRAY}]",
+                c.id,
+                wrapped,
+                False,
+                "the body is an array holding a valid body",
+                smithy=(smithy_cases.NOT_AN_OBJECT,),
+            )
             yield BoundaryCase(
                 f"{c.id}[object]", c.id, Request(None, self.base), True, "every member present"
             )
             rich = Request(None, self._several(self.base, "Body"))
             yield BoundaryCase(f"{c.id}[three of each]", c.id, rich, True, "every list and map three long")
+            backwards = Request(None, reordered(self.base, 0, True))
+            yield BoundaryCase(
+                f"{c.id}[members reversed]", c.id, backwards, True, "every object's members in reverse order"
+            )
             return
         member = self.contract.member(c.path)
         yield from getattr(self, "_" + c.kind)(c, member)
+
+    def _malformed_bodies(self, c: Constraint) -> Iterator[BoundaryCase]:
+        """Bodies that are no JSON text: the whole-body kinds, a valid body with one syntax fault, and a
+        valid body with a text that is no JSON value in one member's place."""
+        for kind in MALFORMED_KINDS:
+            raw = malformed_body(kind, self.base)
+            yield BoundaryCase(f"{c.id}[{kind}]", c.id, Request(None, raw_body=raw), False, f"body: {kind}")
+        for fault in smithy_cases.BODY_FAULTS:
+            request = Request(None, raw_body=fault.body(self.base))
+            reason = f"a valid body with one syntax fault: {fault.name}"
+            yield BoundaryCase(f"{c.id}[{fault.name}]", c.id, request, False, reason, smithy=fault.smithy_ids)
+        for path, text, ids in self._literals():
+            raw = smithy_cases.with_literal(
+                self.base, lambda body, v, path=path: self._place_in(body, path, v), text
+            )
+            shown = smithy_cases.escaped(text)
+            reason = f"{path} is {shown}, which is no JSON value"
+            yield BoundaryCase(
+                f"{c.id}[{path} = {shown}]", c.id, Request(None, raw_body=raw), False, reason, smithy=ids
+            )
+
+    def _place_in(self, body: dict, path: str, value: Any) -> dict:
+        return place_member(body, path, value, self.fill, self._placement, self.invalid.new_key)[0]
+
+    def _literals(self) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+        """(member path, a text that is no JSON value, its Smithy cases) for Body.json's edges."""
+        for member in self.contract.members.values():
+            for value in self._smithy_values(member, smithy_cases.literal_values(member)):
+                yield member.path, value.text, value.smithy_ids
+            if member.type == "list" and member.path == self._first_of_each_type()["list"]:
+                yield member.path, smithy_cases.UNCLOSED_LIST_TEXT, (smithy_cases.UNCLOSED_LIST,)
+            if member.type == "map" and member.path == self._first_of_each_type()["map"]:
+                yield member.path, smithy_cases.NULL_KEY_TEXT, (smithy_cases.NULL_MAP_KEY,)
+            if member.path == self._first_free_string():
+                yield member.path, smithy_cases.RAW_CONTROL_TEXT, ()
+
+    def _first_free_string(self) -> str | None:
+        """The first string member with neither a pattern nor an enum: any text of its length is valid."""
+        return next(
+            (
+                m.path
+                for m in self.contract.members.values()
+                if m.type == "string"
+                and m.location == "body"
+                and not {"pattern", "enum"} & m.constraints.keys()
+            ),
+            None,
+        )
 
     def _several(self, value: Any, path: str, count: int = 3) -> Any:
         """``value`` with every list repeated to ``count`` items and every map grown to ``count`` entries:
@@ -114,9 +230,13 @@ class BoundaryCatalogue:
             return
         wrong = WRONG_TYPES[m.json_type] + (("null",) if m.path.endswith(("[]", ".<value>")) else ())
         for kind in wrong:
+            ids = smithy_cases.null_ids(m) if kind == "null" else ()
             yield self._case(
-                c, kind, TYPE_SAMPLES[kind], False, f"a JSON {kind} where a {m.json_type} is due"
+                c, kind, TYPE_SAMPLES[kind], False, f"a JSON {kind} where a {m.json_type} is due", smithy=ids
             )
+        for value in self._smithy_values(m, smithy_cases.wrong_type_values(m)):
+            reason = f"{value.text}, a JSON {type(value.value).__name__} where a {m.type} is due"
+            yield self._case(c, f"smithy {value.text}", value.value, False, reason, smithy=value.smithy_ids)
 
     def _sample(self, m: Member) -> Any:
         if m.path == "DomainName":
@@ -129,8 +249,11 @@ class BoundaryCatalogue:
         if c.id in self.invalid.unexpressible():
             yield self._case(c, "present", self._sample(m), True, "the URI label is present")
             return
-        body = delete_member(self.base, m.path, self.fill)
-        yield BoundaryCase(f"{c.id}[missing]", c.id, Request(None, body), False, f"{m.path} missing")
+        body, _ = remove_member(self.base, m.path, self.fill, self._placement, self.invalid.new_key)
+        ids = smithy_cases.validation_ids(c, m)
+        yield BoundaryCase(
+            f"{c.id}[missing]", c.id, Request(None, body), False, f"{m.path} missing", smithy=ids
+        )
         yield self._case(c, "null", None, False, f"{m.path} null (read as absent)")
 
     def _minLength(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:  # noqa: N802
@@ -181,8 +304,36 @@ class BoundaryCatalogue:
             )
         if c.id in self.invalid.unexpressible():
             return
+        low, high = m.get("minLength", 0), m.get("maxLength", UNBOUNDED)
+        unsendable = DOMAIN_UNSENDABLE if m.path == "DomainName" else ""
+        misses = near_misses(c.value, low, high, unsendable)
+        for miss in misses:
+            yield self._case(
+                c, miss.edge, miss.value, False, f"{miss.reason}: no match for {c.value} anywhere"
+            )
+        near = {miss.value for miss in misses}
         for edge, value in self._mismatches(m):
-            yield self._case(c, edge, value, False, f"{value!r}: no match for {c.value} anywhere")
+            if value not in near:
+                yield self._case(c, edge, value, False, f"{value!r}: no match for {c.value} anywhere")
+        long_miss = self._long_miss(m, misses)
+        if long_miss is not None:
+            reason = (
+                f"{len(long_miss)} characters whose last one breaks {c.value}: a backtracking engine "
+                "must give up in time"
+            )
+            yield self._case(
+                c, "long, broken at the end", long_miss, False, reason, smithy=(smithy_cases.REDOS,)
+            )
+
+    def _long_miss(self, m: Member, misses: tuple) -> str | None:
+        """A value of the maximum length that only its last character breaks (Smithy's ReDoS case), if the
+        pattern has one: the longest valid value with its last character replaced by a near miss's."""
+        high = m.get("maxLength")
+        last = [miss for miss in misses if miss.position == len(miss.value) - 1 and miss.position > 0]
+        if high is None or not last:
+            return None
+        value = self.canonical.string(m, high)[:-1] + last[0].character
+        return value if dialects.invalid_in_every_reading(m.get("pattern"), value) else None
 
     def _every_character(self, m: Member, low: int, high: int) -> str | None:
         """A full match that uses every character each class segment takes in every dialect (within the
@@ -205,7 +356,7 @@ class BoundaryCatalogue:
     def _mismatches(self, m: Member) -> list[tuple[str, str]]:
         pattern = m.get("pattern")
         grammar = parse(pattern)
-        low, high = m.get("minLength", 0), m.get("maxLength", 1 << 30)
+        low, high = m.get("minLength", 0), m.get("maxLength", UNBOUNDED)
         shortest = self.canonical.string(m, max(low, grammar.min_length))
         foreign = grammar.foreign_characters()
         if m.path == "DomainName":
@@ -271,10 +422,18 @@ class BoundaryCatalogue:
     def _minimum(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:
         yield self._case(c, str(c.value), c.value, True, "the minimum")
         yield self._case(c, str(c.value - 1), c.value - 1, False, "one below the minimum")
+        yield from self._out_of_range(c, m, "below the minimum, past any 64-bit integer")
 
     def _maximum(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:
         yield self._case(c, str(c.value), c.value, True, "the maximum")
         yield self._case(c, str(c.value + 1), c.value + 1, False, "one above the maximum")
+        yield from self._out_of_range(c, m, "above the maximum, past any 64-bit integer")
+
+    def _out_of_range(self, c: Constraint, m: Member, why: str) -> Iterator[BoundaryCase]:
+        for value in smithy_cases.out_of_range_values(m, c.kind):
+            yield self._case(
+                c, value.text, value.value, False, f"{value.text}: {why}", smithy=value.smithy_ids
+            )
 
 
 @cache

@@ -19,8 +19,9 @@ from hypothesis_jsonschema import from_schema
 from spec import Member
 from spec import patterns as dialects
 from strategies.bodies import fixed_keys, string_bounds_of
-from strategies.drawing import one_of
-from strategies.grammar import Grammar, parse
+from strategies.drawing import drawn, index_drawer, one_of, unwrapped
+from strategies.grammar import UNBOUNDED, Grammar, parse
+from strategies.near_misses import NearMiss, near_misses, show
 from strategies.paths import copy_json
 from strategies.text import ANY_CHARACTER, lengths, text_of_length, texts_of_lengths
 
@@ -196,21 +197,61 @@ def _near_misses(grammar: Grammar, low: int, high: int) -> st.SearchStrategy[str
     return one_of(candidates, f"near misses of {grammar.pattern}")
 
 
-def pattern_mismatch(member: Member) -> st.SearchStrategy[Fault] | None:
-    """A value of allowed length with no match anywhere in any dialect, or None if there is none."""
-    return _mismatch(member.get("pattern"), member.get("minLength", 0), member.get("maxLength", 1 << 30))
+def pattern_mismatch(member: Member, unsendable: str = "") -> st.SearchStrategy[Fault] | None:
+    """A value of allowed length with no match anywhere in any dialect, or None if there is none: most
+    of the time one character away from a valid value (``strategies.near_misses``)."""
+    return _mismatch(
+        member.get("pattern"), member.get("minLength", 0), member.get("maxLength", UNBOUNDED), unsendable
+    )
 
 
 @cache
-def _mismatch(pattern: str, low: int, high: int) -> st.SearchStrategy[Fault] | None:
+def _mismatch(pattern: str, low: int, high: int, unsendable: str) -> st.SearchStrategy[Fault] | None:
+    """``unsendable``: characters the value must not hold (those of a URI label that routing would
+    take apart); its values far from valid are the caller's business then."""
     if dialects.matches_empty(pattern):
         return None
-    grammar = parse(pattern)
-    return (
-        _near_misses(grammar, low, high)
+    far = (
+        _near_misses(parse(pattern), low, high)
         .filter(lambda v: low <= len(v) <= high and dialects.invalid_in_every_reading(pattern, v))
         .map(lambda v: (v, f"no match for {pattern} anywhere in the value", NOTHING))
     )
+    catalogue = near_misses(pattern, low, high, unsendable)
+    if not catalogue:
+        return None if unsendable else far
+    listed = st.sampled_from(catalogue).map(
+        lambda miss: (miss.value, f"{miss.reason}: no match for {pattern} anywhere", NOTHING)
+    )
+    # The catalogue twice, a drawn value with one character changed once, a value far from valid once.
+    near = [listed, _one_changed(pattern, low, high, catalogue), listed]
+    return one_of(near if unsendable else [*near, far], f"mismatch {pattern}")
+
+
+def _one_changed(
+    pattern: str, low: int, high: int, catalogue: tuple[NearMiss, ...]
+) -> st.SearchStrategy[Fault]:
+    """A drawn valid value with one character, at a drawn position, replaced by one of the catalogue's; if
+    that leaves a match somewhere (a pattern that isn't anchored), the catalogue's own value instead, so
+    no example is thrown away."""
+    grammar = parse(pattern)
+    shortest = max(low, grammar.min_length)
+    valid = unwrapped(texts_of_lengths(grammar, tuple(range(shortest, min(high, shortest + 12) + 1))))
+    characters = list(dict.fromkeys(miss.character for miss in catalogue))
+    which_character = index_drawer(len(characters))
+    which_miss = index_drawer(len(catalogue))
+    positions = index_drawer(shortest + 13)
+
+    def draw_changed(draw: st.DrawFn) -> Fault:
+        value = draw(valid)
+        char = characters[which_character(draw)]
+        position = positions(draw) % max(1, len(value))
+        changed = value[:position] + char + value[position + 1 :]
+        if value and dialects.invalid_in_every_reading(pattern, changed):
+            return changed, f"{show(char)} at position {position}: no match for {pattern} anywhere", NOTHING
+        miss = catalogue[which_miss(draw)]
+        return miss.value, f"{miss.reason}: no match for {pattern} anywhere", NOTHING
+
+    return drawn(draw_changed, f"one character changed {pattern}")
 
 
 def search_only_value(member: Member) -> st.SearchStrategy[Fault] | None:
@@ -226,7 +267,7 @@ def _search_only(
     if grammar.anchored_start and grammar.anchored_end:
         return None  # search and full match agree for anchored patterns
     low, high = string_bounds_of(pattern, min_length, max_length)
-    minimum, maximum = min_length or 0, 1 << 30 if max_length is None else max_length
+    minimum, maximum = min_length or 0, UNBOUNDED if max_length is None else max_length
     valid = texts_of_lengths(grammar, tuple(range(low, min(high, low + 12) + 1)))
     junk = st.text(st.sampled_from(grammar.foreign_characters() or "\n"), min_size=1, max_size=3)
     around = st.builds(

@@ -9,35 +9,42 @@ ancestors the body lacks are filled in with canonical valid values.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import replace
 from typing import Any
 
 from hypothesis import strategies as st
 
 from spec import Constraint, Contract, Member, load_contract
 from spec import patterns as dialects
-from strategies import faults
-from strategies.bodies import CanonicalValues, ValueStrategies
+from strategies import faults, smithy
+from strategies.bodies import CanonicalValues, ValueStrategies, fixed_keys
 from strategies.drawing import Drawer, drawn, index_drawer, one_of, unwrapped
-from strategies.paths import copy_json, delete_member, set_member
+from strategies.paths import (
+    FIRST,
+    MEMBER_ORDERS,
+    PLACEMENTS,
+    copy_json,
+    place_member,
+    remove_member,
+    reordered,
+)
 from strategies.requests import InvalidRequest, Request
 
 # Characters a domain may not contain that survive percent-encoding and routing in every HTTP stack:
-# no "/", ".", "\\", "%", "?", "#" (path structure) and no control characters (rejected by some front ends
-# before the implementation sees them).
-DOMAIN_FORBIDDEN = " !$&'()*+,:;=@[]^`{|}~\"<>éü中😀"
+# no "/", "\\", "%", "?", "#" (path structure) and no control characters (rejected by some front ends
+# before the implementation sees them).  A "." is sent only beside other characters: a label of "." or
+# ".." alone is a path step that clients and servers remove.
+DOMAIN_UNSENDABLE = "/\\%?#" + "".join(map(chr, range(0x20))) + "\x7f"
+DOMAIN_FORBIDDEN = " !$&'()*+,:;=@[]^`{|}~\"<>éü中😀."
 
-# Ways a body can fail to be one JSON text; ``{body}`` is a valid body's JSON.
+# Ways a body can fail to be one JSON text; ``{body}`` is a valid body's JSON.  A valid body with one
+# syntax fault (a comment, a trailing comma, single quotes...) is in ``strategies.smithy.BODY_FAULTS``.
 MALFORMED_BODIES: dict[str, str] = {
     "empty": "",
     "truncated": "{body}\0",  # marker: cut in half, see _malformed
-    "trailing garbage": "{body}}}",
+    "extra closing braces": "{body}}}",
     "two texts": "{body} {body}",
-    "single quotes": "{'WorkflowType': 'APPFLOW_INTEGRATION'}",
-    "trailing comma": '{"WorkflowType": "APPFLOW_INTEGRATION",}',
-    "unquoted key": '{WorkflowType: "APPFLOW_INTEGRATION"}',
-    "NaN": '{"WorkflowType": "APPFLOW_INTEGRATION", "x": NaN}',
-    "comment": '{"WorkflowType": "APPFLOW_INTEGRATION" /* comment */}',
     "bare word": "APPFLOW_INTEGRATION",
 }
 
@@ -91,12 +98,36 @@ class InvalidRequests:
         )
 
     def _on_base(
-        self, name: str, part: st.SearchStrategy[Any], build: Callable[[tuple[Any, dict]], InvalidRequest]
+        self,
+        name: str,
+        part: st.SearchStrategy[Any],
+        build: Callable[[Any, dict, str], InvalidRequest],
+        *,
+        placed: bool = False,
     ) -> st.SearchStrategy[InvalidRequest]:
-        """``build((part, base body))`` in one composite; a ``st.tuples(...).map(...)`` would add two spans
-        and a ``.map()``, which costs Hypothesis more than a draw."""
+        """``build(part, base body, placement)`` in one composite, the body's members then put in a drawn
+        order (JSON member order carries no meaning, and real clients send any).  With ``placed`` (a
+        member inside a list or map) the placement is drawn too: the fault in the first item or entry,
+        the second of two, or the last.  A ``st.tuples(...).map(...)`` would add two spans and a ``.map()``,
+        which costs Hypothesis more than a draw."""
         part = unwrapped(part)
-        return drawn(lambda draw: build((draw(part), self._base(draw))), name)
+        placements = index_drawer(len(PLACEMENTS)) if placed else None
+        orders = index_drawer(len(MEMBER_ORDERS))
+
+        def draw_case(draw: st.DrawFn) -> InvalidRequest:
+            value, base = draw(part), self._base(draw)
+            case = build(value, base, PLACEMENTS[placements(draw)] if placements else FIRST)
+            return in_member_order(case, orders(draw))
+
+        return drawn(draw_case, name)
+
+    def new_key(self, map_path: str, taken: Collection[str]) -> str | None:
+        """A valid key for the map at ``map_path`` that isn't taken, if the map may hold one more entry."""
+        highest = self.contract.member(map_path).get("maxItems")
+        if highest is not None and len(taken) >= highest:
+            return None
+        keys = fixed_keys(self.contract.member(map_path + ".<key>"), len(taken) + 1)
+        return next((key for key in keys if key not in taken), None)
 
     def fill(self, path: str) -> Any:
         """A canonical valid value for ``path``, worked out once: a fresh copy, since the caller edits it."""
@@ -158,39 +189,54 @@ class InvalidRequests:
             return self._on_base(
                 constraint.id,
                 fault,
-                lambda pair: InvalidRequest(
-                    Request(pair[0][0], pair[1]), constraint.id, pair[0][1], pair[0][2]
-                ),
+                lambda fault, base, _: InvalidRequest(Request(fault[0], base), constraint.id, *fault[1:]),
             )
-        return self._on_base(
-            constraint.id,
-            fault,
-            lambda pair: InvalidRequest(
-                Request(None, set_member(pair[1], member.path, pair[0][0], self.fill)),
-                constraint.id,
-                f"{member.path}: {pair[0][1]}",
-                pair[0][2],
-            ),
-        )
+
+        def build(fault: faults.Fault, base: dict, placement: str) -> InvalidRequest:
+            value, reason, also = fault
+            body, where = place_member(base, member.path, value, self.fill, placement, self.new_key)
+            return InvalidRequest(Request(None, body), constraint.id, f"{where}: {reason}", also)
+
+        return self._on_base(constraint.id, fault, build, placed=in_collection(member.path))
 
     def _fault(self, constraint: Constraint, member: Member) -> st.SearchStrategy[faults.Fault]:
         kind = constraint.kind
         if kind == "type":
-            return faults.wrong_type(member, null_is_type_error=member.path.endswith(("[]", ".<value>")))
+            wrong = faults.wrong_type(member, null_is_type_error=member.path.endswith(("[]", ".<value>")))
+            coerced = smithy.wrong_type_values(member)
+            if not coerced:
+                return wrong
+            listed = st.sampled_from(coerced).map(
+                lambda v: (
+                    v.value,
+                    f"{v.label()}: a value some parsers coerce to a {member.type}",
+                    faults.NOTHING,
+                )
+            )
+            return one_of([wrong, listed], f"a wrong type for {member.path}")
         if kind == "minLength":
             return faults.below_min_length(member)
         if kind == "maxLength":
             return faults.above_max_length(member)
         if kind == "pattern":
-            strategy = faults.pattern_mismatch(member)
             if member.path == "DomainName":
-                strategy = self._bad_domain(member)
+                near = faults.pattern_mismatch(member, DOMAIN_UNSENDABLE)
+                far = self._bad_domain(member)
+                return far if near is None else one_of([near, near, far], "a domain that breaks its pattern")
+            strategy = faults.pattern_mismatch(member)
             assert strategy is not None
             return strategy
         if kind == "enum":
             return faults.enum_near_miss(member, self._enum_values)
         if kind in ("minimum", "maximum"):
-            return faults.out_of_range(member, kind)
+            near = faults.out_of_range(member, kind)
+            past = smithy.out_of_range_values(member, kind)
+            if not past:
+                return near
+            beyond = st.sampled_from(past).map(
+                lambda v: (v.value, f"{v.label()}: past any 64-bit integer", faults.NOTHING)
+            )
+            return one_of([near, beyond], f"out of range {member.path}")
         if kind in ("minItems", "maxItems"):
             entries = (self.values.of(member.path + ".<key>"), self.values.of(member.path + ".<value>"))
             keys, filler = self.contract.member(member.path + ".<key>"), self.fill(member.path + ".<value>")
@@ -218,42 +264,93 @@ class InvalidRequests:
     def _missing(self, constraint: Constraint, member: Member) -> st.SearchStrategy[InvalidRequest]:
         how = st.sampled_from(["missing", "null"])
 
-        def build(pair: tuple[str, dict]) -> InvalidRequest:
-            mode, base = pair
+        def build(mode: str, base: dict, placement: str) -> InvalidRequest:
             if mode == "missing":
-                body = delete_member(base, member.path, self.fill)
-                reason = f"{member.path} is required and missing"
+                body, where = remove_member(base, member.path, self.fill, placement, self.new_key)
+                reason = f"{where} is required and missing"
             else:
-                body = set_member(base, member.path, None, self.fill)
-                reason = f"{member.path} is required and null (restJson1 reads null as absent)"
+                body, where = place_member(base, member.path, None, self.fill, placement, self.new_key)
+                reason = f"{where} is required and null (restJson1 reads null as absent)"
             return InvalidRequest(Request(None, body), constraint.id, reason)
 
-        return self._on_base(constraint.id, how, build)
+        return self._on_base(constraint.id, how, build, placed=in_collection(member.path))
+
+    def _malformations(self) -> list[Callable[[dict, str], tuple[bytes, str, tuple[str, ...]]]]:
+        """Ways to make a body no JSON text, each ``(base body, placement) -> (raw body, reason, Smithy
+        cases)``: the whole-body kinds, a valid body with one syntax fault, and a valid body with a text
+        that is no JSON value in one member's place (``strategies.smithy``)."""
+        ways: list[Callable[[dict, str], tuple[bytes, str, tuple[str, ...]]]] = []
+        for kind in MALFORMED_KINDS:
+            ways.append(lambda base, _, kind=kind: (malformed_body(kind, base), f"the body is {kind}", ()))
+        for fault in smithy.BODY_FAULTS:
+            ways.append(
+                lambda base, _, fault=fault: (
+                    fault.body(base),
+                    f"a valid body with one syntax fault: {fault.name}",
+                    fault.smithy_ids,
+                )
+            )
+        for member in self.contract.members.values():
+            literals = [(v.text, v.smithy_ids) for v in smithy.literal_values(member)]
+            if member.type == "list" and member.location == "body":
+                literals.append((smithy.UNCLOSED_LIST_TEXT, (smithy.UNCLOSED_LIST,)))
+            if member.type == "map":
+                literals.append((smithy.NULL_KEY_TEXT, (smithy.NULL_MAP_KEY,)))
+            if (
+                member.type == "string"
+                and member.location == "body"
+                and not {"pattern", "enum"} & set(member.constraints)
+            ):
+                literals.append((smithy.RAW_CONTROL_TEXT, ()))
+            for text, ids in literals:
+                ways.append(self._literal_way(member.path, text, ids))
+        return ways
+
+    def _literal_way(
+        self, path: str, text: str, ids: tuple[str, ...]
+    ) -> Callable[[dict, str], tuple[bytes, str, tuple[str, ...]]]:
+        def way(base: dict, placement: str) -> tuple[bytes, str, tuple[str, ...]]:
+            def place(body: dict, value: Any) -> dict:
+                return place_member(body, path, value, self.fill, placement, self.new_key)[0]
+
+            reason = f"{path} is {smithy.escaped(text)}, which is no JSON value"
+            return smithy.with_literal(base, place, text), reason, ids
+
+        return way
 
     def _malformed(self, constraint: Constraint) -> st.SearchStrategy[InvalidRequest]:
-        return self._on_base(
-            constraint.id,
-            st.sampled_from(MALFORMED_KINDS),
-            lambda pair: InvalidRequest(
-                Request(None, raw_body=malformed_body(pair[0], pair[1])),
-                constraint.id,
-                f"the body is not one JSON text ({pair[0]})",
-            ),
-        )
+        ways = self._malformations()
+
+        def build(index: int, base: dict, placement: str) -> InvalidRequest:
+            raw, reason, ids = ways[index](base, placement)
+            return InvalidRequest(Request(None, raw_body=raw), constraint.id, reason, smithy=ids)
+
+        return self._on_base(constraint.id, st.integers(0, len(ways) - 1), build, placed=True)
 
     def _not_an_object(self, constraint: Constraint) -> st.SearchStrategy[InvalidRequest]:
         kinds = ["array", "string", "integer", "fraction", "boolean", "null"]
-        return one_of(
-            [
-                faults.json_of_type(kind).map(
-                    lambda value, kind=kind: InvalidRequest(
-                        Request(None, value), constraint.id, f"the body is a JSON {kind}, not an object"
-                    )
+        others = [
+            faults.json_of_type(kind).map(
+                lambda value, kind=kind: InvalidRequest(
+                    Request(None, value),
+                    constraint.id,
+                    f"the body is a JSON {kind}, not an object",
+                    smithy=(smithy.NOT_AN_OBJECT,) if kind in ("integer", "null") else (),
                 )
-                for kind in kinds
-            ],
-            "a body of another type",
+            )
+            for kind in kinds
+        ]
+        wrapped = self._on_base(
+            constraint.id,
+            st.just(None),
+            lambda _, base, __: InvalidRequest(
+                Request(None, [base]),
+                constraint.id,
+                "the body is an array holding a valid body",
+                smithy=(smithy.NOT_AN_OBJECT,),
+            ),
         )
+        return one_of([*others, wrapped], "a body of another type")
 
     # -- the ambiguous zone -----
     def search_only_ids(self) -> list[str]:
@@ -276,12 +373,22 @@ class InvalidRequests:
         value = faults.search_only_value(member)
         if value is None:
             raise ValueError(f"{constraint_id}: search and full match agree on every value")
-        return self._on_base(
-            f"search-only {constraint.id}",
-            value,
-            lambda pair: InvalidRequest(
-                Request(None, set_member(pair[1], member.path, pair[0][0], self.fill)),
-                constraint.id,
-                f"{member.path}: {pair[0][1]}",
-            ),
-        )
+
+        def build(fault: faults.Fault, base: dict, placement: str) -> InvalidRequest:
+            body, where = place_member(base, member.path, fault[0], self.fill, placement, self.new_key)
+            return InvalidRequest(Request(None, body), constraint.id, f"{where}: {fault[1]}")
+
+        return self._on_base(f"search-only {constraint.id}", value, build, placed=in_collection(member.path))
+
+
+def in_collection(path: str) -> bool:
+    """Whether the member at ``path`` sits in a list item or a map entry (so it has a place to vary)."""
+    return "[]" in path or ".<key>" in path or ".<value>" in path
+
+
+def in_member_order(case: InvalidRequest, order: int) -> InvalidRequest:
+    """``case`` with its body's members in the order ``MEMBER_ORDERS[order]`` (0: as built)."""
+    body = case.request.body
+    if not order or not isinstance(body, dict):
+        return case
+    return replace(case, request=replace(case.request, body=reordered(body, *MEMBER_ORDERS[order])))

@@ -40,6 +40,7 @@ class InvalidRequest:
     constraint_id: str
     reason: str
     also_breaks: frozenset[str] = field(default_factory=frozenset)
+    smithy: tuple[str, ...] = ()  # the Smithy malformed-request cases it is an instance of
 
     @property
     def breaks(self) -> frozenset[str]:
@@ -56,6 +57,7 @@ class BoundaryCase:
     valid: bool
     reason: str
     also_breaks: frozenset[str] = field(default_factory=frozenset)
+    smithy: tuple[str, ...] = ()  # the Smithy malformed-request cases it is an instance of
 
     @property
     def breaks(self) -> frozenset[str]:

@@ -20,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from conformance.reference import ReferenceService, start_server  # noqa: E402
 from tests.suite_runner import SuiteRun, run_suite  # noqa: E402
-from tests.zoo import DOMAIN, MUTANTS, Mutant  # noqa: E402
+from tests.zoo import DOMAIN, Mutant  # noqa: E402
+from tests.zoo_near import ALL_MUTANTS as MUTANTS  # noqa: E402
 
 
 def run_against(service: ReferenceService, profile: str, extra: list[str]) -> SuiteRun:

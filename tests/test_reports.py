@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from conformance.coverage import Coverage
 from conformance.summary import RunTotals
 from spec import load_contract
+from spec.smithy import smithy_catalogue
 from strategies import canonical_body
 
 CONTRACT = load_contract()
@@ -56,11 +57,19 @@ def test_coverage_counts_both_sides_and_merges() -> None:
 def test_report_is_written_as_json_and_markdown(tmp_path: Path) -> None:
     coverage = Coverage(CONTRACT)
     coverage.valid_request(True, canonical_body(full=True))
-    coverage.invalid_request("Tags.<key>.pattern")
+    coverage.invalid_request("Tags.<key>.pattern", smithy=["RestJsonMalformedPatternMapKey"])
     written = coverage.write(str(tmp_path / "out" / "coverage.json"))
     assert [p.name for p in written] == ["coverage.json", "coverage.md"]
     data = json.loads(written[0].read_text())
     assert data["constraints"] == len(CONTRACT.constraints) == len(data["rows"])
     markdown = written[1].read_text()
     assert "| `Tags.&lt;key&gt;.pattern` | " in markdown
-    assert markdown.count("\n| `") == len(CONTRACT.constraints)
+    constraints, _, smithy = markdown.partition("## Smithy")
+    assert constraints.count("\n| `") == len(CONTRACT.constraints)
+    # Every Smithy case has a row: sent, applying but not sent, or not applicable with its reason.
+    catalogue = smithy_catalogue()
+    assert smithy.count("\n| `") == len(catalogue.cases)
+    assert "| `RestJsonMalformedPatternMapKey` | 1 | sent |" in smithy
+    assert data["smithy"]["covered"] == {"RestJsonMalformedPatternMapKey": 1}
+    assert len(data["smithy"]["not_sent"]) == len(catalogue.applying()) - 1
+    assert data["smithy"]["not_applicable"]["RestJsonHeaderBooleanStringCoercion"].startswith("header")

@@ -9,7 +9,8 @@ import pytest
 
 from conformance.reference import ReferenceService, start_server
 from tests.suite_runner import run_suite
-from tests.zoo import DOMAIN, MUTANTS, Mutant
+from tests.zoo import DOMAIN, Mutant
+from tests.zoo_near import ALL_MUTANTS
 
 
 def test_reference_passes_the_whole_suite(tmp_path: Path) -> None:
@@ -26,12 +27,13 @@ def test_embedded_reference_passes_in_parallel(tmp_path: Path) -> None:
     assert " passed" in run.output
 
 
-@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda mutant: mutant.name)
+@pytest.mark.parametrize("mutant", ALL_MUTANTS, ids=lambda mutant: mutant.name)
 def test_suite_catches_the_mutant(mutant: Mutant, tmp_path: Path) -> None:
     extra = ["--request-timeout", str(mutant.request_timeout)] if mutant.request_timeout else []
     with start_server(mutant.service()) as server:
         run = run_suite("--target-url", server.url, "--domain", DOMAIN, "-x", "-q", *extra, storage=tmp_path)
     assert run.returncode == 1, f"the suite did not catch {mutant.name!r}:\n{run.output[-3000:]}"
+    assert "= FAILURES =" in run.output, f"the run ended without a failure report:\n{run.output[-3000:]}"
     failure_report = run.output[run.output.find("= FAILURES =") :]
     assert mutant.breaks in failure_report, (
         f"the failure does not name {mutant.breaks!r}:\n{failure_report[:4000]}"
