@@ -9,9 +9,9 @@ fact they hold the target to (a status, a pattern, a length) is read from the co
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from functools import cache
-from typing import Any, NoReturn, Protocol
+from typing import Any, Protocol
 
 from botocore.parsers import create_parser
 from requests.structures import CaseInsensitiveDict
@@ -128,80 +128,198 @@ def _join(items: Collection[Any]) -> str:
 
 
 # -- the checks --------------------------------------------------------------------------------------------
+# Each property of an answer is judged on its own: ``*_problems`` return every property the answer breaks,
+# as (property, requirement, observed), so that one answer that breaks two is counted for both.
+Problem = tuple[str, str, str]
 
 
-def check_success(exchange: Exchange, contract: Contract, seen_ids: SeenIds | None = None) -> None:
-    """A valid request on an existing domain: 200, a JSON object with a well-formed WorkflowId and Message.
+def success_problems(exchange: Exchange, contract: Contract) -> list[Problem]:
+    """What is wrong with a success answer (2xx): 200, JSON, a well-formed WorkflowId and Message.
 
     The WorkflowId is matched as a whole string: the model's pattern is not anchored, but the suite
     holds the id to its documented form (``intentional_differences`` in the contract says so).
     """
-    __tracebackhide__ = True
     success = contract.success
-
-    def fail(property: str, requirement: str, observed: str) -> NoReturn:
-        raise ConformanceFailure(property, requirement, exchange, observed)
-
+    problems: list[Problem] = []
     if exchange.status != success["status"]:
-        fail(
-            "success.status",
-            f"a valid request on an existing domain gets status {success['status']}",
-            _error_summary(exchange),
+        problems.append(
+            (
+                "success.status",
+                f"a valid request on an existing domain gets status {success['status']}",
+                _error_summary(exchange),
+            )
         )
-    media_type = _media_type(exchange.content_type)
-    if media_type != success["content_type"]:
-        fail(
-            "success.content_type",
-            f"the answer's Content-Type is {success['content_type']} (parameters allowed)",
-            "no Content-Type" if exchange.content_type is None else f"Content-Type {exchange.content_type}",
+    if _media_type(exchange.content_type) != success["content_type"]:
+        problems.append(
+            (
+                "success.content_type",
+                f"the answer's Content-Type is {success['content_type']} (parameters allowed)",
+                "no Content-Type"
+                if exchange.content_type is None
+                else f"Content-Type {exchange.content_type}",
+            )
         )
     body = exchange.json()
     if not isinstance(body, dict):
-        fail("Response.type", "the body is a JSON object", f"the body is {_body_kind(exchange)}")
-
+        problems.append(("Response.type", "the body is a JSON object", f"the body is {_body_kind(exchange)}"))
+        return problems
     workflow_id = body.get("WorkflowId")
     pattern = success["WorkflowId"]["fullmatch"]
     if workflow_id is None:
-        fail("Response.WorkflowId.required", "the body has a WorkflowId", _absent("WorkflowId", body))
-    if not isinstance(workflow_id, str):
-        fail(
-            "Response.WorkflowId.type",
-            "WorkflowId is a string",
-            f"WorkflowId is {describe_value(workflow_id)}",
+        problems.append(
+            ("Response.WorkflowId.required", "the body has a WorkflowId", _absent("WorkflowId", body))
         )
-    if re.fullmatch(pattern, workflow_id) is None:
-        fail(
-            "Response.WorkflowId.pattern",
-            f"WorkflowId matches {pattern} as a whole string",
-            f"WorkflowId is {describe_value(workflow_id)}",
-        )
-    if seen_ids is not None:
-        if workflow_id in seen_ids:
-            fail(
-                "success.WorkflowId.unique",
-                "each workflow created gets a WorkflowId of its own",
-                f"WorkflowId {workflow_id} was already returned earlier in this run",
+    elif not isinstance(workflow_id, str):
+        problems.append(
+            (
+                "Response.WorkflowId.type",
+                "WorkflowId is a string",
+                f"WorkflowId is {describe_value(workflow_id)}",
             )
-        seen_ids.add(workflow_id)
-
+        )
+    elif re.fullmatch(pattern, workflow_id) is None:
+        problems.append(
+            (
+                "Response.WorkflowId.pattern",
+                f"WorkflowId matches {pattern} as a whole string",
+                f"WorkflowId is {describe_value(workflow_id)}",
+            )
+        )
     message = body.get("Message")
     lowest, highest = success["Message"]["minLength"], success["Message"]["maxLength"]
     if message is None:
-        fail("Response.Message.required", "the body has a Message", _absent("Message", body))
-    if not isinstance(message, str):
-        fail("Response.Message.type", "Message is a string", f"Message is {describe_value(message)}")
-    if len(message) < lowest:
-        fail(
-            "Response.Message.minLength",
-            f"Message is at least {lowest} character(s) (code points) long",
-            f"Message is {describe_value(message)}",
+        problems.append(("Response.Message.required", "the body has a Message", _absent("Message", body)))
+    elif not isinstance(message, str):
+        problems.append(
+            ("Response.Message.type", "Message is a string", f"Message is {describe_value(message)}")
         )
-    if len(message) > highest:
-        fail(
-            "Response.Message.maxLength",
-            f"Message is at most {highest} characters (code points) long",
-            f"Message is {describe_value(message, limit=80)}",
+    elif len(message) < lowest:
+        problems.append(
+            (
+                "Response.Message.minLength",
+                f"Message is at least {lowest} character(s) (code points) long",
+                f"Message is {describe_value(message)}",
+            )
         )
+    elif len(message) > highest:
+        problems.append(
+            (
+                "Response.Message.maxLength",
+                f"Message is at most {highest} characters (code points) long",
+                f"Message is {describe_value(message, limit=80)}",
+            )
+        )
+    return problems
+
+
+def error_problems(
+    exchange: Exchange,
+    contract: Contract,
+    expected_status: int | Collection[int],
+    expected_type: str | Collection[str] | None = None,
+    *,
+    prefix: str = "error",
+) -> list[Problem]:
+    """What is wrong with an error answer: its status, the error type an SDK resolves, a JSON object body,
+    a string ``Message``.  The type must be one of ``expected_type``, or else the exception the operation
+    documents for the status.  ``prefix`` names the properties (``error.status``, ``not_found.type``)."""
+    statuses = _statuses(expected_status)
+    status = exchange.status
+    problems: list[Problem] = []
+    if status not in statuses:
+        due = " or ".join(_status_and_exception(contract, expected) for expected in sorted(statuses))
+        documented = (
+            "" if status in contract.documented_statuses else ", which the operation does not document"
+        )
+        problems.append(
+            (f"{prefix}.status", f"the status is {due}", f"{_error_summary(exchange)}{documented}")
+        )
+    if expected_type is not None:
+        types = frozenset({expected_type}) if isinstance(expected_type, str) else frozenset(expected_type)
+    else:
+        documented_error = contract.error_for_status(status)
+        types = frozenset() if documented_error is None else frozenset({documented_error.name})
+    body = error_body_problems(exchange)
+    problems.extend(p for p in body if p[0] == "error.body")
+    error_type = resolve_error_type(status, exchange.headers, exchange.body)
+    if types and error_type not in types:
+        problems.append(
+            (
+                f"{prefix}.type",
+                f"the error type, read as an SDK reads it, is {_join(types)}",
+                _describe_error_type(error_type, status),
+            )
+        )
+    problems.extend(p for p in body if p[0] != "error.body")
+    return problems
+
+
+def error_body_problems(exchange: Exchange) -> list[Problem]:
+    """Any error answer: a JSON object body whose ``Message`` (or ``message``), when present, is a string."""
+    body = exchange.json()
+    if not isinstance(body, dict):
+        return [("error.body", "an error's body is a JSON object", f"the body is {_body_kind(exchange)}")]
+    return [
+        (
+            "error.Message",
+            f"an error's {key}, when present, is a string",
+            f"{key} is {describe_value(body[key])}",
+        )
+        for key in ("Message", "message")
+        if key in body and not isinstance(body[key], str)
+    ]
+
+
+def check_rejected(exchange: Exchange, contract: Contract, case: str, due: str) -> None:
+    """Is the constraint enforced?  The request that breaks ``case`` is rejected with a client error (4xx):
+    not accepted (2xx), not a crash (5xx), not anything else.  How the rejection looks is judged apart."""
+    __tracebackhide__ = True
+    status = exchange.status
+    requirement = f"a request that breaks {case} is rejected with a client error ({due})"
+    if 200 <= status < 300:
+        raise ConformanceFailure(
+            case, requirement, exchange, f"it was accepted: {_error_summary(exchange)}", case
+        )
+    if status >= 500:
+        observed = f"a server error instead: {_error_summary(exchange)}"
+        raise ConformanceFailure(case, requirement, exchange, observed, case)
+    if not 400 <= status < 500:
+        observed = f"no client error: {_error_summary(exchange)}"
+        raise ConformanceFailure(case, requirement, exchange, observed, case)
+
+
+def check_accepted(exchange: Exchange) -> None:
+    """Is a valid request accepted?  A success status (2xx): not refused (4xx), not a crash (5xx).  How the
+    success looks (200, JSON, the WorkflowId and Message) is judged apart."""
+    __tracebackhide__ = True
+    if not 200 <= exchange.status < 300:
+        raise ConformanceFailure(
+            "success.status",
+            "a valid request on an existing domain is accepted",
+            exchange,
+            _error_summary(exchange),
+        )
+
+
+def check_success(exchange: Exchange, contract: Contract, seen_ids: SeenIds | None = None) -> None:
+    """Every property of a success answer at once, the first broken one raised (and, with ``seen_ids``,
+    the WorkflowId not one returned before)."""
+    __tracebackhide__ = True
+    problems = success_problems(exchange, contract)
+    if not problems and seen_ids is not None:
+        body = exchange.json()
+        workflow_id = body.get("WorkflowId")
+        if workflow_id in seen_ids:
+            problems.append(
+                (
+                    "success.WorkflowId.unique",
+                    "each workflow created gets a WorkflowId of its own",
+                    f"WorkflowId {workflow_id} was already returned earlier in this run",
+                )
+            )
+        seen_ids.add(workflow_id)
+    if problems:
+        raise ConformanceFailure(*problems[0][:2], exchange, problems[0][2])
 
 
 def check_error(
@@ -212,53 +330,31 @@ def check_error(
     *,
     case: str | None = None,
 ) -> None:
-    """A request the target must reject: an expected status, the documented error type, a JSON body.
-
-    The type must be the exception the operation documents for the status (or one of
-    ``expected_type``), resolved as an SDK resolves it.  ``case`` names what the request breaks; when
-    the target does not reject it at all, that is the property the failure names.
-    """
+    """A request the target must reject, every property at once: rejected at all (not 2xx, not 5xx), then
+    the expected status, the documented error type, a JSON body with a string Message; the first broken
+    one raised.  ``case`` names what the request breaks: when the target does not reject it at all, that
+    is the property the failure names."""
     __tracebackhide__ = True
     statuses = _statuses(expected_status)
-    status = exchange.status
     due = " or ".join(_status_and_exception(contract, expected) for expected in sorted(statuses))
-
-    def fail(property: str, requirement: str, observed: str) -> NoReturn:
-        raise ConformanceFailure(property, requirement, exchange, observed, case)
-
+    status = exchange.status
     subject = f"a request that breaks {case}" if case else "this request"
     if 200 <= status < 300:
-        fail(
-            case or "error.status",
-            f"{subject} is rejected with {due}",
-            f"it was accepted: {_error_summary(exchange)}",
+        observed = f"it was accepted: {_error_summary(exchange)}"
+        raise ConformanceFailure(
+            case or "error.status", f"{subject} is rejected with {due}", exchange, observed, case
         )
     if status >= 500:
-        fail(
-            "error.status",
-            f"{subject} is rejected with {due}",
-            f"a server error instead: {_error_summary(exchange)}",
+        observed = f"a server error instead: {_error_summary(exchange)}"
+        raise ConformanceFailure(
+            "error.status", f"{subject} is rejected with {due}", exchange, observed, case
         )
-    if status not in statuses:
-        documented = (
-            "" if status in contract.documented_statuses else ", which the operation does not document"
-        )
-        fail("error.status", f"{subject} is rejected with {due}", f"{_error_summary(exchange)}{documented}")
-
-    _check_error_body(exchange, fail)
-    if expected_type is not None:
-        types = frozenset({expected_type}) if isinstance(expected_type, str) else frozenset(expected_type)
-    else:
-        documented_error = contract.error_for_status(status)
-        types = frozenset() if documented_error is None else frozenset({documented_error.name})
-    error_type = resolve_error_type(status, exchange.headers, exchange.body)
-    if types and error_type not in types:
-        fail(
-            "error.type",
-            f"the error type, read as an SDK reads it, is {_join(types)}",
-            _describe_error_type(error_type, status),
-        )
-    _check_error_message(exchange, fail)
+    problems = error_problems(exchange, contract, statuses, expected_type)
+    if problems:
+        property, requirement, observed = problems[0]
+        if property == "error.status":
+            requirement = f"{subject} is rejected with {due}"
+        raise ConformanceFailure(property, requirement, exchange, observed, case)
 
 
 def check_documented(exchange: Exchange, contract: Contract) -> None:
@@ -297,23 +393,6 @@ def check_no_server_error(exchange: Exchange) -> None:
             exchange,
             _error_summary(exchange),
         )
-
-
-def _check_error_body(exchange: Exchange, fail: Callable[[str, str, str], NoReturn]) -> None:
-    body = exchange.json()
-    if not isinstance(body, dict):
-        fail("error.body", "an error's body is a JSON object", f"the body is {_body_kind(exchange)}")
-
-
-def _check_error_message(exchange: Exchange, fail: Callable[[str, str, str], NoReturn]) -> None:
-    body = exchange.json()
-    for key in ("Message", "message"):
-        if key in body and not isinstance(body[key], str):
-            fail(
-                "error.Message",
-                f"an error's {key}, when present, is a string",
-                f"{key} is {describe_value(body[key])}",
-            )
 
 
 def _describe_error_type(error_type: str | None, status: int) -> str:

@@ -21,6 +21,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 from hypothesis import HealthCheck, settings
 
+from conformance.answers import AnswerLedger
 from conformance.aws import load_fixtures, sigv4
 from conformance.checks import ConformanceFailure
 from conformance.client import Exchange, TargetClient, TargetError
@@ -343,6 +344,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         creates_left=None if creates is None else max(1, creates // workers),
         rate_limiter=RateLimiter(rate / workers if rate else None),
         coverage=Coverage(contract),
+        answers=AnswerLedger(contract, connection.secrets),
     )
     config.stash[_TARGET_KEY] = target
     # What is alive now (modules, the contract, strategies, the collected tests) lives for the whole run:
@@ -353,10 +355,10 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     finally:
         gc.unfreeze()
         if server is None and not config.getoption("no_cleanup"):
-            deleted, failed = target.clean_up()
-            config.stash[_CLEANUP_KEY] = (len(target.created), deleted, failed)
+            deleted, failed, missing = target.clean_up()
+            config.stash[_CLEANUP_KEY] = (len(target.created), deleted, failed, missing)
         elif server is None:
-            config.stash[_CLEANUP_KEY] = (len(target.created), 0, [])
+            config.stash[_CLEANUP_KEY] = (len(target.created), 0, [], None)
         target.client.close()
         if server is not None:
             server.stop()
@@ -408,6 +410,7 @@ def _totals(config: pytest.Config) -> RunTotals:
     return config.stash[_TOTALS_KEY]
 
 
+@pytest.hookimpl(tryfirst=True)  # before the terminal's and JUnit's: the verdicts are reports of their own
 def pytest_sessionfinish(session: pytest.Session) -> None:
     config = session.config
     target = config.stash.get(_TARGET_KEY, None)
@@ -417,9 +420,42 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
             config.workeroutput["conformance"] = share  # type: ignore[attr-defined]
             return
         _totals(config).add(share)
-    # A WorkflowId repeated across xdist workers is a failure no single test could see.
-    if not _is_worker(config) and _totals(config).repeated_ids() and session.exitstatus == 0:
+    if _is_worker(config) or target is None and _TOTALS_KEY not in config.stash:
+        return
+    totals = _totals(config)
+    # A WorkflowId repeated across xdist workers is a failure no single worker could see.
+    totals.answers.repeated_across_processes(totals.repeated_ids())
+    verdicts = totals.answers.verdicts()
+    session.testscollected += len(verdicts)  # so that the terminal's progress counts them
+    terminal = config.pluginmanager.get_plugin("terminalreporter")
+    if verdicts and terminal is not None:
+        terminal.write("\n")
+        terminal.write_line(
+            "conformance: the properties of the answers, judged over every exchange of the run:"
+        )
+    for nodeid, passed, text in verdicts:
+        _log_verdict(config, nodeid, passed, text)
+    if totals.answers.failed() and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _log_verdict(config: pytest.Config, nodeid: str, passed: bool, text: str) -> None:
+    """One property of the answers as a test case of its own: logged as pytest logs a test's phases, so
+    that the terminal, ``-rf`` and JUnit show it like any other (its answers came from every test)."""
+    location = (nodeid.split("::", 1)[0], None, nodeid.split("::", 1)[1])
+    config.hook.pytest_runtest_logstart(nodeid=nodeid, location=location)
+    for when in ("setup", "call", "teardown"):
+        failed = when == "call" and not passed
+        report = pytest.TestReport(
+            nodeid,
+            location,
+            {"answers": 1},
+            "failed" if failed else "passed",
+            text if failed else None,
+            when,  # type: ignore[arg-type]
+        )
+        config.hook.pytest_runtest_logreport(report=report)
+    config.hook.pytest_runtest_logfinish(nodeid=nodeid, location=location)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from conformance.answers import AnswerLedger
 from conformance.coverage import Coverage
 from spec import load_contract
 
@@ -20,8 +21,10 @@ class RunTotals:
     created: int = 0
     deleted: int = 0
     not_deleted: list[str] = field(default_factory=list)
+    no_delete_operation: str | None = None  # the answer that said the target has no DeleteWorkflow
     coverage: Coverage = field(default_factory=lambda: Coverage(load_contract()))
     workflow_ids: dict[str, int] = field(default_factory=dict)  # id -> how many processes saw it
+    answers: AnswerLedger = field(default_factory=lambda: AnswerLedger(load_contract()))
 
     @staticmethod
     def from_target(target: Any, cleanup: tuple | None) -> dict[str, Any]:
@@ -32,7 +35,8 @@ class RunTotals:
             "url": target.url,
             "cleanup": cleanup,
             "coverage": target.coverage.to_dict(),
-            "workflow_ids": sorted(target.seen_ids),
+            "workflow_ids": sorted(target.answers.seen_ids),
+            "answers": target.answers.to_dict(),
         }
 
     def add(self, share: dict[str, Any]) -> None:
@@ -41,14 +45,16 @@ class RunTotals:
         self.requests += share["requests"]
         self.url = self.url or share["url"]
         if share["cleanup"] is not None:
-            created, deleted, not_deleted = share["cleanup"]
+            created, deleted, not_deleted, missing = share["cleanup"]
             self.cleaned_up = True
+            self.no_delete_operation = self.no_delete_operation or missing
             self.created += created
             self.deleted += deleted
             self.not_deleted += list(not_deleted)
         self.coverage.merge(share["coverage"])
         for workflow_id in share["workflow_ids"]:
             self.workflow_ids[workflow_id] = self.workflow_ids.get(workflow_id, 0) + 1
+        self.answers.merge(share.get("answers", {}))
 
     def repeated_ids(self) -> list[str]:
         """WorkflowIds answered to more than one xdist worker: each worker checks its own answers, so
@@ -60,18 +66,20 @@ class RunTotals:
         if self.requests:
             lines.append(f"conformance: {self.requests} requests sent to {self.url}")
             lines += self.coverage.summary()
-        repeated = self.repeated_ids()
-        if repeated:
-            lines.append(
-                f"conformance: FAILED success.WorkflowId.unique: {len(repeated)} WorkflowIds were returned "
-                f"for more than one request, e.g. {repeated[0]}"
-            )
+        failed = self.answers.failed()
+        if failed:
+            lines.append(f"conformance: properties of the answers broken: {', '.join(failed)}")
         if self.first_failure_after is not None:
             lines.append(f"conformance: first failure after {self.first_failure_after} requests")
         if self.cleaned_up:
             kept = " (kept: --no-cleanup)" if self.no_cleanup else ""
             line = f"conformance: created {self.created} workflows, deleted {self.deleted}{kept}"
-            if self.not_deleted:
+            if self.no_delete_operation:
+                line += (
+                    f"; the target has no DeleteWorkflow (it answered {self.no_delete_operation}), so no "
+                    f"more deletes were sent and {len(self.not_deleted)} are left"
+                )
+            elif self.not_deleted:
                 line += f", failed to delete {len(self.not_deleted)}: {' '.join(self.not_deleted[:20])}"
             lines.append(line)
         return lines

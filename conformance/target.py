@@ -18,19 +18,20 @@ from urllib.parse import quote
 
 import pytest
 
+from conformance.answers import AnswerLedger, Kind
 from conformance.aws import apply_fixtures
 from conformance.checks import (
     ConformanceFailure,
+    check_accepted,
     check_documented,
-    check_error,
     check_no_server_error,
-    check_success,
+    check_rejected,
     length_units_hint,
 )
 from conformance.client import Exchange, TargetClient, TargetError
 from conformance.coverage import Coverage
 from conformance.report import escape_controls, to_curl
-from spec import Contract
+from spec import Contract, load_contract
 from spec.contract import strings_in
 from strategies.requests import InvalidRequest, Request
 
@@ -83,7 +84,7 @@ class Target:
     creates_left: int | None = None  # --max-creates budget of this process; None is no limit
     rate_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(None))
     coverage: Coverage | None = None
-    seen_ids: set[str] = field(default_factory=set)
+    answers: AnswerLedger = field(default_factory=lambda: AnswerLedger(load_contract()))
     created: list[str] = field(default_factory=list)  # WorkflowIds to delete at the end
     requests_sent: int = 0
     first_failure_after: int | None = None  # requests sent when the first contract failure was seen
@@ -157,10 +158,12 @@ class Target:
             return request
         return replace(request, body=apply_fixtures(request.body, self.fixtures, skip=about))
 
-    def clean_up(self) -> tuple[int, list[str]]:
-        """Delete every workflow this process created: (deleted, ids that could not be deleted)."""
+    def clean_up(self) -> tuple[int, list[str], str | None]:
+        """Delete every workflow this process created: (deleted, ids that could not be deleted, why none
+        could be: the target answered that it has no DeleteWorkflow operation, after which nothing more
+        is sent)."""
         deleted, failed = 0, []
-        for workflow_id in self.created:
+        for index, workflow_id in enumerate(self.created):
             path = f"/domains/{quote(self.domain, safe='')}/workflows/{quote(workflow_id, safe='')}"
             self.rate_limiter.wait()
             try:
@@ -170,9 +173,12 @@ class Target:
                 continue
             if 200 <= exchange.status < 300:
                 deleted += 1
-            else:
-                failed.append(workflow_id)
-        return deleted, failed
+                continue
+            missing = operation_missing(exchange)
+            if missing is not None:
+                return deleted, failed + self.created[index:], missing
+            failed.append(workflow_id)
+        return deleted, failed, None
 
     # -- what is due ---------------------------------------------------------------------------------
     def _noting_failure(self) -> None:
@@ -180,12 +186,14 @@ class Target:
             self.first_failure_after = self.requests_sent
 
     def expect_success(self, exchange: Exchange, request: Request, *, boundary_of: str | None = None) -> None:
-        """200 and a conforming body; on a 400, say if the target seems to count lengths another way."""
+        """A valid request is accepted (2xx); on a 400, say if the target seems to count lengths another
+        way.  How the success looks is the answer ledger's business."""
         __tracebackhide__ = True
         if self.coverage is not None:
             self.coverage.valid_request(request.domain is not None, request.body, boundary_of=boundary_of)
             if exchange.status == 200:
                 self.coverage.success_answer()
+        self.answers.success(exchange, Kind("valid", boundary_of or "", boundary_of is not None))
         try:
             if self.expect == "lenient" and exchange.status != 200:
                 # The real service without fixtures may refuse a valid request for reasons of its own
@@ -193,7 +201,7 @@ class Target:
                 check_no_server_error(exchange)
                 check_documented(exchange, self.contract)
                 return
-            check_success(exchange, self.contract, self.seen_ids)
+            check_accepted(exchange)
         except ConformanceFailure as failure:
             self._noting_failure()
             hint = self.length_hint(request) if exchange.status == 400 else None
@@ -212,8 +220,9 @@ class Target:
         boundary: bool = False,
         smithy: Collection[str] = (),
     ) -> None:
-        """400 BadRequestException for a request that breaks ``constraint_id`` (an instance of the Smithy
-        malformed-request cases ``smithy``)."""
+        """The constraint is enforced: a request that breaks ``constraint_id`` (an instance of the Smithy
+        malformed-request cases ``smithy``) is rejected with a client error.  Whether the rejection is
+        400 with the documented error type is the answer ledger's business."""
         __tracebackhide__ = True
         if self.coverage is not None:
             self.coverage.invalid_request(constraint_id, boundary=boundary, smithy=smithy)
@@ -223,8 +232,10 @@ class Target:
             types = MALFORMED_BODY_TYPES
         if request.domain == "":
             statuses, types = {400, 404}, EMPTY_DOMAIN_TYPES
+        self.answers.rejection(exchange, Kind("invalid", constraint_id, boundary), statuses, types)
+        due = " or ".join(f"{status} {' or '.join(sorted(types))}" for status in sorted(statuses))
         try:
-            check_error(exchange, self.contract, statuses, types, case=constraint_id)
+            check_rejected(exchange, self.contract, constraint_id, due)
         except ConformanceFailure:
             self._noting_failure()
             raise
@@ -244,8 +255,11 @@ class Target:
         __tracebackhide__ = True
         if self.coverage is not None:
             self.coverage.valid_request(True, request.body, boundary_of=boundary_of)
+        self.answers.unknown_domain(
+            exchange, Kind("unknown domain", boundary_of or "", boundary_of is not None)
+        )
         try:
-            check_error(exchange, self.contract, 404, "ResourceNotFoundException", case="domain existence")
+            check_rejected(exchange, self.contract, "domain existence", "404 ResourceNotFoundException")
         except ConformanceFailure:
             self._noting_failure()
             raise
@@ -264,6 +278,26 @@ class Target:
             for where, value, schema in strings_in(request.body, self.contract.body_schema())
             if "maxLength" in schema
         ]
+
+
+# Statuses that say the method or the operation is not there at all: Method Not Allowed, Not Implemented.
+_NO_SUCH_OPERATION = (405, 501)
+
+
+def operation_missing(exchange: Exchange) -> str | None:
+    """Why an answer says the operation does not exist (405, 501, or a 404 whose error type is not
+    ``ResourceNotFoundException``: a route that isn't there), or None."""
+    from conformance.checks import resolve_error_type
+
+    error_type = resolve_error_type(exchange.status, exchange.headers, exchange.body)
+    if (
+        exchange.status in _NO_SUCH_OPERATION
+        or exchange.status == 404
+        and error_type != "ResourceNotFoundException"
+    ):
+        shown = "" if error_type in (None, str(exchange.status)) else f" {escape_controls(error_type)}"
+        return f"{exchange.status}{shown}"
+    return None
 
 
 def describe_fault(reason: str, smithy: Collection[str] = ()) -> str:

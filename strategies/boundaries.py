@@ -105,8 +105,10 @@ class BoundaryCatalogue:
             f"{c.id}[{edge}]", c.id, request, valid, reason, also, tuple(dict.fromkeys(smithy))
         )
 
-    def _place(self, path: str, value: Any) -> dict:
-        return place_member(self.base, path, value, self.fill, self._placement, self.invalid.new_key)[0]
+    def _place(self, path: str, value: Any, body: dict | None = None) -> dict:
+        """``body`` (the full body) with ``value`` at ``path``, in the item or entry of the placement."""
+        body = self.base if body is None else body
+        return place_member(body, path, value, self.fill, self._placement, self.invalid.new_key)[0]
 
     def _first_of_each_type(self) -> dict[str, str]:
         """The first member of each type, in contract order: it gets every Smithy value of its type, the
@@ -171,16 +173,13 @@ class BoundaryCatalogue:
             yield BoundaryCase(f"{c.id}[{fault.name}]", c.id, request, False, reason, smithy=fault.smithy_ids)
         for path, text, ids in self._literals():
             raw = smithy_cases.with_literal(
-                self.base, lambda body, v, path=path: self._place_in(body, path, v), text
+                self.base, lambda body, v, path=path: self._place(path, v, body), text
             )
             shown = smithy_cases.escaped(text)
             reason = f"{path} is {shown}, which is no JSON value"
             yield BoundaryCase(
                 f"{c.id}[{path} = {shown}]", c.id, Request(None, raw_body=raw), False, reason, smithy=ids
             )
-
-    def _place_in(self, body: dict, path: str, value: Any) -> dict:
-        return place_member(body, path, value, self.fill, self._placement, self.invalid.new_key)[0]
 
     def _literals(self) -> Iterator[tuple[str, str, tuple[str, ...]]]:
         """(member path, a text that is no JSON value, its Smithy cases) for Body.json's edges."""

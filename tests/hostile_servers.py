@@ -387,6 +387,20 @@ class FailingDeletes(RecordingService):
         return self.internal_error()
 
 
+class WithoutDeleteWorkflow(RecordingService):
+    """A target that implements CreateIntegrationWorkflow but not DeleteWorkflow: every DELETE gets
+    ``status`` (405, 501, or a 404 of an unknown route) with ``error_type``, if any."""
+
+    def __init__(self, status: int, error_type: str | None) -> None:
+        super().__init__()
+        self.status, self.error_type = status, error_type
+
+    def delete_workflow(self, domain: str, workflow_id: str) -> Reply:
+        reply = self.error_response(self.status, self.error_type or "", "no such operation")
+        headers = {k: v for k, v in reply.headers.items() if self.error_type or k != "X-Amzn-Errortype"}
+        return Reply(reply.status, headers, reply.body)
+
+
 # -- SigV4 ---------------------------------------------------------------------------------------------------
 _AUTHORIZATION = re.compile(
     r"AWS4-HMAC-SHA256 Credential=(?P<key>[^/]+)/(?P<date>\d{8})/(?P<region>[^/]+)/(?P<service>[^/]+)/"

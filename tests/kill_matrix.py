@@ -3,8 +3,9 @@
     python tests/kill_matrix.py [--jobs 2] [--profile dev]
 
 For each mutant: its category, whether the suite caught it, the test that caught it, how many requests
-went out before the first failure, and the seconds the run took; then the totals, the false failures on
-the reference, and the wall time of the whole zoo.  A benchmark, not a test: tests/test_zoo.py is the test.
+went out before the first failure, the seconds the run took and their ratio to the reference run's; then
+the totals, the false failures on the reference, the slowest run, and the wall time of the whole zoo.
+A benchmark, not a test: tests/test_zoo.py is the test.
 """
 
 from __future__ import annotations
@@ -58,18 +59,27 @@ def main() -> int:
         results = list(pool.map(lambda m: judge(m, args.profile), MUTANTS))
     zoo_seconds = time.monotonic() - zoo_started
 
-    header = f"{'mutant':42} {'category':16} {'caught':6} {'requests':>8} {'seconds':>7}  caught by"
+    header = (
+        f"{'mutant':46} {'category':16} {'caught':6} {'requests':>8} {'seconds':>7} {'ratio':>5}  caught by"
+    )
     print(header)
     print("-" * len(header))
     for mutant, run, caught in results:
         by = run.failed_tests[0] if run.failed_tests else "-"
         requests = run.requests_to_first_failure if run.requests_to_first_failure is not None else "-"
         verdict = "yes" if caught else "NO"
-        print(f"{mutant.name:42} {mutant.category:16} {verdict:6} {requests!s:>8} {run.seconds:7.1f}  {by}")
+        ratio = run.seconds / reference.seconds
+        figures = f"{verdict:6} {requests!s:>8} {run.seconds:7.1f} {ratio:5.2f}"
+        print(f"{mutant.name:46} {mutant.category:16} {figures}  {by}")
     caught = sum(1 for _, _, c in results if c)
     print()
     print(f"caught {caught} of {len(results)} mutants")
     print(f"false failures on the reference: {false_failures} (exit code {reference.returncode})")
+    slowest = max(results, key=lambda result: result[1].seconds)
+    print(
+        f"slowest run: {slowest[0].name!r}, {slowest[1].seconds:.1f} s, "
+        f"{slowest[1].seconds / reference.seconds:.2f} times the reference's {reference.seconds:.1f} s"
+    )
     total = time.monotonic() - started
     print(f"zoo wall time: {zoo_seconds:.0f} s with {args.jobs} jobs; with the reference run: {total:.0f} s")
     return 0 if caught == len(results) and reference.returncode == 0 else 1

@@ -31,6 +31,7 @@ from tests.hostile_servers import (
     RefusingValid,
     SignatureChecking,
     Throttling,
+    WithoutDeleteWorkflow,
     answer,
     head,
     reference,
@@ -234,7 +235,9 @@ def test_lenient_accepts_a_documented_refusal_of_valid_requests_and_strict_does_
         service.spare = 1
         strict = five_creates(server.url, storage=tmp_path / "strict")
     assert lenient.returncode == 0, lenient.output[-3000:]
-    assert "2 passed" in lenient.output
+    # The two properties, and the two properties of the answers judged on the refusals (error.body and
+    # error.Message).
+    assert "4 passed" in lenient.output
     assert len(service.creates(403)) > 100  # the valid property's examples, all refused
     assert strict.returncode == 1
     assert "Broken: success.status" in strict.output and "status 403 AccessDeniedException" in strict.output
@@ -372,6 +375,24 @@ def test_no_cleanup_keeps_the_workflows(tmp_path: Path) -> None:
     assert service.deletes() == [] and service.workflow_count() == 6  # the preflight's is kept too
     created, deleted, rest = summary(done.output)
     assert (created, deleted) == (5, 0) and "--no-cleanup" in rest
+
+
+@pytest.mark.parametrize(
+    ("status", "error_type"), [(405, None), (501, None), (404, "UnknownOperationException")], ids=str
+)
+def test_cleanup_stops_at_the_first_answer_that_delete_is_not_implemented(
+    status: int, error_type: str | None, tmp_path: Path
+) -> None:
+    service = WithoutDeleteWorkflow(status, error_type)
+    with reference(service) as server:
+        done = five_creates(server.url, storage=tmp_path)
+    assert done.returncode == 0, done.output[-3000:]
+    # The preflight's delete, and the first of the run's five: then no more.
+    assert len(service.deletes()) == 2
+    created, deleted, rest = summary(done.output)
+    assert (created, deleted) == (5, 0)
+    assert f"the target has no DeleteWorkflow (it answered {status}" in rest and "5 are left" in rest
+    assert not any(workflow_id in done.output for workflow_id in service.created_ids)  # no list of ids
 
 
 def test_workflows_that_could_not_be_deleted_are_listed(tmp_path: Path) -> None:

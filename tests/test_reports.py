@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from types import SimpleNamespace
 
+from conformance.answers import AnswerLedger
 from conformance.coverage import Coverage
 from conformance.summary import RunTotals
 from spec import load_contract
@@ -16,14 +17,16 @@ CONTRACT = load_contract()
 
 
 def share(requests: int, ids: list[str], coverage: Coverage, first: int | None = None) -> dict:
+    answers = AnswerLedger(CONTRACT)
+    answers.seen_ids.update(ids)
     target = SimpleNamespace(
         requests_sent=requests,
         first_failure_after=first,
         url="http://t",
         coverage=coverage,
-        seen_ids=set(ids),
+        answers=answers,
     )
-    return RunTotals.from_target(target, (len(ids), len(ids) - 1, ids[:1]))
+    return RunTotals.from_target(target, (len(ids), len(ids) - 1, ids[:1], None))
 
 
 def test_worker_shares_add_up_and_repeated_ids_across_workers_are_found() -> None:
@@ -34,6 +37,8 @@ def test_worker_shares_add_up_and_repeated_ids_across_workers_are_found() -> Non
     assert totals.first_failure_after == 13  # counted after the first worker's requests
     assert totals.created == 4 and totals.deleted == 2 and len(totals.not_deleted) == 2
     assert totals.repeated_ids() == ["a" * 32]
+    totals.answers.repeated_across_processes(totals.repeated_ids())
+    assert totals.answers.failed() == ["success.WorkflowId.unique"]
     assert any("success.WorkflowId.unique" in line for line in totals.lines())
 
 

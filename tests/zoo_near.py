@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
-from conformance.reference import ReferenceService
+from conformance.reference import ReferenceService, Reply
 from spec import load_contract
 from spec.validation import Violation, parse_json
 from strategies.paths import ITEM, KEY, VALUE, steps
@@ -215,6 +215,46 @@ def _order_bound() -> Callable[[], ReferenceService]:
     return lambda: OrderBound(domains=[DOMAIN])
 
 
+def _typed_by_depth() -> Callable[[], ReferenceService]:
+    """Answers ValidationException for violations inside FlowDefinition (a nested validator of its own),
+    the right type for all others."""
+
+    class Nested(ReferenceService):
+        def validation_error(self, violations: list[Violation]) -> Reply:
+            reply = super().validation_error(violations)
+            if all(v.location.startswith(f"body.{FLOW}") for v in violations):
+                return Reply(
+                    reply.status, {**reply.headers, "X-Amzn-Errortype": "ValidationException"}, reply.body
+                )
+            return reply
+
+    return lambda: Nested(domains=[DOMAIN])
+
+
+def _untyped_malformed() -> Callable[[], ReferenceService]:
+    """Answers a body it cannot parse without an error type (the parser's own 400), all else as due."""
+
+    class Untyped(ReferenceService):
+        def validation_error(self, violations: list[Violation]) -> Reply:
+            reply = super().validation_error(violations)
+            if any(v.constraint_id == "Body.json" for v in violations):
+                headers = {k: v for k, v in reply.headers.items() if k != "X-Amzn-Errortype"}
+                return Reply(reply.status, headers, reply.body)
+            return reply
+
+    return lambda: Untyped(domains=[DOMAIN])
+
+
+def _message_with_object_type() -> Callable[[], ReferenceService]:
+    """Puts the ObjectTypeName into the success Message, which then grows past 255 for long names."""
+
+    class Chatty(ReferenceService):
+        def success_message(self, domain: str, body: Any, workflow_id: str) -> str:
+            return f"Integration workflow {workflow_id} created for object type {body.get('ObjectTypeName')}."
+
+    return lambda: Chatty(domains=[DOMAIN])
+
+
 NEAR_MUTANTS: list[Mutant] = [
     # -- a pattern one character off ----------------------------------------------------------------------
     Mutant(
@@ -320,6 +360,15 @@ NEAR_MUTANTS: list[Mutant] = [
     ),
     Mutant("NaN and Infinity literals", "lenient JSON", "Body.json", parsing(json.loads)),
     Mutant("form feed as whitespace", "lenient JSON", "Body.json", parsing(_form_feed_as_space)),
+    # -- answers wrong for some requests only ---------------------------------------------------------------
+    Mutant("ValidationException for FlowDefinition faults", "some answers", "error.type", _typed_by_depth()),
+    Mutant("no error type for unparseable bodies", "some answers", "error.type", _untyped_malformed()),
+    Mutant(
+        "Message holds the ObjectTypeName",
+        "some answers",
+        "Response.Message.maxLength",
+        _message_with_object_type(),
+    ),
     # -- member order ---------------------------------------------------------------------------------------
     Mutant("500 when IntegrationConfig comes first", "member order", "success.status", _order_bound()),
 ]
