@@ -288,6 +288,31 @@ def check_rejected(exchange: Exchange, contract: Contract, case: str, due: str) 
         raise ConformanceFailure(case, requirement, exchange, observed, case)
 
 
+def check_validated_domain(exchange: Exchange, case: str, due: str) -> None:
+    """A domain that breaks ``case`` is refused as invalid, not looked up and not found (404)."""
+    __tracebackhide__ = True
+    raise ConformanceFailure(
+        case,
+        f"a request whose domain breaks {case} is rejected as invalid ({due})",
+        exchange,
+        f"the domain was looked up, not checked: {_error_summary(exchange)}",
+        case,
+    )
+
+
+def check_domain_not_refused(exchange: Exchange, about: str) -> None:
+    """A valid domain name that does not exist is not found (404), not refused as invalid (400): a 400
+    says the target's check of the name is stricter than ``about``."""
+    __tracebackhide__ = True
+    raise ConformanceFailure(
+        about,
+        "a valid domain name that does not exist is not found (404 ResourceNotFoundException)",
+        exchange,
+        f"it was refused as invalid: {_error_summary(exchange)}",
+        "domain existence",
+    )
+
+
 def check_accepted(exchange: Exchange) -> None:
     """Is a valid request accepted?  A success status (2xx): not refused (4xx), not a crash (5xx).  How the
     success looks (200, JSON, the WorkflowId and Message) is judged apart."""

@@ -97,12 +97,16 @@ class Coverage:
             rows.append({"constraint": cid, **sent, "result": result})
         return rows
 
-    def summary(self) -> list[str]:
+    def _breakable(self) -> set[str]:
         from strategies import invalid_constraint_ids
 
+        return set(invalid_constraint_ids(self.contract))
+
+    def summary(self, *, whole: bool = False) -> list[str]:
+        """The lines printed at the end of a run; ``whole`` lists every failed name (the report file's)."""
         total = len(self.contract.constraints)
         valid = len(self.exercised("valid"))
-        breakable = set(invalid_constraint_ids(self.contract))
+        breakable = self._breakable()
         invalid = len(self.exercised("invalid") & breakable)
         smithy = self.smithy_coverage()
         applying = len(smithy["covered"]) + len(smithy["not_sent"])
@@ -114,14 +118,13 @@ class Coverage:
         ]
         if self.failed:
             names = sorted(self.failed)
-            shown = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
+            cut = names if whole else names[:12]
+            shown = ", ".join(cut) + (f" and {len(names) - len(cut)} more" if len(names) > len(cut) else "")
             lines.append(f"conformance: failed: {shown}")
         return lines
 
     def write(self, path: str) -> list[Path]:
         """The report as JSON and as Markdown: ``PATH.json`` and ``PATH.md`` (a suffix given is dropped)."""
-        from strategies import invalid_constraint_ids
-
         base = Path(path)
         if base.suffix in (".json", ".md"):
             base = base.with_suffix("")
@@ -131,27 +134,47 @@ class Coverage:
             "operation": self.contract.operation,
             "constraints": len(rows),
             "exercised_valid": len(self.exercised("valid")),
-            "exercised_invalid": len(self.exercised("invalid")),
-            "breakable_alone": len(invalid_constraint_ids(self.contract)),
+            # Of the constraints a request can break alone, as the summary counts them; the others are
+            # broken only under a reading asked for (the search-only zone, with --pattern-semantics).
+            "exercised_invalid": len(self.exercised("invalid") & self._breakable()),
+            "exercised_invalid_by_reading": sorted(self.exercised("invalid") - self._breakable()),
+            "breakable_alone": len(self._breakable()),
             "failed": sorted(self.failed),
             "smithy": self.smithy_coverage(),
             "rows": rows,
         }
         json_path, md_path = base.with_suffix(".json"), base.with_suffix(".md")
         json_path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+        md_path.write_text(self.markdown(), encoding="utf-8")
+        return [json_path, md_path]
+
+    def markdown(self) -> str:
+        """The report as Markdown (GitHub's flavour: tables)."""
+        from strategies import unexpressible_constraints
+
+        rows = self.rows()
         lines = [
             f"# Constraint coverage: {self.contract.operation}",
             "",
-            *[f"- {line.removeprefix('conformance: ')}" for line in self.summary()],
+            *[f"- {line.removeprefix('conformance: ')}" for line in self.summary(whole=True)],
+            "",
+            "Columns: *valid examples* counts the requests that met the constraint (every constraint of",
+            "every member a valid request carries); *invalid examples* the requests that broke it, drawn",
+            "and deterministic; *boundary cases* the deterministic edges sent for it, valid and invalid;",
+            "*result* is `failed` when a test about it failed, `passed` when it was exercised, else",
+            "`not exercised`.",
             "",
             "| constraint | valid examples | invalid examples | boundary cases | result |",
             "|---|---:|---:|---:|---|",
         ]
         for row in rows:
-            name = row["constraint"].replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+            # A code span shows its text as is: "<key>" needs no entity, only the table's "|" an escape.
+            name = row["constraint"].replace("|", "\\|")
             lines.append(
                 f"| `{name}` | {row['valid']} | {row['invalid']} | {row['boundary']} | {row['result']} |"
             )
+        lines += ["", "## Constraints no request can break alone", ""]
+        lines += [f"- `{cid}`: {reason}" for cid, reason in unexpressible_constraints(self.contract).items()]
         smithy = self.smithy_coverage()
         lines += [
             "",
@@ -166,8 +189,7 @@ class Coverage:
                 for case_id, reason in smithy["not_applicable"].items()
             ],
         ]
-        md_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return [json_path, md_path]
+        return "\n".join(lines) + "\n"
 
 
 def _members_in(value: Any, schema: dict, found: set[str]) -> None:

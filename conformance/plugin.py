@@ -1,10 +1,11 @@
-"""The pytest plugin: options, Hypothesis profiles, markers, the target fixture and the run summary.
+"""The pytest plugin: options, markers, the target fixture, the verdicts on the answers and the summary.
 
 Loaded by the ``pytest11`` entry point when the package is installed, and by the checkout's
-``conftest.py``; both use the module's name, so it registers once.  Nothing happens at import time:
-the profiles are registered when the suite's first module is collected (a profile asked for with
---hypothesis-profile, in ``pytest_configure``), the embedded reference starts only when a property first
-asks for the target.  Other tests in the environment keep their Hypothesis settings.
+``conftest.py``; both use the module's name, so it registers once.  It is loaded by every pytest run in
+the environment, so it changes nothing for tests that are not the suite's: no Hypothesis profile is loaded
+or registered over another's (each of the suite's properties carries its own settings, see
+``conformance.properties``), and a run without the suite's tests prints none of its lines.  Nothing happens
+at import time; the embedded reference starts only when a property first asks for the target.
 """
 
 from __future__ import annotations
@@ -12,44 +13,26 @@ from __future__ import annotations
 import gc
 import ipaddress
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
-from hypothesis import HealthCheck, settings
 
 from conformance.answers import AnswerLedger
 from conformance.aws import load_fixtures, sigv4
 from conformance.checks import ConformanceFailure
 from conformance.client import Exchange, TargetClient, TargetError
 from conformance.coverage import Coverage
+from conformance.properties import choose_profile, chosen_profile
 from conformance.report import failure_message
 from conformance.summary import RunTotals
 from conformance.target import PATTERN_SEMANTICS, RateLimiter, Target
 from spec import load_contract
 from strategies.requests import Request
 
-PROFILES = {
-    # dev: a full run against a local target in well under a minute on two cores.
-    "dev": {"max_examples": 12},
-    # ci: reproducible; prints the blob that replays a failure with @reproduce_failure.
-    "ci": {"max_examples": 12, "derandomize": True, "print_blob": True, "database": None},
-    # nightly: ten times the examples of dev, with the example database kept between runs.
-    "nightly": {"max_examples": 120},
-}
-COMMON_SETTINGS = {
-    "deadline": None,  # the target's latency is not the strategies' fault
-    # ``send`` is a function-scoped fixture but holds no per-example state.
-    "suppress_health_check": [
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.filter_too_much,
-        HealthCheck.function_scoped_fixture,
-    ],
-}
 # Workflow-creating requests a run sends to a target that is not on loopback, unless told otherwise.
 DEFAULT_MAX_CREATES = 200
 THROTTLE_RETRIES = 3
@@ -135,41 +118,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 _SUITE = Path(__file__).resolve().parent
-_DEFAULT_PROFILE_LOADED = pytest.StashKey[bool]()
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> None:
-    """Without --hypothesis-profile, the suite's default profile, dev, from its first module on (before the
-    module is imported: its properties scale their examples from the loaded profile).  Not earlier: the
-    plugin is installed for every pytest run in the environment, and other tests there keep their own
-    Hypothesis settings."""
-    config = parent.config
-    if config.stash.get(_DEFAULT_PROFILE_LOADED, False) or _SUITE not in Path(module_path).resolve().parents:
-        return
-    config.stash[_DEFAULT_PROFILE_LOADED] = True
-    _register_profiles(PROFILES)
-    if not config.getoption("hypothesis_profile", None):
-        settings.load_profile("dev")
-
-
-def _register_profiles(names: Iterable[str]) -> None:
-    """Each profile on Hypothesis's defaults, not on whatever profile is loaded: where CI is set (GitHub
-    Actions, most CI services) Hypothesis loads its own "ci" profile at import, without an example
-    database and derandomized, and the nightly profile would inherit both."""
-    defaults = settings.get_profile("default")
-    for name in names:
-        settings.register_profile(name, parent=defaults, **COMMON_SETTINGS, **PROFILES[name])
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    # The profile asked for, if it is one of the suite's, before Hypothesis's plugin loads it.  The others
-    # wait for the suite's first module: the plugin is installed for every pytest run in the environment,
-    # and the suite's "ci" replaces Hypothesis's own, which is loaded where CI is set.
-    requested = config.getoption("hypothesis_profile", None)
-    if requested in PROFILES:
-        _register_profiles([requested])
+    # Before Hypothesis's plugin loads the profile asked for (which must then be registered).
+    choose_profile(config.getoption("hypothesis_profile", None))
     for name, description in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {description}")
     url = config.getoption("target_url")
@@ -392,13 +346,31 @@ def send(target: Target, request: pytest.FixtureRequest) -> Send:
     return Send(target, request.node.nodeid)
 
 
-def pytest_report_header(config: pytest.Config) -> list[str]:
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The run's target and readings, once the suite's tests are known to be in it (the plugin is loaded
+    by every pytest run in the environment, and says nothing in one without them)."""
+    config = session.config
+    terminal = config.pluginmanager.get_plugin("terminalreporter")
+    if terminal is None or _is_worker(config) or not any(_is_ours(item) for item in session.items):
+        return
     url = config.getoption("target_url") or "the embedded reference implementation"
-    profile = config.getoption("hypothesis_profile", None) or "dev"  # dev is loaded at collection
-    return [
-        f"conformance: target {url}, pattern semantics {config.getoption('pattern_semantics')}, "
-        f"hypothesis profile {profile}"
-    ]
+    terminal.write_line(
+        f"conformance: target {_shown_url(url)}, pattern semantics {config.getoption('pattern_semantics')}, "
+        f"hypothesis profile {chosen_profile()}"
+    )
+
+
+def _is_ours(item: pytest.Item) -> bool:
+    return _SUITE in Path(str(item.path)).resolve().parents
+
+
+def _shown_url(url: str) -> str:
+    """A URL without its password, if it has one (the suite never sends it)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return parts._replace(netloc=f"{parts.username}:<redacted>@{host}").geturl()
 
 
 _TOTALS_KEY = pytest.StashKey[RunTotals]()
@@ -422,6 +394,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         _totals(config).add(share)
     if _is_worker(config) or target is None and _TOTALS_KEY not in config.stash:
         return
+    _drop_hypothesis_statistics_from_junit(config)
     totals = _totals(config)
     # A WorkflowId repeated across xdist workers is a failure no single worker could see.
     totals.answers.repeated_across_processes(totals.repeated_ids())
@@ -437,6 +410,25 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         _log_verdict(config, nodeid, passed, text)
     if totals.answers.failed() and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _drop_hypothesis_statistics_from_junit(config: pytest.Config) -> None:
+    """Hypothesis adds each test's statistics to the JUnit file as a base64 property: for the suite's few
+    hundred tests most of a passing run's file, and nothing a person reads.  Dropped, for the suite's own
+    tests only; ``--hypothesis-show-statistics`` still prints them."""
+    try:
+        from _pytest.junitxml import xml_key
+    except ImportError:  # pragma: no cover - a pytest that moved it: the file keeps them
+        return
+    xml = config.stash.get(xml_key, None)
+    properties = getattr(xml, "global_properties", None)
+    if isinstance(properties, list):
+        ours = f"{_SUITE.name}/test_"
+        properties[:] = [
+            (name, value)
+            for name, value in properties
+            if not (str(name).startswith("hypothesis-statistics-") and ours in str(name))
+        ]
 
 
 def _log_verdict(config: pytest.Config, nodeid: str, passed: bool, text: str) -> None:
@@ -474,6 +466,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if path and totals.requests:
         written = totals.coverage.write(path)
         terminalreporter.write_line(f"conformance: coverage report written to {', '.join(map(str, written))}")
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if step_summary and totals.requests and not _is_worker(terminalreporter.config):
+        # In a GitHub Actions job: the report on the run's summary page, where a person looks first.
+        try:
+            with open(step_summary, "a", encoding="utf-8") as summary_file:
+                summary_file.write(totals.coverage.markdown())
+        except OSError as error:
+            terminalreporter.write_line(
+                f"conformance: could not write $GITHUB_STEP_SUMMARY: {error.strerror}"
+            )
 
 
 def _note_failed_constraint(item: pytest.Item, call: pytest.CallInfo[None]) -> None:

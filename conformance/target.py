@@ -24,8 +24,10 @@ from conformance.checks import (
     ConformanceFailure,
     check_accepted,
     check_documented,
+    check_domain_not_refused,
     check_no_server_error,
     check_rejected,
+    check_validated_domain,
     length_units_hint,
 )
 from conformance.client import Exchange, TargetClient, TargetError
@@ -236,6 +238,10 @@ class Target:
         due = " or ".join(f"{status} {' or '.join(sorted(types))}" for status in sorted(statuses))
         try:
             check_rejected(exchange, self.contract, constraint_id, due)
+            if request.domain and exchange.status == 404:
+                # An invalid domain goes to a domain that can't exist: a 404 says the name was looked up,
+                # not checked (an empty one may fail routing, and may have its 404).
+                check_validated_domain(exchange, constraint_id, due)
         except ConformanceFailure:
             self._noting_failure()
             raise
@@ -260,6 +266,8 @@ class Target:
         )
         try:
             check_rejected(exchange, self.contract, "domain existence", "404 ResourceNotFoundException")
+            if exchange.status == 400:
+                check_domain_not_refused(exchange, boundary_of or "DomainName")
         except ConformanceFailure:
             self._noting_failure()
             raise

@@ -10,14 +10,14 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import strategies
-from conformance.properties import scaled
+from conformance.properties import suite_settings
 from conformance.target import Target
 from strategies.requests import Request
 
 pytestmark = pytest.mark.domains
 
 
-@scaled(3)
+@suite_settings(3)
 @given(request=strategies.valid_requests(domains=strategies.valid_domain_names()), data=st.data())
 def test_unknown_domain_is_not_found(target: Target, send, request: Request, data: st.DataObject) -> None:
     assume(request.domain != target.domain)

@@ -7,20 +7,20 @@ import pytest
 from hypothesis import given
 
 import strategies
-from conformance.properties import scaled
+from conformance.properties import suite_settings
 from conformance.target import Target
 from strategies.requests import InvalidRequest
 
 pytestmark = pytest.mark.errors
 
 
-@scaled(2)
+@suite_settings(2)
 @given(case=strategies.invalid_requests("Body.json"))
 def test_malformed_body_is_rejected(target: Target, send, case: InvalidRequest) -> None:
     target.expect_invalid_rejected(send(case.request), case)
 
 
-@scaled(2)
+@suite_settings(2)
 @given(case=strategies.invalid_requests("Body.type"))
 def test_non_object_body_is_rejected(target: Target, send, case: InvalidRequest) -> None:
     target.expect_invalid_rejected(send(case.request), case)

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import strategies
+from conformance.properties import suite_settings
 from conformance.target import Target
 
 pytestmark = pytest.mark.invalid
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.invalid
 # are kept apart and replayed first by the next run (a @given function nested in the test would share
 # one key across all ids, and each passing id would delete the failures the others saved).
 @pytest.mark.parametrize("constraint_id", strategies.invalid_constraint_ids(), ids=str)
+@suite_settings()
 @given(data=st.data())
 def test_invalid_request_is_rejected(target: Target, send, constraint_id: str, data: st.DataObject) -> None:
     case = data.draw(strategies.invalid_requests(constraint_id), label="case")

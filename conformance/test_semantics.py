@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import strategies
+from conformance.properties import suite_settings
 from conformance.target import Target
 
 pytestmark = pytest.mark.ambiguous
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.ambiguous
 # Drawn through st.data() in the parametrized test itself, so that each id keeps its own failures in the
 # example database (see test_invalid.py).
 @pytest.mark.parametrize("constraint_id", strategies.search_only_constraint_ids(), ids=str)
+@suite_settings()
 @given(data=st.data())
 def test_search_only_value(target: Target, send, constraint_id: str, data: st.DataObject) -> None:
     if target.semantics == "strict":

@@ -6,14 +6,14 @@ import pytest
 from hypothesis import given
 
 import strategies
-from conformance.properties import scaled
+from conformance.properties import suite_settings
 from conformance.target import Target
 from strategies.requests import Request
 
 pytestmark = pytest.mark.valid
 
 
-@scaled(10)
+@suite_settings(10)
 @given(request=strategies.valid_requests())
 def test_valid_request_is_accepted(target: Target, send, request: Request) -> None:
     request = target.with_fixtures(request)

@@ -49,6 +49,25 @@ def test_the_nightly_command_is_one_the_plugin_accepts(pytester_free_run, target
     assert "test_invalid_request_is_rejected[RoleArn.pattern]" in result.stdout
 
 
+def test_the_example_for_an_implementations_ci_installs_runs_and_keeps_the_reports(pytester_free_run) -> None:
+    """``examples/implementation-ci.yml``, for a repository that is not this one: it installs the suite,
+    runs it with --pyargs against the started implementation, and uploads the JUnit file and the report."""
+    yaml = pytest.importorskip("yaml", reason="PyYAML reads the workflow file")
+    workflow = yaml.safe_load((ROOT / "examples" / "implementation-ci.yml").read_text())
+    steps = workflow["jobs"]["conformance"]["steps"]
+    runs = [step.get("run", "") for step in steps]
+    assert any("pip install" in run and "customer-profiles-conformance" in run for run in runs)
+    command = shlex.split(next(run for run in runs if "pytest" in run))
+    assert command[:5] == ["python", "-m", "pytest", "--pyargs", "conformance"]
+    for expected in ("--junitxml=reports/conformance.xml", "--conformance-report=reports/coverage"):
+        assert expected in command
+    upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact"))
+    assert upload["with"]["path"] == "reports/" and upload["if"] == "always()"
+    options = [arg for arg in command[5:] if arg.startswith("--") and "target-url" not in arg]
+    result = pytester_free_run(["conformance", *options, "--collect-only", "-q"])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.fixture
 def pytester_free_run(tmp_path: Path):
     import os
@@ -92,33 +111,60 @@ def test_a_failure_is_kept_for_the_next_run_and_tried_first(tmp_path: Path) -> N
     assert second.requests_to_first_failure in (1, 2), second.output[-3000:]
 
 
-def test_other_tests_in_the_environment_keep_their_hypothesis_settings(tmp_path: Path) -> None:
-    """The plugin is installed for every pytest run in the environment; only the suite's own modules switch
-    to its default profile, dev (12 examples), when no --hypothesis-profile is given."""
+OTHER_CONFTEST = """
+from hypothesis import settings
+
+settings.register_profile("ci", max_examples=1000)
+settings.register_profile("dev", max_examples=5)
+"""
+OTHER_TESTS = """
+from hypothesis import given, settings, strategies as st
+
+RUNS = []
+
+
+@given(st.integers())
+def test_counts_its_examples(n):
+    RUNS.append(n)
+
+
+def test_zz_report():
+    print("EXAMPLES", len(RUNS), "DEFAULT", settings.default.max_examples)
+"""
+
+
+def test_an_unrelated_project_runs_as_it_does_without_the_suite(tmp_path: Path) -> None:
+    """The plugin is loaded by every pytest run in the environment.  A project with its own "ci" and "dev"
+    profiles and plain @given tests runs exactly as it does with the plugin left out, with and without
+    --hypothesis-profile: the same examples, the same default settings, and none of the suite's lines."""
     import os
     import subprocess
     import sys
 
-    from hypothesis import settings
+    (tmp_path / "conftest.py").write_text(OTHER_CONFTEST)
+    (tmp_path / "test_other.py").write_text(OTHER_TESTS)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HYPOTHESIS_STORAGE_DIRECTORY": str(tmp_path / "hyp")}
+    for name in ("PYTEST_ADDOPTS", "CI"):
+        env.pop(name, None)
+    base = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-sq", "-p", "no:randomly"]
 
-    (tmp_path / "test_elsewhere.py").write_text(
-        "from hypothesis import settings\n\n"
-        "def test_profile():\n    print('EXAMPLES', settings.default.max_examples)\n"
-    )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("PYTEST_ADDOPTS", None)
-    env.pop("CI", None)
-    command = [sys.executable, "-m", "pytest", "-p", "conformance.plugin", "-p", "no:cacheprovider", "-sq"]
-
-    def examples(*args: str, ci: bool = False) -> int:
-        run = {"cwd": tmp_path, "text": True, "capture_output": True, "timeout": 99}
-        done = subprocess.run([*command, *args], env={**env, "CI": "true"} if ci else env, **run)
+    def outcome(*args: str, plugin: bool) -> tuple[str, str]:
+        loading = ["-p", "conformance.plugin"] if plugin else []
+        done = subprocess.run(
+            [*base, *loading, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        )
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-        return int(done.stdout.split("EXAMPLES ")[1].split()[0])
+        return done.stdout.split("EXAMPLES")[1].split("\n")[0], done.stdout
 
-    # With CI set Hypothesis loads its own "ci" profile, which the suite's "ci" must not replace.
-    assert examples("test_elsewhere.py") == settings.get_profile("default").max_examples
-    assert examples("test_elsewhere.py", ci=True) == settings.get_profile("default").max_examples
-    # Collected after one of the suite's modules (which is not run), the same test runs under dev.
-    suite_module = str(ROOT / "conformance" / "test_responses.py")
-    assert examples(suite_module, "test_elsewhere.py", "-k", "test_profile") == 12
+    for args in (
+        [],
+        ["--hypothesis-profile=ci"],
+        ["--hypothesis-profile=dev"],
+        ["--hypothesis-profile=default"],
+    ):
+        without, _ = outcome(*args, plugin=False)
+        with_suite, output = outcome(*args, plugin=True)
+        assert with_suite == without, (args, with_suite, without)
+        assert "conformance:" not in output, output
+    assert outcome("--hypothesis-profile=ci", plugin=True)[0].split() == ["1000", "DEFAULT", "1000"]
+    assert outcome("--hypothesis-profile=dev", plugin=True)[0].split() == ["5", "DEFAULT", "5"]

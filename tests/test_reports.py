@@ -11,7 +11,7 @@ from conformance.coverage import Coverage
 from conformance.summary import RunTotals
 from spec import load_contract
 from spec.smithy import smithy_catalogue
-from strategies import canonical_body
+from strategies import canonical_body, invalid_constraint_ids
 
 CONTRACT = load_contract()
 
@@ -68,7 +68,7 @@ def test_report_is_written_as_json_and_markdown(tmp_path: Path) -> None:
     data = json.loads(written[0].read_text())
     assert data["constraints"] == len(CONTRACT.constraints) == len(data["rows"])
     markdown = written[1].read_text()
-    assert "| `Tags.&lt;key&gt;.pattern` | " in markdown
+    assert "| `Tags.<key>.pattern` | " in markdown
     constraints, _, smithy = markdown.partition("## Smithy")
     assert constraints.count("\n| `") == len(CONTRACT.constraints)
     # Every Smithy case has a row: sent, applying but not sent, or not applicable with its reason.
@@ -78,3 +78,45 @@ def test_report_is_written_as_json_and_markdown(tmp_path: Path) -> None:
     assert data["smithy"]["covered"] == {"RestJsonMalformedPatternMapKey": 1}
     assert len(data["smithy"]["not_sent"]) == len(catalogue.applying()) - 1
     assert data["smithy"]["not_applicable"]["RestJsonHeaderBooleanStringCoercion"].startswith("header")
+
+
+def test_the_markdown_report_renders_as_it_reads_and_agrees_with_the_json(tmp_path: Path) -> None:
+    """Rendered by a CommonMark renderer: ids in code spans show ``<key>`` as written, one table row per
+    constraint, every failed name listed (the file is not cut like the terminal's line), and the counts
+    the same as the JSON's."""
+    from markdown_it import MarkdownIt
+
+    coverage = Coverage(CONTRACT)
+    coverage.valid_request(True, canonical_body(full=True))
+    breakable = invalid_constraint_ids(CONTRACT)
+    for constraint_id in breakable[:17]:
+        coverage.invalid_request(constraint_id)
+    for constraint_id in breakable[:15]:
+        coverage.failure(constraint_id)
+    written = coverage.write(str(tmp_path / "report"))
+    data = json.loads(written[0].read_text())
+    html = MarkdownIt("commonmark").enable("table").render(written[1].read_text())
+    tables = html.split("<table>")[1:]
+    assert html.count("<table>") == 2  # the constraints, and Smithy's cases
+    assert tables[0].count("<tr>") == len(CONTRACT.constraints) + 1  # and the header
+    assert "<code>Tags.&lt;key&gt;.pattern</code>" in tables[0]  # shown as Tags.<key>.pattern
+    assert "&amp;lt;" not in html
+    summary = html.split("<table>")[0]
+    assert f"{data['exercised_invalid']} of the {data['breakable_alone']}" in summary
+    assert data["exercised_invalid"] == 17 and len(data["failed"]) == 15
+    assert all(name in summary for name in data["failed"]) and "more" not in summary
+    assert "Columns:" in summary
+    assert "<code>DomainName.type</code>: JSON object keys and URI labels are always strings" in html
+    assert tables[0].count("<td>failed</td>") == 15
+
+
+def test_in_github_actions_the_report_goes_to_the_step_summary(tmp_path: Path) -> None:
+    from tests.suite_runner import run_suite
+
+    summary_file = tmp_path / "step-summary.md"
+    summary_file.write_text("earlier steps' summary\n")
+    run = run_suite("-q", "-m", "responses", storage=tmp_path, env={"GITHUB_STEP_SUMMARY": str(summary_file)})
+    assert run.returncode == 0, run.output[-3000:]
+    written = summary_file.read_text()
+    assert written.startswith("earlier steps' summary\n")  # appended, as GitHub asks
+    assert "# Constraint coverage: CreateIntegrationWorkflow" in written and "| `Body.json` |" in written
