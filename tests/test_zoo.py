@@ -56,4 +56,3 @@ def test_an_over_full_map_shrinks_at_once_to_fixed_keys(tmp_path: Path) -> None:
     letters = ",".join(f'"k{c}":""' for c in "abcdefghijklmnopqrstuvwxyz")
     assert f'"Tags":{{{letters},"kba":""' in run.output, run.output[-3000:]
     assert "too long to shrink" not in run.output
-    assert run.seconds < 120, f"{run.seconds:.0f} s"
