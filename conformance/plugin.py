@@ -349,10 +349,25 @@ def send(target: Target, request: pytest.FixtureRequest) -> Send:
 def pytest_collection_finish(session: pytest.Session) -> None:
     """The run's target and readings, once the suite's tests are known to be in it (the plugin is loaded
     by every pytest run in the environment, and says nothing in one without them)."""
-    config = session.config
+    if not _is_worker(session.config) and any(_is_ours(item) for item in session.items):
+        _write_header(session.config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
+    """Under xdist the workers collect: the controller learns from their test ids."""
+    if any(f"{_SUITE.name}/test_" in nodeid for nodeid in ids):
+        _write_header(node.config)
+
+
+_HEADER_WRITTEN = pytest.StashKey[bool]()
+
+
+def _write_header(config: pytest.Config) -> None:
     terminal = config.pluginmanager.get_plugin("terminalreporter")
-    if terminal is None or _is_worker(config) or not any(_is_ours(item) for item in session.items):
+    if terminal is None or config.stash.get(_HEADER_WRITTEN, False):
         return
+    config.stash[_HEADER_WRITTEN] = True
     url = config.getoption("target_url") or "the embedded reference implementation"
     terminal.write_line(
         f"conformance: target {_shown_url(url)}, pattern semantics {config.getoption('pattern_semantics')}, "
