@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import ipaddress
+import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -126,19 +127,55 @@ def pytest_configure(config: pytest.Config) -> None:
     choose_profile(config.getoption("hypothesis_profile", None))
     for name, description in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {description}")
+    problem = _option_problem(config)
+    if problem:
+        raise pytest.UsageError(problem)
+    config.stash[_CONNECTION_KEY] = _connection(config)
+
+
+def _option_problem(config: pytest.Config) -> str | None:
+    """What is wrong with the options, in one sentence, before anything is sent or started."""
     url = config.getoption("target_url")
     if url:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise pytest.UsageError(f"--target-url must be an http:// or https:// URL, not {url!r}")
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises for a port that is not a number from 0 to 65535
+        except ValueError as error:
+            return f"--target-url {url!r} is not a URL the suite can reach: {error}"
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return f"--target-url must be an http:// or https:// URL with a host, not {url!r}"
+        if parts.query or parts.fragment:
+            return (
+                f"--target-url {url!r} has a query or fragment; give the base URL (an optional path prefix)"
+            )
         if not config.getoption("domain"):
-            raise pytest.UsageError("--target-url needs --domain NAME: a domain that exists on the target")
-    if config.getoption("request_timeout") <= 0:
-        raise pytest.UsageError("--request-timeout must be a positive number of seconds")
+            return "--target-url needs --domain NAME: a domain that exists on the target"
+    domain = config.getoption("domain")
+    if domain is not None:
+        from spec.validation import RequestValidator
+
+        violations = RequestValidator().domain_violations(domain)
+        if violations:
+            return f"--domain {domain!r} is no valid domain name: {violations[0].message}"
+    timeout = config.getoption("request_timeout")
+    if not (math.isfinite(timeout) and timeout > 0):
+        return "--request-timeout must be a positive number of seconds"
     rate = config.getoption("rate_limit")
-    if rate is not None and rate <= 0:
-        raise pytest.UsageError("--rate-limit must be a positive number of requests per second")
-    config.stash[_CONNECTION_KEY] = _connection(config)
+    if rate is not None and not (math.isfinite(rate) and rate > 0):
+        return "--rate-limit must be a positive number of requests per second"
+    creates = config.getoption("max_creates")
+    if creates is not None and creates < 1:
+        return "--max-creates must be at least 1"
+    report = config.getoption("conformance_report")
+    if report:
+        folder = Path(report).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            return f"--conformance-report={report}: cannot make the folder {str(folder)!r}: {error.strerror}"
+        if not os.access(folder, os.W_OK):
+            return f"--conformance-report={report}: cannot write there"
+    return None
 
 
 def _is_loopback(url: str) -> bool:
