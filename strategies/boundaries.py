@@ -51,6 +51,11 @@ class BoundaryCatalogue:
         self.invalid = InvalidRequests(self.contract)
         self.base = self.canonical.full_body()
         self._placement = FIRST  # where in lists and maps the edge goes (see _in_second_item)
+        # The first member of each type, in contract order: it gets every Smithy value of its type, the
+        # others one value of each Smithy case.
+        self._first_of_each_type: dict[str, str] = {}
+        for member in self.contract.members.values():
+            self._first_of_each_type.setdefault(member.type, member.path)
 
     def fill(self, path: str) -> Any:
         return self.canonical.value(path)
@@ -110,16 +115,8 @@ class BoundaryCatalogue:
         body = self.base if body is None else body
         return place_member(body, path, value, self.fill, self._placement, self.invalid.new_key)[0]
 
-    def _first_of_each_type(self) -> dict[str, str]:
-        """The first member of each type, in contract order: it gets every Smithy value of its type, the
-        others one value of each Smithy case."""
-        first: dict[str, str] = {}
-        for member in self.contract.members.values():
-            first.setdefault(member.type, member.path)
-        return first
-
     def _smithy_values(self, m: Member, values: tuple[smithy_cases.SmithyValue, ...]) -> list:
-        if self._first_of_each_type().get(m.type) == m.path:
+        if self._first_of_each_type.get(m.type) == m.path:
             return list(values)
         chosen, seen = [], set()
         for value in values:
@@ -183,28 +180,16 @@ class BoundaryCatalogue:
 
     def _literals(self) -> Iterator[tuple[str, str, tuple[str, ...]]]:
         """(member path, a text that is no JSON value, its Smithy cases) for Body.json's edges."""
+        # A list unclosed, a map with a null key, raw control characters in a string: once each, in the
+        # first member they fit.
+        sent: set[str] = set()
         for member in self.contract.members.values():
             for value in self._smithy_values(member, smithy_cases.literal_values(member)):
                 yield member.path, value.text, value.smithy_ids
-            if member.type == "list" and member.path == self._first_of_each_type()["list"]:
-                yield member.path, smithy_cases.UNCLOSED_LIST_TEXT, (smithy_cases.UNCLOSED_LIST,)
-            if member.type == "map" and member.path == self._first_of_each_type()["map"]:
-                yield member.path, smithy_cases.NULL_KEY_TEXT, (smithy_cases.NULL_MAP_KEY,)
-            if member.path == self._first_free_string():
-                yield member.path, smithy_cases.RAW_CONTROL_TEXT, ()
-
-    def _first_free_string(self) -> str | None:
-        """The first string member with neither a pattern nor an enum: any text of its length is valid."""
-        return next(
-            (
-                m.path
-                for m in self.contract.members.values()
-                if m.type == "string"
-                and m.location == "body"
-                and not {"pattern", "enum"} & m.constraints.keys()
-            ),
-            None,
-        )
+            for value in smithy_cases.structural_literals(member):
+                if value.text not in sent:
+                    sent.add(value.text)
+                    yield member.path, value.text, value.smithy_ids
 
     def _several(self, value: Any, path: str, count: int = 3) -> Any:
         """``value`` with every list repeated to ``count`` items and every map grown to ``count`` entries:

@@ -291,19 +291,8 @@ class InvalidRequests:
                 )
             )
         for member in self.contract.members.values():
-            literals = [(v.text, v.smithy_ids) for v in smithy.literal_values(member)]
-            if member.type == "list" and member.location == "body":
-                literals.append((smithy.UNCLOSED_LIST_TEXT, (smithy.UNCLOSED_LIST,)))
-            if member.type == "map":
-                literals.append((smithy.NULL_KEY_TEXT, (smithy.NULL_MAP_KEY,)))
-            if (
-                member.type == "string"
-                and member.location == "body"
-                and not {"pattern", "enum"} & set(member.constraints)
-            ):
-                literals.append((smithy.RAW_CONTROL_TEXT, ()))
-            for text, ids in literals:
-                ways.append(self._literal_way(member.path, text, ids))
+            for value in (*smithy.literal_values(member), *smithy.structural_literals(member)):
+                ways.append(self._literal_way(member.path, value.text, value.smithy_ids))
         return ways
 
     def _literal_way(

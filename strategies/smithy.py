@@ -221,6 +221,20 @@ WRAPPED_IN_ARRAY = "a valid body in an array"
 RAW_CONTROL_TEXT = '"tab\tand\x01"'
 
 
+def structural_literals(member: Member) -> tuple[SmithyValue, ...]:
+    """Texts that are no JSON value in the place of a list (unclosed), a map (a null key) or a string that
+    takes any text (raw control characters inside it): what a lenient parser reads as a valid member."""
+    if member.location != "body":
+        return ()
+    if member.type == "list":
+        return (SmithyValue(UNCLOSED_LIST_TEXT, (UNCLOSED_LIST,)),)
+    if member.type == "map":
+        return (SmithyValue(NULL_KEY_TEXT, (NULL_MAP_KEY,)),)
+    if member.type == "string" and not {"pattern", "enum"} & member.constraints.keys():
+        return (SmithyValue(RAW_CONTROL_TEXT, ()),)
+    return ()
+
+
 # -- validation cases: the constraint catalogue's own edges ----------------------------------------------
 def member_position(member: Member) -> str:
     """Where a member sits, as Smithy's validation cases tell them apart (they test body members)."""
