@@ -115,21 +115,20 @@ class _Tally:
         if smallest is None or size < smallest:
             self._pending = (size, exchange, problem, case)
 
-    def render(self, secrets: Iterable[str]) -> None:
+    def render(self) -> None:
         """The pending smallest example as text (an exchange holds sockets' worth of state; text travels)."""
         if self._pending is not None:
             size, exchange, (name, requirement, observed), case = self._pending
             failure = ConformanceFailure(name, requirement, exchange, observed, case)
-            self.example = (size, failure_message(failure, redact=secrets))
+            self.example = (size, failure_message(failure))
             self._pending = None
 
 
 class AnswerLedger:
     """Every property of the answers, with the answers it applied to and those that broke it."""
 
-    def __init__(self, contract: Contract, secrets: Collection[str] = ()) -> None:
+    def __init__(self, contract: Contract) -> None:
         self.contract = contract
-        self.secrets = tuple(secrets)
         self.tallies: dict[str, _Tally] = {name: _Tally() for name in PROPERTIES}
         self.seen_ids: set[str] = set()
 
@@ -164,6 +163,10 @@ class AnswerLedger:
             self._judge(["not_found.status", "not_found.type"], problems, kind, exchange, "domain existence")
         self._judge(["error.body", "error.Message"], error_body_problems(exchange), kind, exchange, None)
 
+    def throttled(self, exchange: Exchange, kind: Kind) -> None:
+        """A 429: only the error's body is judged (the request was not processed)."""
+        self._judge(["error.body", "error.Message"], error_body_problems(exchange), kind, exchange, None)
+
     def success(self, exchange: Exchange, kind: Kind) -> None:
         """An answer to a valid request on the existing domain: judged as a success if it is one."""
         if exchange.status >= 400:
@@ -190,7 +193,7 @@ class AnswerLedger:
     # -- merging ---------------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         for tally in self.tallies.values():
-            tally.render(self.secrets)
+            tally.render()
         return {
             name: {
                 "applicable": dict(t.applicable),
@@ -205,7 +208,7 @@ class AnswerLedger:
     def merge(self, data: dict[str, Any]) -> None:
         for name, record in data.items():
             tally = self.tallies[name]
-            tally.render(self.secrets)
+            tally.render()
             tally.applicable.update(record["applicable"])
             tally.broken.update(record["broken"])
             tally.requirement = tally.requirement or record["requirement"]
@@ -218,7 +221,7 @@ class AnswerLedger:
         """(test id, passed, report) for each property some answer of the run was judged on."""
         out = []
         for name, tally in self.tallies.items():
-            tally.render(self.secrets)
+            tally.render()
             if not tally.applicable and not tally.broken:
                 continue
             nodeid = f"{NODE}[{name}]"

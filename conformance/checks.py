@@ -17,7 +17,7 @@ from botocore.parsers import create_parser
 from requests.structures import CaseInsensitiveDict
 
 from conformance.client import NOT_JSON, Exchange
-from conformance.report import describe_value, failure_message
+from conformance.report import REDACTOR, describe_value, escape_controls, failure_message
 from spec import Contract, load_contract
 
 
@@ -100,9 +100,14 @@ def _error_summary(exchange: Exchange) -> str:
         message = body.get("Message", body.get("message"))
     text = f"status {exchange.status}"
     if error_type is not None and error_type != str(exchange.status):
-        text += f" {error_type}"
+        text += f" {escape_controls(REDACTOR.clip(error_type, 120))}"
+    elif error_type is None and exchange.headers.get("X-Amzn-Errortype"):
+        header = escape_controls(REDACTOR.clip(exchange.headers["X-Amzn-Errortype"], 120))
+        text += f", X-Amzn-Errortype {header}, which botocore cannot read with this body"
     if isinstance(message, str) and message:
         text += f": {describe_value(message, limit=120, length=False)}"
+    elif body is NOT_JSON and exchange.body and exchange.status >= 300:
+        text += f" (the body is {_body_kind(exchange)})"
     return text
 
 
@@ -247,7 +252,7 @@ def error_problems(
             (
                 f"{prefix}.type",
                 f"the error type, read as an SDK reads it, is {_join(types)}",
-                _describe_error_type(error_type, status),
+                _describe_error_type(error_type, status, exchange),
             )
         )
     problems.extend(p for p in body if p[0] != "error.body")
@@ -404,7 +409,7 @@ def check_documented(exchange: Exchange, contract: Contract) -> None:
             "documented.type",
             f"a {exchange.status} carries the error type documented for it, {documented.name}",
             exchange,
-            _describe_error_type(error_type, exchange.status),
+            _describe_error_type(error_type, exchange.status, exchange),
         )
 
 
@@ -420,15 +425,22 @@ def check_no_server_error(exchange: Exchange) -> None:
         )
 
 
-def _describe_error_type(error_type: str | None, status: int) -> str:
+def _describe_error_type(error_type: str | None, status: int, exchange: Exchange | None = None) -> str:
     if error_type is None:
-        return "botocore cannot read an error type from this answer"
+        text = "botocore cannot read an error type from this answer"
+        if exchange is not None:
+            header = exchange.headers.get("X-Amzn-Errortype")
+            if header:
+                text += f", although its X-Amzn-Errortype is {escape_controls(REDACTOR.clip(header, 120))}"
+            if exchange.body and exchange.json() is NOT_JSON:
+                text += f": the body is {_body_kind(exchange)}"
+        return text
     if error_type == str(status):
         return (
             f"no error type: no X-Amzn-Errortype header, no code or __type in the body, "
             f"so an SDK sees only the bare status {status}"
         )
-    return f"the error type is {error_type}"
+    return f"the error type is {escape_controls(REDACTOR.clip(error_type, 120))}"
 
 
 def _body_kind(exchange: Exchange) -> str:
@@ -437,8 +449,9 @@ def _body_kind(exchange: Exchange) -> str:
         return "empty"
     body = exchange.json()
     if body is NOT_JSON:
-        cut = " (cut short by the client)" if exchange.truncated else ""
-        return f"not JSON{cut}"
+        if exchange.truncated:
+            return "not JSON (cut short by the client)"
+        return exchange.json_problem or "not JSON"
     return f"JSON but {describe_value(body)}"
 
 

@@ -9,18 +9,22 @@ turns every transport failure into one of four ``TargetError`` exceptions whose 
 
 from __future__ import annotations
 
+import base64
 import enum
 import http.client
 import json
 import socket
 import ssl
+import sys
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import metadata
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import requests
 import urllib3
@@ -30,6 +34,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util import Retry
 
+from conformance.report import REDACTOR
 from strategies.requests import Request
 
 MiB = 1024 * 1024
@@ -88,6 +93,8 @@ class Exchange:
     body: bytes
     truncated: bool = False
     elapsed: float = 0.0
+    # Bytes received for a body the target encoded (gzip...) although the client asked for identity.
+    decoded_from: int | None = None
 
     @property
     def content_type(self) -> str | None:
@@ -99,14 +106,36 @@ class Exchange:
 
         Strict: ``NaN``/``Infinity`` and a byte order mark are not JSON (RFC 8259), so they do not pass.
         """
-        return self._parsed
+        return self._reading[0]
+
+    @property
+    def json_problem(self) -> str | None:
+        """Why :meth:`json` is ``NOT_JSON``, in a few words: ``not JSON (Expecting value at character
+        0)``, or JSON that this client's parser cannot represent (say what, the body is not to blame)."""
+        return self._reading[1]
 
     @cached_property
-    def _parsed(self) -> Any:
+    def _reading(self) -> tuple[Any, str | None]:
         try:
-            return json.loads(self.body.decode("utf-8"), parse_constant=_reject_constant)
-        except (ValueError, RecursionError):  # ValueError covers UnicodeDecodeError and JSONDecodeError
-            return NOT_JSON
+            text = self.body.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return NOT_JSON, f"not UTF-8 text (byte {error.start} is {self.body[error.start]:#04x})"
+        try:
+            return json.loads(text, parse_constant=_reject_constant), None
+        except json.JSONDecodeError as error:
+            return NOT_JSON, f"not JSON ({error.msg} at character {error.pos})"
+        except RecursionError:
+            return NOT_JSON, (
+                "JSON nested deeper than the client's JSON parser (Python's) follows "
+                f"(about {sys.getrecursionlimit()} levels)"
+            )
+        except ValueError as error:
+            if "integer string conversion" in str(error):
+                return NOT_JSON, (
+                    "JSON holding an integer of more digits than the client's JSON parser (Python's) "
+                    f"reads ({sys.get_int_max_str_digits()})"
+                )
+            return NOT_JSON, f"not JSON ({error})"  # NaN, Infinity
 
     def text(self, limit: int | None = None) -> str:
         """The body as text (undecodable bytes escaped), cut to ``limit`` characters."""
@@ -297,9 +326,57 @@ class _WatchedAdapter(HTTPAdapter):
 RETRY_AFTER_MAX = 30
 
 
+class ThrottleWaits:
+    """The time a process may spend waiting to resend throttled (429) requests, all told: a target that
+    throttles everything would otherwise cost each request its retries' waits (90 s with Retry-After: 30)
+    and the run would look hung.  Once spent, a 429 is the answer at once."""
+
+    def __init__(self, budget: float) -> None:
+        self.budget = budget
+        self.waited = 0.0
+        self.retries = 0
+        self.spent = False  # a wait was refused for want of time
+        self._lock = threading.Lock()
+
+    def take(self, seconds: float) -> bool:
+        with self._lock:
+            if self.waited + seconds > self.budget:
+                self.spent = True
+                return False
+            self.waited += seconds
+            self.retries += 1
+            return True
+
+
 class _ThrottleRetry(Retry):
-    """urllib3's ``Retry``, except that ``Retry-After: 0`` means "retry now": urllib3 takes a zero for no
-    header at all and backs off instead (1 s, then 2 s), which the target did not ask for."""
+    """urllib3's ``Retry``, except that ``Retry-After: 0`` means "retry now" (urllib3 takes a zero for no
+    header at all and backs off instead, 1 s, then 2 s, which the target did not ask for), and each wait
+    is taken from the process's ``ThrottleWaits``: with none left, the 429 is the answer."""
+
+    def __init__(self, *args: Any, waits: ThrottleWaits | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.waits = waits
+
+    def new(self, **kw: Any) -> _ThrottleRetry:
+        kw.setdefault("waits", self.waits)
+        return super().new(**kw)
+
+    def increment(self, method: Any = None, url: Any = None, *args: Any, **kwargs: Any) -> _ThrottleRetry:
+        retry = super().increment(method, url, *args, **kwargs)
+        response = kwargs.get("response", args[0] if args else None)
+        if response is not None and self.waits is not None:
+            if not self.waits.take(retry._wait_for(response)):
+                raise urllib3.exceptions.MaxRetryError(
+                    kwargs.get("_pool"), url, urllib3.exceptions.ResponseError("no time left for 429 waits")
+                )
+        return retry
+
+    def _wait_for(self, response: Any) -> float:
+        try:
+            retry_after = self.get_retry_after(response)
+        except urllib3.exceptions.InvalidHeader:
+            retry_after = None
+        return self.get_backoff_time() if retry_after is None else retry_after
 
     def sleep(self, response: Any = None) -> None:
         deadline = getattr(_current, "deadline", None)
@@ -308,7 +385,10 @@ class _ThrottleRetry(Retry):
         super().sleep(response)
 
     def sleep_for_retry(self, response: Any) -> bool:
-        retry_after = self.get_retry_after(response)
+        try:
+            retry_after = self.get_retry_after(response)
+        except urllib3.exceptions.InvalidHeader:  # a Retry-After that is no number or date: back off
+            return False
         if retry_after is None:
             return False
         if retry_after > 0:
@@ -316,10 +396,10 @@ class _ThrottleRetry(Retry):
         return True
 
 
-def _throttle_retry(retries: int) -> Retry | int:
+def _throttle_retry(retries: int, waits: ThrottleWaits | None) -> Retry | int:
     """Retry a request answered 429 (it was not processed, so even a POST is safe to resend), honouring
-    Retry-After, backing off otherwise; after the last retry the 429 itself is the answer.  Nothing else
-    is retried: every successful request creates a workflow."""
+    Retry-After, backing off otherwise, while ``waits`` has time left; after the last retry the 429 itself
+    is the answer.  Nothing else is retried: every successful request creates a workflow."""
     if not retries:
         return 0
     return _ThrottleRetry(
@@ -337,15 +417,17 @@ def _throttle_retry(retries: int) -> Retry | int:
         retry_after_max=RETRY_AFTER_MAX,
         raise_on_status=False,
         raise_on_redirect=False,
+        waits=waits,
     )
 
 
 class TargetClient:
     """Sends requests to the target under test and records each exchange.
 
-    ``base_url`` may carry a path prefix (``http://host:port/prefix``), kept in front of every path.
-    Redirects are not followed: a 3xx is the target's answer.  Nothing is retried, because every
-    successful request creates a workflow on the target.
+    ``base_url`` may carry a path prefix (``http://host:port/prefix``), kept in front of every path, and a
+    user and password, sent as HTTP Basic authorization (as curl does) and kept out of every URL shown.
+    Redirects are not followed: a 3xx is the target's answer.  Only a 429 is resent (see
+    ``_throttle_retry``), because every successful request creates a workflow on the target.
     """
 
     def __init__(
@@ -357,8 +439,9 @@ class TargetClient:
         signer: Signer | None = None,
         verify_tls: bool = True,
         throttle_retries: int = 0,
+        throttle_wait: float = 60.0,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        self.base_url, self._basic_auth = _without_userinfo(base_url.rstrip("/"))
         self.existing_domain = existing_domain
         self.timeout = timeout
         self.max_response_bytes = max_response_bytes
@@ -369,10 +452,13 @@ class TargetClient:
         # defaults: what the report shows as the request is what went out.
         self._session.headers.clear()
         self.throttle_retries = throttle_retries
+        self.throttle = ThrottleWaits(throttle_wait)
         self._settings: dict[str, Any] | None = None
         self._watchdog = _Watchdog()
         adapter = _WatchedAdapter(
-            pool_connections=POOL_SIZE, pool_maxsize=POOL_SIZE, max_retries=_throttle_retry(throttle_retries)
+            pool_connections=POOL_SIZE,
+            pool_maxsize=POOL_SIZE,
+            max_retries=_throttle_retry(throttle_retries, self.throttle),
         )
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
@@ -428,6 +514,8 @@ class TargetClient:
         merged: CaseInsensitiveDict[str | None] = CaseInsensitiveDict(DEFAULT_HEADERS)
         merged.update(extra_headers or {})
         headers = {name: value for name, value in merged.items() if value is not None}
+        if self._basic_auth and "Authorization" not in merged:
+            headers["Authorization"] = self._basic_auth
         if self.signer is not None:
             headers = dict(self.signer(method, url, headers, body))
 
@@ -457,7 +545,7 @@ class TargetClient:
                 retries=self._adapter.max_retries,
                 timeout=self._timeouts,
             )
-            answer, truncated = self._read_body(response)
+            answer, truncated, decoded_from = self._read_body(response)
         except Exception as error:
             expired = deadline.finish()
             if response is not None:
@@ -488,6 +576,7 @@ class TargetClient:
             body=answer,
             truncated=truncated,
             elapsed=elapsed,
+            decoded_from=decoded_from,
         )
 
     def _environment_settings(self) -> dict[str, Any]:
@@ -514,16 +603,28 @@ class TargetClient:
             self._pool = pool
         return self._pool, self._adapter.request_url(routing, settings["proxies"])
 
-    def _read_body(self, response: urllib3.BaseHTTPResponse) -> tuple[bytes, bool]:
-        """At most ``max_response_bytes`` of the body, and whether there was more."""
+    def _read_body(self, response: urllib3.BaseHTTPResponse) -> tuple[bytes, bool, int | None]:
+        """At most ``max_response_bytes`` of the body, whether there was more, and for a body the target
+        encoded with gzip or deflate (although the client asked for identity) how many bytes came over
+        the wire.  Both what is read and what is decoded are capped, so neither a compression bomb nor an
+        endless stream of empty gzip members costs more than the cap (urllib3's own decoding reads on
+        until it has decoded as much as asked, which an empty member never gives).  Other encodings are
+        left as they came: the report shows the Content-Encoding."""
         chunks: list[bytes] = []
         size = 0
-        for chunk in response.stream(_CHUNK, decode_content=True):
+        truncated = False
+        for chunk in response.stream(_CHUNK, decode_content=False):
             chunks.append(chunk)
             size += len(chunk)
             if size > self.max_response_bytes:
-                return b"".join(chunks)[: self.max_response_bytes], True
-        return b"".join(chunks), False
+                truncated = True
+                break
+        raw = b"".join(chunks)[: self.max_response_bytes]
+        encoding = (response.headers.get("Content-Encoding") or "").strip().lower()
+        if encoding not in _DECODED:
+            return raw, truncated, None
+        decoded, cut = _decode(raw, encoding, self.max_response_bytes)
+        return decoded, truncated or cut, len(raw)
 
     # -- errors -------------------------------------------------------------------------------------------
     def _timeout_message(self, url: str) -> str:
@@ -562,6 +663,45 @@ class TargetClient:
         return TargetProtocolError(f"broken answer from {url}: {_protocol_detail(causes)}", url)
 
 
+# Content-Encodings decoded (as an SDK's HTTP client decodes them), with zlib's window bits for each.
+_DECODED = {"gzip": 31, "x-gzip": 31, "deflate": 15}
+
+
+def _decode(data: bytes, encoding: str, limit: int) -> tuple[bytes, bool]:
+    """``data`` decoded, at most ``limit`` bytes of it, and whether there was more; every member of a
+    multi-member gzip stream.  A stream cut short decodes as far as it goes."""
+    out: list[bytes] = []
+    size = 0
+    wbits = _DECODED[encoding]
+    while data:
+        decompressor = zlib.decompressobj(wbits)
+        try:
+            piece = decompressor.decompress(data, limit - size + 1)
+        except zlib.error:
+            if wbits == 15 and not out:  # "deflate" sent as a raw deflate stream, as some servers do
+                wbits = -15
+                continue
+            raise requests.exceptions.ContentDecodingError(f"the body is not {encoding}") from None
+        out.append(piece)
+        size += len(piece)
+        if size > limit or decompressor.unconsumed_tail:
+            return b"".join(out)[:limit], True
+        data = decompressor.unused_data if decompressor.eof else b""
+    return b"".join(out), False
+
+
+def _without_userinfo(url: str) -> tuple[str, str | None]:
+    """The URL without ``user:password@``, and the HTTP Basic authorization they stand for (both parts
+    registered as secrets: neither is printed)."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url, None
+    user, password = unquote(parts.username or ""), unquote(parts.password or "")
+    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    REDACTOR.add(password, parts.password, token)
+    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl(), f"Basic {token}"
+
+
 def _discard(response: urllib3.BaseHTTPResponse) -> None:
     """Close the connection of an answer not read to its end, and hand the slot back to the pool."""
     response.close()
@@ -586,7 +726,7 @@ def _causes(error: BaseException) -> Iterator[BaseException]:
 def _innermost(error: BaseException) -> str:
     innermost = list(_causes(error))[-1]
     text = getattr(innermost, "strerror", None) or str(innermost) or type(innermost).__name__
-    return text.rstrip(".")
+    return REDACTOR.clip(str(text), 200).rstrip(".")
 
 
 def _protocol_detail(causes: list[BaseException]) -> str:
@@ -604,9 +744,9 @@ def _protocol_detail(causes: list[BaseException]) -> str:
         if isinstance(cause, ConnectionResetError):
             return "the connection was reset in the middle of the answer"
         if isinstance(cause, http.client.BadStatusLine):
-            return f"the status line is not HTTP: {str(cause)[:80]!r}"
+            return f"the status line is not HTTP: {REDACTOR.clip(str(cause), 80)!r}"
         if isinstance(cause, http.client.LineTooLong):
             return f"a header line is too long ({cause})"
         if isinstance(cause, requests.exceptions.ContentDecodingError):
-            return "the body does not decode as its Content-Encoding says"
+            return f"the body does not decode as its Content-Encoding says ({cause})"
     return _innermost(causes[0])

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import gc
 import ipaddress
+import logging
 import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -28,15 +29,23 @@ from conformance.checks import ConformanceFailure
 from conformance.client import Exchange, TargetClient, TargetError
 from conformance.coverage import Coverage
 from conformance.properties import choose_profile, chosen_profile
-from conformance.report import failure_message
+from conformance.report import REDACTOR, escape_controls, failure_message
 from conformance.summary import RunTotals
-from conformance.target import PATTERN_SEMANTICS, RateLimiter, Target
+from conformance.target import (
+    PATTERN_SEMANTICS,
+    RateLimiter,
+    Target,
+    TransportFailure,
+    throttle_account,
+    workflow_path,
+)
 from spec import load_contract
 from strategies.requests import Request
 
 # Workflow-creating requests a run sends to a target that is not on loopback, unless told otherwise.
 DEFAULT_MAX_CREATES = 200
 THROTTLE_RETRIES = 3
+DEFAULT_THROTTLE_WAIT = 60.0
 MARKERS = {
     "valid": "valid requests on the existing domain get a conforming 200",
     "invalid": "requests that break one constraint get 400 BadRequestException",
@@ -94,6 +103,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="at most N requests per second across the run, xdist workers included",
     )
     group.addoption(
+        "--max-throttle-wait",
+        type=float,
+        default=DEFAULT_THROTTLE_WAIT,
+        metavar="SECONDS",
+        help="the most time spent waiting to resend requests answered 429, across the run, xdist workers "
+        f"included (default: {DEFAULT_THROTTLE_WAIT:g}); after that a 429 is the answer",
+    )
+    group.addoption(
         "--max-creates",
         type=int,
         metavar="N",
@@ -127,10 +144,21 @@ def pytest_configure(config: pytest.Config) -> None:
     choose_profile(config.getoption("hypothesis_profile", None))
     for name, description in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {description}")
+    _register_url_secrets(config.getoption("target_url"))
     problem = _option_problem(config)
     if problem:
-        raise pytest.UsageError(problem)
+        raise pytest.UsageError(REDACTOR.clean(problem))
     config.stash[_CONNECTION_KEY] = _connection(config)
+
+
+def _register_url_secrets(url: str | None) -> None:
+    """A password in --target-url is a secret from the start (the client sends it as HTTP Basic)."""
+    try:
+        password = urlsplit(url).password if url else None
+    except ValueError:
+        return
+    if password:
+        REDACTOR.add(password, unquote(password))
 
 
 def _option_problem(config: pytest.Config) -> str | None:
@@ -148,6 +176,11 @@ def _option_problem(config: pytest.Config) -> str | None:
             return (
                 f"--target-url {url!r} has a query or fragment; give the base URL (an optional path prefix)"
             )
+        if parts.password is not None and config.getoption("aws_sigv4"):
+            return (
+                "--target-url carries a user and password, sent as HTTP Basic authorization, and "
+                "--aws-sigv4 signs the Authorization header: choose one"
+            )
         if not config.getoption("domain"):
             return "--target-url needs --domain NAME: a domain that exists on the target"
     domain = config.getoption("domain")
@@ -163,6 +196,9 @@ def _option_problem(config: pytest.Config) -> str | None:
     rate = config.getoption("rate_limit")
     if rate is not None and not (math.isfinite(rate) and rate > 0):
         return "--rate-limit must be a positive number of requests per second"
+    wait = config.getoption("max_throttle_wait")
+    if not (math.isfinite(wait) and wait >= 0):
+        return "--max-throttle-wait must be a number of seconds, 0 or more"
     creates = config.getoption("max_creates")
     if creates is not None and creates < 1:
         return "--max-creates must be at least 1"
@@ -193,12 +229,13 @@ class Connection:
     """How this run reaches its target, worked out once from the options."""
 
     signer: Any
-    secrets: tuple[str, ...]
     verify_tls: bool
     fixtures: dict[str, str]
     max_creates: int | None
+    throttle_wait: float
 
-    def client(self, url: str, domain: str, timeout: float) -> TargetClient:
+    def client(self, url: str, domain: str, timeout: float, *, share: int = 1) -> TargetClient:
+        """A client of the target; ``share`` is the number of processes the run's limits are divided by."""
         return TargetClient(
             url,
             domain,
@@ -206,6 +243,7 @@ class Connection:
             signer=self.signer,
             verify_tls=self.verify_tls,
             throttle_retries=THROTTLE_RETRIES,
+            throttle_wait=self.throttle_wait / share,
         )
 
 
@@ -213,12 +251,12 @@ _CONNECTION_KEY = pytest.StashKey[Connection]()
 
 
 def _connection(config: pytest.Config) -> Connection:
-    signer, secrets = None, ()
+    signer = None
     if config.getoption("aws_sigv4"):
         signing = sigv4(
             load_contract().signing_name, config.getoption("aws_profile"), config.getoption("aws_region")
         )
-        signer, secrets = signing.sign, signing.secrets
+        signer = signing.sign
     fixtures: dict[str, str] = {}
     if config.getoption("fixtures_file"):
         from spec.validation import RequestValidator
@@ -228,7 +266,9 @@ def _connection(config: pytest.Config) -> Connection:
     max_creates = config.getoption("max_creates")
     if max_creates is None and url and not _is_loopback(url):
         max_creates = DEFAULT_MAX_CREATES
-    return Connection(signer, secrets, not config.getoption("insecure"), fixtures, max_creates)
+    return Connection(
+        signer, not config.getoption("insecure"), fixtures, max_creates, config.getoption("max_throttle_wait")
+    )
 
 
 def _workers(config: pytest.Config) -> int:
@@ -242,6 +282,7 @@ def _is_worker(config: pytest.Config) -> bool:
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Check a user's target once, before any test: it answers, and the domain they named exists."""
     config = session.config
+    _redact_captured_logs(config)
     url = config.getoption("target_url")
     if not url or _is_worker(config) or config.option.collectonly:
         return
@@ -250,16 +291,45 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     with client:
         problem = preflight(client, connection.fixtures, cleanup=not config.getoption("no_cleanup"))
     if problem:
-        pytest.exit(problem, returncode=pytest.ExitCode.USAGE_ERROR)
+        pytest.exit(REDACTOR.clean(problem), returncode=pytest.ExitCode.USAGE_ERROR)
+
+
+class _RedactingFilter(logging.Filter):
+    """Redacts and escapes each log record as pytest's handlers take it: the libraries the suite drives
+    log what the target said (``botocore.parsers`` logs whole answers at DEBUG), and captured logs reach
+    the terminal, JUnit and CI logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a record whose arguments don't fit its format: leave it to logging's own report
+            return True
+        cleaned = REDACTOR.clean(message)
+        if cleaned != message or record.args:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def _redact_captured_logs(config: pytest.Config) -> None:
+    logging_plugin = config.pluginmanager.get_plugin("logging-plugin")
+    for name in ("caplog_handler", "report_handler", "log_file_handler", "log_cli_handler"):
+        handler = getattr(logging_plugin, name, None)
+        if isinstance(handler, logging.Handler) and not any(
+            isinstance(existing, _RedactingFilter) for existing in handler.filters
+        ):
+            handler.addFilter(_RedactingFilter())
 
 
 def _answer_in_brief(exchange: Any) -> str:
     from conformance.checks import resolve_error_type
 
-    error_type = resolve_error_type(exchange.status, exchange.headers, exchange.body) or "no error type"
+    error_type = resolve_error_type(exchange.status, exchange.headers, exchange.body)
+    if error_type in (None, str(exchange.status)):
+        error_type = "no error type"
     body = exchange.json()
     message = (body.get("Message") or body.get("message")) if isinstance(body, dict) else None
-    return f"{exchange.status} {error_type}" + (f": {str(message)[:200]!r}" if message else "")
+    shown = f": {escape_controls(REDACTOR.clip(str(message), 200))!r}" if message else ""
+    return f"{exchange.status} {escape_controls(error_type)}{shown}"
 
 
 def preflight(client: TargetClient, fixtures: dict[str, str], *, cleanup: bool = True) -> str | None:
@@ -278,13 +348,18 @@ def preflight(client: TargetClient, fixtures: dict[str, str], *, cleanup: bool =
             f"the domain {domain!r} does not exist on {url}: a valid request on it was answered 404. "
             "Name a domain that exists with --domain."
         )
+    if exchange.status == 429:
+        return (
+            f"{url} throttled the first request: {_answer_in_brief(exchange)}, "
+            f"{throttle_account(client)}. Lower --rate-limit, or run when the target is less busy."
+        )
     if exchange.status == 403:
         return (
             f"{url} refused the first request: {_answer_in_brief(exchange)}. "
             "Check the credentials, --aws-sigv4 and --aws-region."
         )
     if 300 <= exchange.status < 400:
-        location = exchange.headers.get("Location", "nowhere")
+        location = escape_controls(REDACTOR.clip(exchange.headers.get("Location", "nowhere"), 300))
         return (
             f"{url} answered the first request with {exchange.status}, redirecting to {location}; the suite "
             "follows no redirects: use that address as --target-url."
@@ -293,9 +368,7 @@ def preflight(client: TargetClient, fixtures: dict[str, str], *, cleanup: bool =
     workflow_id = body.get("WorkflowId") if exchange.status == 200 and isinstance(body, dict) else None
     if cleanup and isinstance(workflow_id, str) and workflow_id:
         try:
-            client.send_raw(
-                "DELETE", f"/domains/{quote(domain, safe='')}/workflows/{quote(workflow_id, safe='')}"
-            )
+            client.send_raw("DELETE", workflow_path(domain, workflow_id))
         except TargetError:
             pass  # the run itself will say what is wrong with the target
     return None
@@ -325,7 +398,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     rate = config.getoption("rate_limit")
     creates = connection.max_creates
     target = Target(
-        connection.client(url, domain, timeout),
+        connection.client(url, domain, timeout, share=workers),
         domain,
         contract,
         semantics=semantics,
@@ -335,8 +408,11 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         creates_left=None if creates is None else max(1, creates // workers),
         rate_limiter=RateLimiter(rate / workers if rate else None),
         coverage=Coverage(contract),
-        answers=AnswerLedger(contract, connection.secrets),
+        answers=AnswerLedger(contract),
     )
+    session = request.session
+    # pytest ends the run after the current test, as --maxfail does; the test's own failure says why.
+    target.on_stop = lambda message: setattr(session, "shouldfail", message)
     config.stash[_TARGET_KEY] = target
     # What is alive now (modules, the contract, strategies, the collected tests) lives for the whole run:
     # frozen, the garbage collector skips it in every full collection (a third of a run's GC time).
@@ -407,8 +483,10 @@ def _write_header(config: pytest.Config) -> None:
     config.stash[_HEADER_WRITTEN] = True
     url = config.getoption("target_url") or "the embedded reference implementation"
     terminal.write_line(
-        f"conformance: target {_shown_url(url)}, pattern semantics {config.getoption('pattern_semantics')}, "
-        f"hypothesis profile {chosen_profile()}"
+        REDACTOR.clean(
+            f"conformance: target {_shown_url(url)}, pattern semantics "
+            f"{config.getoption('pattern_semantics')}, hypothesis profile {chosen_profile()}"
+        )
     )
 
 
@@ -459,7 +537,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
             "conformance: the properties of the answers, judged over every exchange of the run:"
         )
     for nodeid, passed, text in verdicts:
-        _log_verdict(config, nodeid, passed, text)
+        _log_verdict(config, nodeid, passed, REDACTOR.clean(text))
     if totals.answers.failed() and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
@@ -513,7 +591,7 @@ def pytest_testnodedown(node: object, error: object) -> None:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     totals = _totals(terminalreporter.config)
     for line in totals.lines():
-        terminalreporter.write_line(line)
+        terminalreporter.write_line(REDACTOR.clean(line))
     path = terminalreporter.config.getoption("conformance_report")
     if path and totals.requests:
         written = totals.coverage.write(path)
@@ -538,18 +616,45 @@ def _note_failed_constraint(item: pytest.Item, call: pytest.CallInfo[None]) -> N
     constraint_id = callspec.params.get("constraint_id") if callspec else None
     names = {constraint_id} if constraint_id else set()
     if call.excinfo is not None:
-        names |= {f.property for f in _conformance_failures(call.excinfo.value)}
+        names |= {
+            f.property for f in _conformance_failures(call.excinfo.value) if isinstance(f, ConformanceFailure)
+        }
     for name in names or {item.name}:
         target.coverage.failure(name)
 
 
-def _conformance_failures(error: BaseException) -> list[ConformanceFailure]:
-    if isinstance(error, ConformanceFailure):
+def _conformance_failures(error: BaseException) -> list[ConformanceFailure | TransportFailure]:
+    """The suite's own failures that make up ``error`` (a group's too, Hypothesis's FlakyFailure among
+    them), or [] if anything else is in it: an error of the suite, shown with its traceback."""
+    if isinstance(error, ConformanceFailure | TransportFailure):
         return [error]
+    if type(error).__name__ == "_WrappedBaseException" and error.__cause__ is not None:
+        # How Hypothesis carries a BaseException (pytest's Failed is one) inside an exception group.
+        return _conformance_failures(error.__cause__)
     if isinstance(error, BaseExceptionGroup):
         found = [f for sub in error.exceptions for f in _conformance_failures(sub)]
-        return found if len(found) == len(error.exceptions) else []
+        return found if found and all(_conformance_failures(sub) for sub in error.exceptions) else []
     return []
+
+
+def _render(failures: list[ConformanceFailure | TransportFailure], error: BaseException) -> str:
+    """The failures of one test as their reports: each transport failure once (Hypothesis's replays of a
+    test meet the same one again and again), then every contract failure with its notes."""
+    parts: list[str] = []
+    transport = list(dict.fromkeys(str(f.msg) for f in failures if isinstance(f, TransportFailure)))
+    contract = [f for f in failures if isinstance(f, ConformanceFailure)]
+    parts += transport
+    if transport and contract:
+        parts.append(
+            "Before the transport failure, the test found the contract failures below; Hypothesis could "
+            "not replay them, the target no longer answering."
+        )
+    for failure in contract:
+        parts.append(failure_message(failure))
+        parts.extend(getattr(failure, "__notes__", []))
+    if len(failures) > 1 and not transport:
+        parts.extend(getattr(error, "__notes__", []))
+    return REDACTOR.clean("\n".join(parts))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -561,12 +666,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         _note_failed_constraint(item, call)
     if report.failed and call.excinfo is not None:
         failures = _conformance_failures(call.excinfo.value)
-        if failures:
-            parts = []
-            secrets = item.config.stash[_CONNECTION_KEY].secrets
-            for failure in failures:
-                parts.append(failure_message(failure, redact=secrets))
-                parts.extend(getattr(failure, "__notes__", []))
-            parts.extend(getattr(call.excinfo.value, "__notes__", []) if len(failures) > 1 else [])
-            report.longrepr = "\n".join(parts)
+        if len(failures) == 1 and isinstance(failures[0], TransportFailure):
+            report.longrepr = REDACTOR.clean(str(failures[0].msg))
+        elif failures:
+            report.longrepr = _render(failures, call.excinfo.value)
+        elif isinstance(report.longrepr, str):
+            report.longrepr = REDACTOR.clean(report.longrepr)
     return report

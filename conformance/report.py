@@ -8,10 +8,13 @@ the caller knows of is redacted wherever it appears.
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
+import threading
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 if TYPE_CHECKING:
     from conformance.checks import ConformanceFailure
@@ -19,16 +22,31 @@ if TYPE_CHECKING:
 
 REDACTED = "<redacted>"
 BODY_LIMIT = 600
-# Location: a redirect is not followed, so the report says where it pointed.
-RELEVANT_HEADERS = ("Content-Type", "X-Amzn-Errortype", "x-amzn-RequestId", "Content-Length", "Location")
+# Location: a redirect is not followed, so the report says where it pointed.  Content-Encoding: the
+# client asks for none, so one the target chose anyway is worth saying.
+RELEVANT_HEADERS = (
+    "Content-Type",
+    "X-Amzn-Errortype",
+    "x-amzn-RequestId",
+    "Content-Length",
+    "Content-Encoding",
+    "Location",
+)
 # curl works these out itself; passing stale copies would only confuse a replay.
 _CURL_OMITS = {"content-length", "host", "connection", "transfer-encoding"}
-_SECRET_HEADER = re.compile(r"authorization|token|secret|cookie|api[-_]?key", re.IGNORECASE)
+_SECRET_HEADER = re.compile(r"authorization|token|secret|cookie|api[-_]?key|signature|credential", re.I)
 _SIGV4 = re.compile(r"AWS4-HMAC-SHA256 Credential=[^/,\s]+/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/")
 # Headers that SigV4 computes per request; curl --aws-sigv4 computes its own.
 _SIGV4_HEADERS = {"authorization", "x-amz-date", "x-amz-content-sha256", "x-amz-security-token"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
-_CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+# What a terminal or a log viewer would act on rather than show: C0 and C1 controls (ESC, CSI as \x9b),
+# DEL, line and paragraph separators, the bidirectional overrides that reorder what a reader sees, and
+# lone surrogates (which no output encoding can write).  Newline apart, for text that keeps its lines.
+_UNSAFE = "\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_CONTROL = re.compile(f"[{_UNSAFE}]")
+_CONTROL_OR_NEWLINE = re.compile(f"[\n{_UNSAFE}]")
+# SigV4 signatures, in an Authorization header (Signature=) or a presigned URL (X-Amz-Signature=).
+_SIGNATURE = re.compile(r"(?i)((?:x-amz-)?signature=)[0-9a-f]{64}")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 def is_secret_header(name: str) -> bool:
@@ -36,17 +54,89 @@ def is_secret_header(name: str) -> bool:
     return bool(_SECRET_HEADER.search(name))
 
 
-def redact_text(text: str, secrets: Iterable[str]) -> str:
-    # Longest first, so that a secret containing another is replaced whole.
-    for secret in sorted({secret for secret in secrets if secret}, key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
-    return text
+class Redactor:
+    """The one redaction of everything the suite prints or writes: by value, every secret the run knows
+    (credentials, session tokens, URL passwords, each signature it computed), in the forms a target may
+    echo them (as sent, JSON-escaped, percent-encoded), and every SigV4 signature by its form.
+
+    Text is redacted before it is cut (so no secret is cut in two and shows its first half) and once more
+    as a whole where it leaves the suite (``clean``)."""
+
+    def __init__(self) -> None:
+        self._secrets: set[str] = set()
+        self._ordered: list[str] = []
+        self._signatures: set[str] = set()
+        self._lock = threading.Lock()
+
+    def add(self, *secrets: str | None) -> None:
+        with self._lock:
+            for secret in secrets:
+                if not secret or len(secret) < 4:  # shorter would redact ordinary words
+                    continue
+                for form in _forms(secret):
+                    self._secrets.add(form)
+            self._ordered = sorted(self._secrets, key=len, reverse=True)  # a secret within another: whole
+
+    def add_signature(self, signature: str) -> None:
+        self._signatures.add(signature.lower())
+
+    def forget(self) -> None:
+        """Drop every secret (for the suite's own tests)."""
+        with self._lock:
+            self._secrets.clear()
+            self._ordered = []
+            self._signatures.clear()
+
+    def redact(self, text: str, extra: Iterable[str] = ()) -> str:
+        extra_forms = [form for secret in extra if secret for form in _forms(secret)]
+        for secret in sorted(extra_forms, key=len, reverse=True) + self._ordered:
+            if secret in text:
+                text = text.replace(secret, REDACTED)
+        text = _SIGNATURE.sub(lambda match: match.group(1) + REDACTED, text)
+        if self._signatures:
+            text = _HEX64.sub(
+                lambda match: REDACTED if match.group() in self._signatures else match.group(), text
+            )
+        return text
+
+    def clip(self, text: str, limit: int) -> str:
+        """``text`` redacted, then cut to ``limit`` characters (with no mark: the caller adds its own)."""
+        text = self.redact(text)
+        return text if len(text) <= limit else text[:limit]
+
+    def clean(self, text: str, extra: Iterable[str] = ()) -> str:
+        """``text`` as it may leave the suite: redacted, and every control character but the newline (and
+        every lone surrogate) escaped."""
+        return _escape_controls(self.redact(text, extra))
+
+
+def _forms(secret: str) -> set[str]:
+    """A secret as a target may echo it: as sent, inside a JSON string, percent-encoded."""
+    escaped = json.dumps(secret)[1:-1]
+    return {
+        secret,
+        escaped,
+        escaped.replace("/", "\\/"),
+        quote(secret, safe=""),
+        quote(secret, safe="/"),
+    }
+
+
+#: The process's redaction: the plugin adds the run's secrets, the signer each signature.
+REDACTOR = Redactor()
+
+
+def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
+    return REDACTOR.redact(text, secrets)
 
 
 def describe_value(value: Any, limit: int = 60, *, length: bool = True) -> str:
     """A JSON value in a few words: a string quoted and cut, with its length; other types by kind."""
     if isinstance(value, str):
-        quoted = _escape_controls(value if len(value) <= limit else value[:limit] + "…", _CONTROL_OR_NEWLINE)
+        shown = REDACTOR.clip(value, limit)
+        quoted = _escape_controls(
+            shown + ("…" if len(shown) < len(REDACTOR.redact(value)) else ""), _CONTROL_OR_NEWLINE
+        )
         return f'"{quoted}" ({_plural(len(value), "character")})' if length else f'"{quoted}"'
     if value is None:
         return "null"
@@ -75,37 +165,64 @@ def _escape_controls(text: str, controls: re.Pattern[str] = _CONTROL) -> str:
     return controls.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
 
 
+def shown_text(text: str, limit: int, controls: re.Pattern[str] | None = None) -> tuple[str, bool]:
+    """``text`` redacted and escaped, cut so that what is shown is at most ``limit`` characters (an escape
+    is never cut in two: a body of NULs shows as many escapes as fit, not four times the limit), and
+    whether anything was cut."""
+    controls = controls or _CONTROL
+    text = REDACTOR.redact(text)
+    shown: list[str] = []
+    size = 0
+    for index, char in enumerate(text):
+        piece = _escape_controls(char, controls) if controls.match(char) else char
+        if size + len(piece) > limit:
+            return "".join(shown), True
+        shown.append(piece)
+        size += len(piece)
+        if size == limit and index + 1 < len(text):
+            return "".join(shown), True
+    return "".join(shown), False
+
+
 def describe_body(exchange: Exchange, limit: int = BODY_LIMIT) -> str:
     """``body (N bytes): <text>``, the text cut to ``limit`` characters with a note of the full size."""
     if not exchange.body:
         return "body: empty"
     size = f"more than {len(exchange.body)} bytes, cut by the client" if exchange.truncated else None
+    size = size or f"{len(exchange.body)} bytes"
+    encoding = exchange.headers.get("Content-Encoding", "")
+    if exchange.decoded_from is not None:
+        size += (
+            f", decoded from {exchange.decoded_from} bytes of {escape_controls(REDACTOR.clip(encoding, 40))}"
+            " although the client asked for identity"
+        )
     text = exchange.text()
-    shown = _escape_controls(text[:limit]).replace("\n", "\n    ")
-    if len(text) > limit or exchange.truncated:
-        shown += f" … (first {min(limit, len(text))} characters shown)"
-    return f"body ({size or f'{len(exchange.body)} bytes'}): {shown}"
+    shown, cut = shown_text(text, limit)
+    note = f" … (first {len(shown)} characters shown)" if cut or exchange.truncated else ""
+    shown = shown.replace("\n", "\n    ") + note
+    return f"body ({size}): {shown}"
 
 
 def failure_message(failure: ConformanceFailure, *, redact: Iterable[str] = ()) -> str:
-    """The whole report of one failure, in the order a reader needs it."""
+    """The whole report of one failure, in the order a reader needs it (clean: redacted and escaped)."""
     exchange = failure.exchange
+    reason = escape_controls(REDACTOR.clip(exchange.reason, 200))
     lines = [
         f"Broken: {failure.property}",
         f"Required: {failure.requirement}",
         f"Answered: {failure.observed}",
-        f"  status: {exchange.status} {exchange.reason}".rstrip() + f" (after {exchange.elapsed:.3f} s)",
+        f"  status: {exchange.status} {reason}".rstrip() + f" (after {exchange.elapsed:.3f} s)",
     ]
     for name in RELEVANT_HEADERS:
         value = exchange.headers.get(name)
         if value is not None:
-            lines.append(f"  {name}: {_escape_controls(value, _CONTROL_OR_NEWLINE)}")
+            lines.append(f"  {name}: {shown_text(value, 300, _CONTROL_OR_NEWLINE)[0]}")
         elif name == "Content-Type":
             lines.append("  Content-Type: (none)")
     lines.append("  " + describe_body(exchange))
     lines.append(f"Request ({failure.case}), to reproduce:" if failure.case else "Request, to reproduce:")
     lines.append("  " + to_curl(exchange))
-    return redact_text("\n".join(lines), redact)
+    return REDACTOR.clean("\n".join(lines), redact)
 
 
 def to_curl(exchange: Exchange, *, redact: Iterable[str] = ()) -> str:
@@ -138,7 +255,7 @@ def to_curl(exchange: Exchange, *, redact: Iterable[str] = ()) -> str:
             command += f" --data-binary {shlex.quote(text)}"
         else:
             command = f"printf '%b' {shlex.quote(_printf_escape(body))} | {command} --data-binary @-"
-    return redact_text(command, redact)
+    return REDACTOR.clean(command, redact)
 
 
 def _printable_text(body: bytes) -> str | None:

@@ -25,6 +25,9 @@ class RunTotals:
     coverage: Coverage = field(default_factory=lambda: Coverage(load_contract()))
     workflow_ids: dict[str, int] = field(default_factory=dict)  # id -> how many processes saw it
     answers: AnswerLedger = field(default_factory=lambda: AnswerLedger(load_contract()))
+    throttle_waited: float = 0.0  # seconds spent waiting to resend 429s
+    throttle_retries: int = 0
+    throttle_spent: bool = False  # a wait was refused: --max-throttle-wait was used up
 
     @staticmethod
     def from_target(target: Any, cleanup: tuple | None) -> dict[str, Any]:
@@ -37,6 +40,11 @@ class RunTotals:
             "coverage": target.coverage.to_dict(),
             "workflow_ids": sorted(target.answers.seen_ids),
             "answers": target.answers.to_dict(),
+            "throttle": (
+                target.client.throttle.waited,
+                target.client.throttle.retries,
+                target.client.throttle.spent,
+            ),
         }
 
     def add(self, share: dict[str, Any]) -> None:
@@ -55,6 +63,10 @@ class RunTotals:
         for workflow_id in share["workflow_ids"]:
             self.workflow_ids[workflow_id] = self.workflow_ids.get(workflow_id, 0) + 1
         self.answers.merge(share.get("answers", {}))
+        waited, retries, spent = share.get("throttle", (0.0, 0, False))
+        self.throttle_waited += waited
+        self.throttle_retries += retries
+        self.throttle_spent = self.throttle_spent or spent
 
     def repeated_ids(self) -> list[str]:
         """WorkflowIds answered to more than one xdist worker: each worker checks its own answers, so
@@ -69,6 +81,14 @@ class RunTotals:
         failed = self.answers.failed()
         if failed:
             lines.append(f"conformance: properties of the answers broken: {', '.join(failed)}")
+        if self.throttle_retries or self.throttle_spent:
+            line = (
+                f"conformance: the target answered 429: {self.throttle_retries} requests resent after "
+                f"waiting {self.throttle_waited:.0f} s in all"
+            )
+            if self.throttle_spent:
+                line += "; --max-throttle-wait was used up, and later 429s were taken as the answer"
+            lines.append(line)
         if self.first_failure_after is not None:
             lines.append(f"conformance: first failure after {self.first_failure_after} requests")
         if self.cleaned_up:
@@ -80,6 +100,13 @@ class RunTotals:
                     f"more deletes were sent and {len(self.not_deleted)} are left"
                 )
             elif self.not_deleted:
-                line += f", failed to delete {len(self.not_deleted)}: {' '.join(self.not_deleted[:20])}"
+                shown = " ".join(_short(i) for i in self.not_deleted[:20])
+                line += f", failed to delete {len(self.not_deleted)}: {shown}"
             lines.append(line)
         return lines
+
+
+def _short(workflow_id: str) -> str:
+    """A WorkflowId the target made up, as one short word (it may be anything: 1 MiB, spaces, controls)."""
+    shown = workflow_id if len(workflow_id) <= 40 else workflow_id[:40] + "…"
+    return repr(shown) if not shown.isprintable() or " " in shown or not shown else shown

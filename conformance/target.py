@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn
 from urllib.parse import quote
@@ -32,7 +32,7 @@ from conformance.checks import (
 )
 from conformance.client import Exchange, TargetClient, TargetError
 from conformance.coverage import Coverage
-from conformance.report import escape_controls, to_curl
+from conformance.report import REDACTOR, escape_controls, to_curl
 from spec import Contract, load_contract
 from spec.contract import strings_in
 from strategies.requests import InvalidRequest, Request
@@ -42,6 +42,10 @@ PATTERN_SEMANTICS = ("strict", "search", "fullmatch")
 # target is taken to be down and the run stops (in each xdist worker):
 # otherwise a hung target would cost every remaining test a full timeout.
 CONSECUTIVE_TRANSPORT_FAILURES = 5
+# After this many answers in a row that are 429 (once the client's retries, or its time for waiting on
+# 429s, are spent), the target is taken to throttle everything and the run stops: every later answer
+# would be another 429, and no property could be judged.
+CONSECUTIVE_THROTTLED = 5
 
 # Error types a client meets for a body it can't deserialize: the operation's own, or the one Smithy's
 # server framework uses (the guide, "Errors").  That is a malformed body, and a member of the wrong JSON
@@ -92,7 +96,10 @@ class Target:
     first_failure_after: int | None = None  # requests sent when the first contract failure was seen
     _broken_by: dict[str, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    stopped: str | None = None  # why the run stops: every later request fails at once with it
+    on_stop: Callable[[str], None] | None = None
     _failures_in_a_row: int = 0
+    _throttled_in_a_row: int = 0
 
     @property
     def url(self) -> str:
@@ -112,6 +119,8 @@ class Target:
         ``creates`` marks a request meant to create a workflow, which spends the --max-creates budget.
         """
         __tracebackhide__ = True
+        if self.stopped is not None:
+            _transport_failure(self.stopped)
         if test_id in self._broken_by:
             _transport_failure(self._broken_by[test_id])
         if creates and self.creates_left is not None:
@@ -125,10 +134,11 @@ class Target:
         try:
             exchange = self.client.send(request)
         except TargetError as error:
-            message = f"{error}\nRequest, to reproduce:\n{to_curl_for(self.client, request)}"
-            last_error = str(error)
+            message = REDACTOR.clean(f"{error}\nRequest, to reproduce:\n{to_curl_for(self.client, request)}")
+            last_error = REDACTOR.clean(str(error))
         else:
             self._failures_in_a_row = 0
+            self._note_throttled(exchange)
             self._remember_created(exchange)
             return exchange
         # Failed outside the except block: with the TargetError as its context, Hypothesis would take the
@@ -137,12 +147,32 @@ class Target:
             self._broken_by[test_id] = message
         self._failures_in_a_row += 1
         if self._failures_in_a_row >= CONSECUTIVE_TRANSPORT_FAILURES:
-            pytest.exit(
+            self._stop(
                 f"stopping: {self._failures_in_a_row} requests in a row failed in transport; "
-                f"last: {last_error}",
-                returncode=pytest.ExitCode.TESTS_FAILED,
+                f"last: {last_error}"
             )
         _transport_failure(message)
+
+    def _note_throttled(self, exchange: Exchange) -> None:
+        if exchange.status != 429:
+            self._throttled_in_a_row = 0
+            return
+        self._throttled_in_a_row += 1
+        if self._throttled_in_a_row >= CONSECUTIVE_THROTTLED:
+            self._stop(
+                f"stopping: the target answered 429 to {self._throttled_in_a_row} requests in a row "
+                f"({throttle_account(self.client)}); lower --rate-limit, or run when it is less busy"
+            )
+
+    def _stop(self, message: str) -> NoReturn:
+        """The target can't be judged any further: this test fails with ``message``, and so does every
+        later request at once (Hypothesis's replays of this test see the same failure, not a flaky one);
+        ``on_stop`` ends the run after this test."""
+        __tracebackhide__ = True
+        self.stopped = REDACTOR.clean(message)
+        if self.on_stop is not None:
+            self.on_stop(self.stopped)
+        _transport_failure(self.stopped)
 
     def _remember_created(self, exchange: Exchange) -> None:
         """Any 200 with a WorkflowId made a workflow (even for a request that should have failed)."""
@@ -166,7 +196,7 @@ class Target:
         is sent)."""
         deleted, failed = 0, []
         for index, workflow_id in enumerate(self.created):
-            path = f"/domains/{quote(self.domain, safe='')}/workflows/{quote(workflow_id, safe='')}"
+            path = workflow_path(self.domain, workflow_id)
             self.rate_limiter.wait()
             try:
                 exchange = self.client.send_raw("DELETE", path)
@@ -191,6 +221,8 @@ class Target:
         """A valid request is accepted (2xx); on a 400, say if the target seems to count lengths another
         way.  How the success looks is the answer ledger's business."""
         __tracebackhide__ = True
+        if self._throttled(exchange, Kind("valid", boundary_of or "", boundary_of is not None)):
+            return
         if self.coverage is not None:
             self.coverage.valid_request(request.domain is not None, request.body, boundary_of=boundary_of)
             if exchange.status == 200:
@@ -226,6 +258,8 @@ class Target:
         malformed-request cases ``smithy``) is rejected with a client error.  Whether the rejection is
         400 with the documented error type is the answer ledger's business."""
         __tracebackhide__ = True
+        if self._throttled(exchange, Kind("invalid", constraint_id, boundary)):
+            return
         if self.coverage is not None:
             self.coverage.invalid_request(constraint_id, boundary=boundary, smithy=smithy)
         statuses: Collection[int] = {400}
@@ -259,6 +293,8 @@ class Target:
         self, exchange: Exchange, request: Request, *, boundary_of: str | None = None
     ) -> None:
         __tracebackhide__ = True
+        if self._throttled(exchange, Kind("unknown domain", boundary_of or "", boundary_of is not None)):
+            return
         if self.coverage is not None:
             self.coverage.valid_request(True, request.body, boundary_of=boundary_of)
         self.answers.unknown_domain(
@@ -271,6 +307,16 @@ class Target:
         except ConformanceFailure:
             self._noting_failure()
             raise
+
+    def _throttled(self, exchange: Exchange, kind: Kind) -> bool:
+        """A 429 (still, after the client's retries) says nothing of the request, which was not processed:
+        only its body is judged (a JSON object, a string Message), and the request is not counted as
+        exercised.  Five in a row stop the run (``_note_throttled``)."""
+        __tracebackhide__ = True
+        if exchange.status != 429:
+            return False
+        self.answers.throttled(exchange, kind)
+        return True
 
     def length_hint(self, request: Request) -> str | None:
         """For a valid request refused with 400: a string at its maximum counted in UTF-16 or UTF-8?"""
@@ -308,17 +354,42 @@ def operation_missing(exchange: Exchange) -> str | None:
     return None
 
 
+def workflow_path(domain: str, workflow_id: str) -> str:
+    """The path of one workflow, both labels percent-encoded as botocore encodes them.  A WorkflowId is
+    the target's, and may hold anything JSON can: a lone surrogate goes as the bytes it would be in
+    UTF-8 (no text encoding takes it), so that deleting it is still tried."""
+    return f"/domains/{_label(domain)}/workflows/{_label(workflow_id)}"
+
+
+def _label(value: str) -> str:
+    return quote(value, safe="", errors="surrogatepass")
+
+
+def throttle_account(client: TargetClient) -> str:
+    """How long the client waited on 429s, in a few words."""
+    waits = client.throttle
+    text = f"after {waits.retries} retries that waited {waits.waited:.0f} s in all"
+    if waits.spent:
+        text += f", all of the {waits.budget:g} s that --max-throttle-wait allows"
+    return text
+
+
 def describe_fault(reason: str, smithy: Collection[str] = ()) -> str:
     """What is wrong with an invalid request, in one line (and the Smithy cases it is an instance of)."""
     text = f"Fault: {escape_controls(reason)}"
     return text + (f" (Smithy: {', '.join(smithy)})" if smithy else "")
 
 
+class TransportFailure(pytest.fail.Exception):  # type: ignore[misc,name-defined]
+    """A test failed because the target could not be talked to (or the run stops): its message is the
+    whole report, and the plugin renders it so even inside a Hypothesis exception group."""
+
+
 def _transport_failure(message: str) -> NoReturn:
     """One place that fails a test for a transport error: the first failure and Hypothesis's replays of
     it (which fail at once) then come from the same line, so Hypothesis sees one bug, not two."""
     __tracebackhide__ = True
-    pytest.fail(message, pytrace=False)
+    raise TransportFailure(message, pytrace=False)
 
 
 def to_curl_for(client: TargetClient, request: Request) -> str:

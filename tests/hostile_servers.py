@@ -8,6 +8,7 @@ after ``LIFETIME`` seconds, so a test that fails half-way leaves no thread or pr
 from __future__ import annotations
 
 import calendar
+import gzip
 import hmac
 import json
 import re
@@ -18,12 +19,13 @@ import subprocess
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from conformance.reference import (
     HttpRequest,
@@ -281,6 +283,95 @@ def after_preflight(handler: Handler) -> Handler:
         return handler(server, conn, request)
 
     return wrapped
+
+
+def echoing(secrets: tuple[str, ...], status: str = "400 Bad Request") -> Handler:
+    """Answers every request with everything it was sent and every secret it knows, in every place an
+    answer has: the reason phrase, the error type, a request id, a Location, headers named after the
+    request's, and a body that echoes them as JSON (``/`` escaped as ``\\/`` in one copy, percent-encoded
+    in another).  A target that logs or reflects its input does much of this."""
+
+    def handler(server: RawServer, conn: socket.socket, request: RawRequest) -> bool:
+        authorization = request.headers.get("authorization", "")
+        everything = " ".join((authorization, *secrets))
+        body = json.dumps(
+            {
+                "__type": f"BadRequestException:{everything}",
+                "Message": f"rejected {everything}",
+                "headers": request.headers,
+                "escaped": everything,
+                "encoded": quote(everything, safe=""),
+            }
+        ).replace('"escaped": "', '"escaped": "' + "".join(everything).replace("/", "\\/") + " ", 1)
+        headers = {
+            "Content-Type": "application/json",
+            "X-Amzn-Errortype": f"BadRequestException:{everything}",
+            "x-amzn-RequestId": everything,
+            "Location": f"http://elsewhere.example/?t={quote(everything, safe='')}",
+            **{f"X-Echo-{name}": value for name, value in request.headers.items()},
+        }
+        data = body.encode()
+        headers["Content-Length"] = str(len(data))
+        code, _, _ = status.partition(" ")
+        line = f"HTTP/1.1 {code} {everything}\r\n".encode()
+        conn.sendall(line + head(status, headers).split(b"\r\n", 1)[1] + data)
+        return True
+
+    return handler
+
+
+def raw_status_line(line: bytes) -> Handler:
+    """Answers with ``line`` where the status line goes, then closes."""
+
+    def handler(server: RawServer, conn: socket.socket, request: RawRequest) -> bool:
+        conn.sendall(line + b"\r\nContent-Length: 0\r\n\r\n")
+        return False
+
+    return handler
+
+
+def every_nth_reset(n: int, handler: Handler) -> Handler:
+    """Resets the connection instead of answering every ``n``-th request; ``handler`` answers the rest."""
+
+    def wrapped(server: RawServer, conn: socket.socket, request: RawRequest) -> bool:
+        if len(server.requests) % n == 0:
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            conn.close()
+            return False
+        return handler(server, conn, request)
+
+    return wrapped
+
+
+def gzip_bomb(decoded_size: int) -> bytes:
+    """A gzip stream of ``decoded_size`` zero bytes (about a thousandth of that compressed)."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: a gzip header and trailer
+    block = bytes(MiB)
+    parts = [compressor.compress(block) for _ in range(decoded_size // MiB)]
+    return b"".join(parts) + compressor.flush()
+
+
+def endless_gzip_members() -> Handler:
+    """A chunked 200 whose body is empty gzip members, one after another, without end: it decodes to
+    nothing, so only a cap on the bytes read ends it."""
+    member = gzip.compress(b"")
+
+    def handler(server: RawServer, conn: socket.socket, request: RawRequest) -> bool:
+        headers = {
+            "Content-Type": "application/json",
+            "Content-Encoding": "gzip",
+            "Transfer-Encoding": "chunked",
+        }
+        try:
+            conn.sendall(head("200 OK", headers))
+            chunk = b"%x\r\n%s\r\n" % (len(member) * 256, member * 256)
+            while not server.stopped.is_set():
+                conn.sendall(chunk)
+        except OSError:
+            pass
+        return False
+
+    return handler
 
 
 # -- reference variants --------------------------------------------------------------------------------------

@@ -424,3 +424,30 @@ def test_a_sigv4_request_replays_with_curl_aws_sigv4() -> None:
     assert '-H "X-Amz-Security-Token: $AWS_SESSION_TOKEN"' in command
     assert "AKIAEXAMPLE" not in command and "X-Amz-Date" not in command and "TOKEN'" not in command
     assert bash_syntax_ok(command)
+
+
+def test_a_secret_is_redacted_before_any_cut_so_no_part_of_it_shows() -> None:
+    from conformance.report import REDACTOR, describe_value
+
+    token = "FwoGZXIvYXdzStraddlingTheCut/0123456789+="
+    REDACTOR.add(token)
+    try:
+        message = "x" * 110 + token + " rest"  # the token runs across the 120th character
+        shown = describe_value(message, limit=120)
+        assert "FwoGZ" not in shown and "<redacted>" in shown
+        escaped = token.replace("/", "\\/")  # JSON may escape "/" as "\/"
+        echoed = exchange(400, raw=f'{{"Message": "bad {escaped}"}}'.encode())
+        report = failure_message(ConformanceFailure("p", "r", echoed, "o"))
+        assert "FwoGZ" not in report and "<redacted>" in report
+        signed = "Signature=" + "ab" * 32
+        assert REDACTOR.clean(f"auth {signed}") == "auth Signature=<redacted>"
+    finally:
+        REDACTOR.forget()
+
+
+def test_control_characters_and_lone_surrogates_are_escaped_in_a_report() -> None:
+    from conformance.report import REDACTOR
+
+    text = REDACTOR.clean("a\x1b[2J\x07\x9b\u202e\udfff\nb")
+    assert text == "a\\x1b[2J\\x07\\x9b\\u202e\\udfff\nb"
+    text.encode("utf-8")  # writable

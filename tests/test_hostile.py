@@ -9,6 +9,7 @@ misbehaviour meets the properties (``test_responses``, five identical valid requ
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
 import threading
@@ -16,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -24,14 +26,22 @@ from strategies import canonical_body
 from strategies.requests import Request
 from tests.hostile_servers import (
     DOMAIN,
+    SUCCESS_BODY,
+    AwsCredentials,
     Handler,
     MiB,
+    RawRequest,
     RawServer,
     RecordingService,
     after_preflight,
     answer,
     cut_short,
+    echoing,
+    endless_gzip_members,
+    every_nth_reset,
+    gzip_bomb,
     never_answer,
+    raw_status_line,
     redirect,
     reference,
     reference_process,
@@ -177,7 +187,8 @@ def test_a_target_that_stays_silent_stops_the_run_after_five_timeouts(tmp_path: 
         )
     assert done.returncode == pytest.ExitCode.TESTS_FAILED
     assert "stopping: 5 requests in a row failed in transport; last: no complete answer from" in done.output
-    assert "4 failed" in done.output  # the fifth test is cut short by the stop
+    # The fifth test fails with the stop's message, and the run ends after it.
+    assert "5 failed" in done.output and "! stopping: 5 requests in a row failed in transport" in done.output
     assert len(server.requests) == 2 + 5
     assert_clean(done)
 
@@ -306,3 +317,279 @@ def test_the_reference_answers_thousands_of_requests_from_many_connections(tmp_p
     assert wrong == []
     assert alive and server.stderr.read_text() == ""  # no crash, no traceback logged
     assert threads_left < 20  # no thread per finished connection left behind
+
+
+# -- nothing secret or raw reaches the terminal ----------------------------------------------------------
+CREDENTIALS = AwsCredentials(
+    access_key="AKIDHOSTILE7EXAMPLE",
+    secret_key="hostile/Secret+Key/wJalrXUtnFEMIK7MDENG",
+    token="IQoJhostile//session+token/EXAMPLE==",
+)
+SIGNED = ("--aws-sigv4", "--aws-region", "us-east-1")
+PASSWORD = "pa55word-hostile"
+
+
+def forms(secret: str) -> list[str]:
+    """A secret as an output might carry it: as is, JSON-escaped with ``\\/``, percent-encoded, and its first
+    16 characters (what a cut before redaction left)."""
+    return [secret, secret.replace("/", "\\/"), quote(secret, safe=""), secret[:16]]
+
+
+def test_no_secret_a_target_echoes_reaches_any_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A target that echoes every request header and the credentials in every place an answer has
+    (status line, reason, headers, body, redirect Location, error types), met by the preflight and by the
+    properties, signed and with a password in the URL, with every output turned up: none of the secrets,
+    none of the signatures, in any form, appears in the terminal, JUnit, the captured logs or the report."""
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    for name, value in CREDENTIALS.environment().items():
+        monkeypatch.setenv(name, value)
+    known = (CREDENTIALS.secret_key, CREDENTIALS.token or "")  # what a signed run knows
+    loud = ("--log-level=DEBUG", "-o", "junit_logging=all", "--tb=long", "-vv")
+    everything = " ".join(known)
+    outputs: dict[str, str] = {}
+    servers: list[RawServer] = []
+
+    def suite_run(name: str, handler: Handler, *args: str, url: str | None = None) -> SuiteRun:
+        reports = tmp_path / name
+        reports.mkdir()
+        with RawServer(handler) as server:
+            servers.append(server)
+            done = suite(
+                (url or server.url).replace("PORT", str(server.port)),
+                "-m",
+                "responses or errors",
+                *loud,
+                "--junitxml",
+                str(reports / "junit.xml"),
+                "--conformance-report",
+                str(reports / "coverage"),
+                *args,
+                storage=tmp_path / f"{name}-hypothesis",
+                only=("test_responses", "test_errors"),
+            )
+        outputs[name] = done.output
+        for path in reports.rglob("*"):
+            if path.is_file():
+                outputs[f"{name}/{path.name}"] = path.read_text(errors="replace")
+        return done
+
+    echoed = suite_run("echoed", after_preflight(echoing(known)), *SIGNED)
+    assert echoed.returncode == 1 and "Broken: success.status" in echoed.output, echoed.output[-3000:]
+    assert "DEBUG" in echoed.output  # the logs were captured and shown
+    refused = suite_run("refused", echoing(known, "403 Forbidden"), *SIGNED)
+    assert (
+        refused.returncode == pytest.ExitCode.USAGE_ERROR
+        and "refused the first request: 403" in refused.output
+    )
+    status_line = suite_run(
+        "status line", after_preflight(raw_status_line(f"HTTP/1.1 {everything} nope".encode())), *SIGNED
+    )
+    assert "the status line is not HTTP" in status_line.output
+    moved = suite_run("moved", redirect(f"http://elsewhere.example/?t={quote(everything, safe='')}"), *SIGNED)
+    assert "answered the first request with 307, redirecting to http://elsewhere.example/" in moved.output
+    basic = suite_run(
+        "basic", after_preflight(echoing((PASSWORD,))), url=f"http://tester:{PASSWORD}@127.0.0.1:PORT"
+    )
+    assert basic.returncode == 1 and "Broken: success.status" in basic.output
+    assert "target http://tester:<redacted>@127.0.0.1:" in basic.output  # the header line
+    sent = base64.b64encode(f"tester:{PASSWORD}".encode()).decode()
+    assert servers[-1].requests[0].headers["authorization"] == f"Basic {sent}"  # sent, as curl sends it
+
+    signatures = [
+        request.headers["authorization"].rsplit("Signature=", 1)[1]
+        for server in servers
+        for request in server.requests
+        if request.headers.get("authorization", "").startswith("AWS4-HMAC-SHA256")
+    ]
+    assert len(signatures) > 10
+    forbidden = [
+        form for secret in (*known, PASSWORD, CREDENTIALS.access_key, sent) for form in forms(secret)
+    ]
+    forbidden += ["Credential=AKID", *signatures]
+    for where, text in outputs.items():
+        for secret in forbidden:
+            assert secret not in text, f"{secret[:12]}... appears in {where}"
+    assert "<redacted>" in outputs["echoed"] and "<redacted>" in outputs["refused"]
+
+
+TERMINAL_ESCAPES = ("\x1b", "\x07", "\x9b", "\u202e", "\x08", "\r")
+
+
+def test_control_characters_from_the_target_are_escaped_everywhere(tmp_path: Path) -> None:
+    """A reason phrase that clears the screen and retitles the terminal, an error type and a body that
+    recolour it, a C1 control (CSI) and a right-to-left override: shown as escapes, never sent raw."""
+    hostile = "\x1b[2J\x1b]0;owned\x07\x9b31m\u202eevil\x08\r"
+    body = json.dumps({"Message": f"bad {hostile}", "WorkflowId": hostile}).encode()
+    status = f"400 {hostile}"
+    handler = answer(status.encode("utf-8").decode("latin-1"), body, {"X-Amzn-Errortype": "Bad\x1b[31mType"})
+    with RawServer(after_preflight(handler)) as server:
+        done = suite(server.url, *RESPONSES, storage=tmp_path)
+    assert done.returncode == 1 and "Broken: success.status" in done.output
+    for char in TERMINAL_ESCAPES:
+        assert char not in done.output, f"{char!r} reached the output"
+    assert "\\x1b[2J\\x1b]0;owned\\x07" in done.output  # the reason phrase, escaped
+    assert_clean(done)
+
+
+def test_a_lone_surrogate_in_an_answer_crashes_nothing(tmp_path: Path) -> None:
+    """JSON can carry a lone surrogate (``"\\udfff"``) that no text encoding writes: in the preflight's
+    WorkflowId, in every WorkflowId and a long Message after it.  The run ends normally, deletes what it
+    can (the id goes as the bytes it would be in UTF-8) and prints short lines."""
+    odd = b'{"WorkflowId":"\\udfff%s","Message":"%s\\udfff"}'
+    with RawServer(answer(body=odd % (b"a" * 31, b"m" * 20000))) as server:
+        done = suite(server.url, *RESPONSES, storage=tmp_path)
+    assert done.returncode == 1, done.output[-3000:]
+    assert "Broken: Response.WorkflowId.pattern" in done.output
+    assert "\\udfff" in done.output
+    assert "conformance: created 5 workflows, deleted 5" in done.output
+    deletes = [request.path for request in server.requests if request.method == "DELETE"]
+    assert len(deletes) == 6 and all(path.endswith("/workflows/%ED%BF%BF" + "a" * 31) for path in deletes)
+    assert max(len(line) for line in done.output.splitlines()) < 1500
+    assert_clean(done, max_lines=120)
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        (b'{"WorkflowId":' + b"9" * 5000 + b"}", "JSON holding an integer of more digits than the client's"),
+        (
+            b"[" * 100_000 + b"]" * 100_000,
+            "JSON nested deeper than the client's JSON parser (Python's) follows",
+        ),
+        (b'{"WorkflowId":"' + b"a" * 32 + b'"', "not JSON (Expecting ',' delimiter at character 48)"),
+    ],
+    ids=["a 5,000-digit integer", "nesting 100,000 deep", "one brace short"],
+)
+def test_a_body_the_client_cannot_read_says_what_it_is(body: bytes, says: str, tmp_path: Path) -> None:
+    with RawServer(after_preflight(answer(body=body))) as server:
+        done = suite(server.url, *RESPONSES, storage=tmp_path)
+    assert done.returncode == 1 and f"the body is {says}" in done.output, done.output[-3000:]
+    assert_clean(done, max_lines=80)
+
+
+def test_an_error_type_with_an_unreadable_body_says_both(tmp_path: Path) -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    handler = answer("400 Bad Request", deep, {"X-Amzn-Errortype": "BadRequestException"})
+    with RawServer(after_preflight(handler)) as server:
+        done = suite(server.url, *RESPONSES, storage=tmp_path)
+    assert done.returncode == 1
+    assert (
+        "status 400, X-Amzn-Errortype BadRequestException, which botocore cannot read with this body "
+        "(the body is JSON nested deeper" in done.output
+    ), done.output[-3000:]
+    assert_clean(done, max_lines=80)
+
+
+def test_a_compressed_answer_is_reported_and_its_decoding_capped(tmp_path: Path) -> None:
+    """The client asks for identity; a target that sends gzip anyway (here a 256 MiB bomb of zeros) is
+    decoded no further than the 1 MiB a body may have, and the report says what the target chose and
+    shows a readable excerpt, not 2,400 characters of escapes."""
+    bomb = gzip_bomb(256 * MiB)
+    handler = answer(body=bomb, headers={"Content-Encoding": "gzip"})
+    with RawServer(after_preflight(handler)) as server:
+        done = suite(server.url, *RESPONSES, storage=tmp_path)
+    assert done.returncode == 1, done.output[-3000:]
+    assert "  Content-Encoding: gzip" in done.output
+    assert "more than 1048576 bytes, cut by the client, decoded from" in done.output
+    assert "bytes of gzip although the client asked for identity" in done.output
+    body_lines = [line for line in done.output.splitlines() if line.lstrip().startswith("body (")]
+    assert body_lines and all(len(line) < 800 for line in body_lines), body_lines[:1]
+    assert_clean(done, max_lines=80)
+
+
+def test_the_client_caps_what_it_decodes_and_what_it_reads() -> None:
+    import tracemalloc
+
+    bomb = gzip_bomb(256 * MiB)
+    with RawServer(answer(body=bomb, headers={"Content-Encoding": "gzip"})) as server:
+        with TargetClient(server.url, DOMAIN, timeout=10) as client:
+            tracemalloc.start()
+            exchange = client.send(Request(None, canonical_body()))
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+    assert exchange.truncated and len(exchange.body) == MiB and exchange.decoded_from is not None
+    assert exchange.decoded_from == len(bomb) < MiB  # all of it read: the cap on decoding stopped it
+    assert peak < 40 * MiB, f"decoding took {peak / MiB:.0f} MiB"
+    with RawServer(endless_gzip_members()) as server:
+        with TargetClient(server.url, DOMAIN, timeout=10) as client:
+            started = time.monotonic()
+            exchange = client.send(Request(None, canonical_body()))
+    assert exchange.truncated and exchange.body == b"" and time.monotonic() - started < 5
+
+
+def test_intermittent_resets_are_one_clear_line_per_test(tmp_path: Path) -> None:
+    """A target that resets every fourth connection's request: each test that meets a reset fails with the
+    client's one sentence, whatever Hypothesis replays, never a FlakyFailure exception group."""
+    success = answer(body=SUCCESS_BODY % (b"0" * 32,))
+    with RawServer(every_nth_reset(4, success)) as server:
+        done = suite(
+            server.url,
+            "-m",
+            "valid or responses",
+            "-p",
+            "no:randomly",
+            storage=tmp_path,
+            only=("test_valid", "test_responses"),
+        )
+    assert done.returncode == 1, done.output[-3000:]
+    assert "the connection was reset" in done.output or "closed the connection" in done.output
+    assert_clean(done, max_lines=120)
+
+
+def test_a_reset_while_hypothesis_shrinks_a_contract_failure_is_one_clear_report(tmp_path: Path) -> None:
+    """The first example finds a contract failure (a 400 to a valid request); every later request is
+    reset, so Hypothesis's shrinking and its replay meet a transport failure instead: Hypothesis calls
+    that flaky and raises an exception group, which the report renders as the one transport sentence."""
+    refuse = answer("400 Bad Request", b'{"message":"no"}', {"X-Amzn-Errortype": "BadRequestException"})
+    reset = every_nth_reset(1, refuse)
+
+    def handler(server: RawServer, conn: socket.socket, request: RawRequest) -> bool:
+        return (refuse if len(server.requests) == 3 else reset)(server, conn, request)
+
+    with RawServer(after_preflight(handler)) as server:
+        done = suite(server.url, "-m", "valid", storage=tmp_path, only=("test_valid",))
+    assert done.returncode == 1 and "1 failed" in done.output, done.output[-3000:]
+    assert "the connection was reset" in done.output
+    assert_clean(done)
+
+
+def test_a_target_that_throttles_everything_after_the_preflight_stops_the_run(tmp_path: Path) -> None:
+    """Every request after the preflight answered 429 with Retry-After: 1: the waits stop at
+    --max-throttle-wait, and five 429s in a row stop the run with one message."""
+    throttled = answer("429 Too Many Requests", b'{"message":"slow down"}', {"Retry-After": "1"})
+    with RawServer(after_preflight(throttled)) as server:
+        done = suite(
+            server.url,
+            "-m",
+            "responses or errors",
+            "--max-throttle-wait",
+            "2",
+            storage=tmp_path,
+            only=("test_responses", "test_errors"),
+        )
+    assert done.returncode == pytest.ExitCode.TESTS_FAILED, done.output[-3000:]
+    assert "stopping: the target answered 429 to 5 requests in a row (after 2 retries that waited 2 s" in (
+        done.output
+    )
+    assert "all of the 2 s that --max-throttle-wait allows" in done.output
+    assert done.seconds < BOUND
+    assert_clean(done, max_lines=120)
+
+
+def test_a_preflight_throttled_with_a_long_retry_after_waits_no_longer_than_allowed(tmp_path: Path) -> None:
+    throttled = answer("429 Too Many Requests", b'{"message":"slow down"}', {"Retry-After": "30"})
+    with RawServer(throttled) as server:
+        done = suite(server.url, *RESPONSES, "--max-throttle-wait", "1", storage=tmp_path)
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR
+    assert f"{server.url} throttled the first request: 429 no error type: 'slow down'" in done.output
+    assert (
+        "after 0 retries that waited 0 s in all, all of the 1 s that --max-throttle-wait allows"
+        in done.output
+    )
+    assert len(server.requests) == 1 and done.seconds < 15
+    assert_clean(done)

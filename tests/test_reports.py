@@ -7,6 +7,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from conformance.answers import AnswerLedger
+from conformance.client import ThrottleWaits
 from conformance.coverage import Coverage
 from conformance.summary import RunTotals
 from spec import load_contract
@@ -16,7 +17,13 @@ from strategies import canonical_body, invalid_constraint_ids
 CONTRACT = load_contract()
 
 
-def share(requests: int, ids: list[str], coverage: Coverage, first: int | None = None) -> dict:
+def share(
+    requests: int,
+    ids: list[str],
+    coverage: Coverage,
+    first: int | None = None,
+    throttle: ThrottleWaits | None = None,
+) -> dict:
     answers = AnswerLedger(CONTRACT)
     answers.seen_ids.update(ids)
     target = SimpleNamespace(
@@ -25,6 +32,7 @@ def share(requests: int, ids: list[str], coverage: Coverage, first: int | None =
         url="http://t",
         coverage=coverage,
         answers=answers,
+        client=SimpleNamespace(throttle=throttle or ThrottleWaits(60)),
     )
     return RunTotals.from_target(target, (len(ids), len(ids) - 1, ids[:1], None))
 
@@ -120,3 +128,18 @@ def test_in_github_actions_the_report_goes_to_the_step_summary(tmp_path: Path) -
     written = summary_file.read_text()
     assert written.startswith("earlier steps' summary\n")  # appended, as GitHub asks
     assert "# Constraint coverage: CreateIntegrationWorkflow" in written and "| `Body.json` |" in written
+
+
+def test_the_time_spent_waiting_on_429s_adds_up_across_workers_and_says_when_it_ran_out() -> None:
+    totals = RunTotals()
+    first, second = ThrottleWaits(30), ThrottleWaits(30)
+    assert first.take(10) and first.take(5) and second.take(20)
+    assert not second.take(20)  # 40 s > the 30 s this worker has
+    totals.add(share(5, [], Coverage(CONTRACT), throttle=first))
+    totals.add(share(5, [], Coverage(CONTRACT), throttle=second))
+    line = next(line for line in totals.lines() if "429" in line)
+    assert "3 requests resent after waiting 35 s in all" in line
+    assert "--max-throttle-wait was used up" in line
+    quiet = RunTotals()
+    quiet.add(share(5, [], Coverage(CONTRACT)))
+    assert not any("429" in line for line in quiet.lines())
