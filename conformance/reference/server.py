@@ -213,21 +213,32 @@ class ReferenceRequestHandler(BaseHTTPRequestHandler):
         return super().handle_expect_100()
 
     # -- routing --------------------------------------------------------------------------------------------
+    def _target(self) -> tuple[str, str]:
+        """The request target's path and query string, in origin form or absolute form."""
+        if self.path.startswith("/"):
+            path, _, query = self.path.partition("?")
+            return path, query
+        parts = urlsplit(self.path)
+        return parts.path or "/", parts.query
+
     def _routes(self, body: bytes) -> dict[str, Operation] | None:
         """The operations at this path, by method; ``None`` for a path no operation serves."""
-        target = self.path if self.path.startswith("/") else (urlsplit(self.path).path or "/")
-        segments = target.split("?", 1)[0].split("/")
-        if len(segments) != 5 or segments[:2] != ["", "domains"] or segments[3] != "workflows":
+        path, query = self._target()
+        segments = path.split("/")
+        if len(segments) not in (4, 5) or segments[:2] != ["", "domains"] or segments[3] != "workflows":
             return None
         # Labels are decoded one by one, so an encoded "/" stays inside its label.
-        domain, last = unquote(segments[2]), unquote(segments[4])
+        domain = unquote(segments[2])
+        content_type = self.headers.get("Content-Type")
+        if len(segments) == 4:
+            return {"POST": lambda: self.service.list_workflows(domain, content_type, query, body)}
+        last = unquote(segments[4])
         routes: dict[str, Operation] = {}
         if last == "integrations":
-            content_type = self.headers.get("Content-Type")
             routes["POST"] = lambda: self.service.create_integration_workflow(domain, content_type, body)
         if last:
             # GET .../workflows/integrations is GetWorkflow of a workflow named "integrations", as a
-            # Smithy router (method first, then path) would route it; no such workflow exists.
+            # Smithy router (method first, then path) would route it: a malformed WorkflowId there.
             routes["GET"] = lambda: self.service.get_workflow(domain, last)
             routes["DELETE"] = lambda: self.service.delete_workflow(domain, last)
         return routes or None
