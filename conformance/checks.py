@@ -111,6 +111,9 @@ def _error_summary(exchange: Exchange) -> str:
     return text
 
 
+summarize_error = _error_summary
+
+
 def _status_and_exception(contract: Contract, status: int) -> str:
     documented = contract.error_for_status(status)
     return f"{status} {documented.name}" if documented else str(status)

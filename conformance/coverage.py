@@ -3,6 +3,9 @@ and with values that break them (the invalid side), and which failed.
 
 A valid request exercises every constraint of every member it carries; an invalid request or boundary
 case exercises the constraint it breaks; a checked success answer exercises the response's constraints.
+The lifecycle checks (GetWorkflow, ListWorkflows, DeleteWorkflow after a create) count apart: one check
+of a constraint of ``spec/lifecycle.json`` or of a property of the lifecycle (``lifecycle.list.contains``),
+and whether the target broke it; a run that made none reports exactly what it did before they existed.
 Counts travel from xdist workers to the controller as plain dictionaries and add up there.
 """
 
@@ -14,7 +17,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from spec import Contract
+from spec import Contract, Lifecycle, load_lifecycle
 from spec.contract import PATH_KEYWORD
 from spec.smithy import smithy_catalogue
 
@@ -27,6 +30,9 @@ class Coverage:
         self.counts: dict[str, Counter[str]] = {side: Counter() for side in SIDES}
         self.smithy: Counter[str] = Counter()  # requests sent per Smithy malformed-request case
         self.failed: set[str] = set()
+        # Lifecycle constraint id or property name -> checks made, and checks the target broke.
+        self.lifecycle_checks: Counter[str] = Counter()
+        self.lifecycle_broken: Counter[str] = Counter()
         self._schema = contract.body_schema()
         self._by_member: dict[str, list[str]] = {}
         for constraint in contract.constraints.values():
@@ -57,7 +63,15 @@ class Coverage:
             self.counts["valid"][constraint.id] += 1
 
     def failure(self, name: str) -> None:
+        """A test about ``name`` failed: a constraint id of either contract or a property's name."""
         self.failed.add(name)
+
+    def lifecycle(self, constraint_id: str, broken: bool = False) -> None:
+        """One check of a lifecycle constraint (an id of ``spec/lifecycle.json``) or property (any other
+        name, ``lifecycle.get.status``); ``broken`` when the target's answer broke it."""
+        self.lifecycle_checks[constraint_id] += 1
+        if broken:
+            self.lifecycle_broken[constraint_id] += 1
 
     # -- merging and reporting -----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -65,6 +79,7 @@ class Coverage:
             "counts": {side: dict(c) for side, c in self.counts.items()},
             "smithy": dict(self.smithy),
             "failed": sorted(self.failed),
+            "lifecycle": {"checks": dict(self.lifecycle_checks), "broken": dict(self.lifecycle_broken)},
         }
 
     def merge(self, data: dict[str, Any]) -> None:
@@ -72,6 +87,9 @@ class Coverage:
             self.counts[side].update(counts)
         self.smithy.update(data.get("smithy", {}))
         self.failed.update(data["failed"])
+        lifecycle = data.get("lifecycle", {})
+        self.lifecycle_checks.update(lifecycle.get("checks", {}))
+        self.lifecycle_broken.update(lifecycle.get("broken", {}))
 
     def smithy_coverage(self) -> dict[str, Any]:
         """Smithy's restJson1 malformed-request cases: those this run sent, those that apply but it did
@@ -97,6 +115,41 @@ class Coverage:
             rows.append({"constraint": cid, **sent, "result": result})
         return rows
 
+    # -- lifecycle ------------------------------------------------------------------------------------------
+    @property
+    def _lifecycle(self) -> Lifecycle:
+        return load_lifecycle()
+
+    def lifecycle_rows(self) -> list[dict[str, Any]]:
+        """One row per lifecycle constraint (in the file's order), then per property checked or failed;
+        ``[]`` when the run made no lifecycle check."""
+        if not self.lifecycle_checks:
+            return []
+        constraints = self._lifecycle.constraint_ids()
+        known = set(constraints)
+        properties = {name for name in self.lifecycle_checks if name not in known}
+        properties |= {name for name in self.failed if name.startswith("lifecycle.")}
+        rows = []
+        for name in [*constraints, *sorted(properties)]:
+            checks, broken = self.lifecycle_checks[name], self.lifecycle_broken[name]
+            failed = broken > 0 or name in self.failed
+            result = "failed" if failed else ("passed" if checks else "not exercised")
+            kind = "constraint" if name in known else "property"
+            rows.append({"check": name, "kind": kind, "checks": checks, "failures": broken, "result": result})
+        return rows
+
+    def _lifecycle_line(self) -> str | None:
+        if not self.lifecycle_checks:
+            return None
+        known = set(self._lifecycle.constraint_ids())
+        exercised = sum(1 for name in known if self.lifecycle_checks[name])
+        properties = sum(1 for name in self.lifecycle_checks if name not in known)
+        checks, broken = sum(self.lifecycle_checks.values()), sum(self.lifecycle_broken.values())
+        return (
+            f"conformance: lifecycle checks: {exercised} of {len(known)} lifecycle constraints exercised, "
+            f"{properties} lifecycle properties checked ({checks} checks, {broken} broken)"
+        )
+
     def _breakable(self) -> set[str]:
         from strategies import invalid_constraint_ids
 
@@ -116,6 +169,9 @@ class Coverage:
             f"conformance: Smithy restJson1 malformed-request cases sent: {len(smithy['covered'])} of the "
             f"{applying} that apply ({len(smithy['not_applicable'])} cannot apply to this operation)",
         ]
+        lifecycle = self._lifecycle_line()
+        if lifecycle is not None:
+            lines.append(lifecycle)
         if self.failed:
             names = sorted(self.failed)
             cut = names if whole else names[:12]
@@ -143,6 +199,14 @@ class Coverage:
             "smithy": self.smithy_coverage(),
             "rows": rows,
         }
+        lifecycle_rows = self.lifecycle_rows()
+        if lifecycle_rows:  # only then: a run without lifecycle checks writes what it always wrote
+            report["lifecycle"] = {
+                "constraints": len(self._lifecycle.constraints),
+                "exercised": sum(1 for r in lifecycle_rows if r["kind"] == "constraint" and r["checks"]),
+                "properties": sum(1 for r in lifecycle_rows if r["kind"] == "property"),
+                "rows": lifecycle_rows,
+            }
         json_path, md_path = base.with_suffix(".json"), base.with_suffix(".md")
         json_path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
         md_path.write_text(self.markdown(), encoding="utf-8")
@@ -189,6 +253,21 @@ class Coverage:
                 for case_id, reason in smithy["not_applicable"].items()
             ],
         ]
+        lifecycle_rows = self.lifecycle_rows()
+        if lifecycle_rows:
+            lines += [
+                "",
+                "## Lifecycle checks: GetWorkflow, ListWorkflows and DeleteWorkflow after a create",
+                "",
+                "Constraints of `spec/lifecycle.json` first, then properties of the lifecycle.",
+                "*checks* counts the answers checked against it; *failures* those that broke it.",
+                "",
+                "| check | checks | failures | result |",
+                "|---|---:|---:|---|",
+            ]
+            for row in lifecycle_rows:
+                name = row["check"].replace("|", "\\|")
+                lines.append(f"| `{name}` | {row['checks']} | {row['failures']} | {row['result']} |")
         return "\n".join(lines) + "\n"
 
 

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conformance.answers import AnswerLedger
+from conformance.answers import NODE, AnswerLedger
 from conformance.aws import load_fixtures, sigv4
 from conformance.checks import ConformanceFailure
 from conformance.client import Exchange, TargetClient, TargetError
@@ -36,6 +36,7 @@ from conformance.target import (
     RateLimiter,
     Target,
     TransportFailure,
+    operation_missing,
     throttle_account,
     workflow_path,
 )
@@ -54,6 +55,8 @@ MARKERS = {
     "domains": "valid requests on domains that don't exist get 404 (deselect for targets without domains)",
     "responses": "properties of success answers across requests (unique WorkflowIds)",
     "ambiguous": "the search-only zone of the patterns; runs with --pattern-semantics search|fullmatch",
+    "lifecycle": "GetWorkflow, ListWorkflows and DeleteWorkflow show that a create created (skipped for a "
+    "target without them)",
 }
 
 
@@ -124,6 +127,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--conformance-report",
         metavar="PATH",
         help="write constraint coverage as PATH.json and PATH.md (one row per constraint id)",
+    )
+    group.addoption(
+        "--lifecycle",
+        choices=("auto", "required", "off"),
+        default="auto",
+        help="auto (default): check what GetWorkflow, ListWorkflows and DeleteWorkflow say of the workflows "
+        "the run creates, where the target has them; required: a missing one is a failure; off: send none",
     )
     group.addoption("--insecure", action="store_true", help="accept a TLS certificate that does not verify")
     group.addoption(
@@ -288,10 +298,17 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         return
     connection = config.stash[_CONNECTION_KEY]
     client = connection.client(url, config.getoption("domain"), config.getoption("request_timeout"))
+    support: dict[str, str | None] = {}
     with client:
-        problem = preflight(client, connection.fixtures, cleanup=not config.getoption("no_cleanup"))
+        problem = preflight(
+            client,
+            connection.fixtures,
+            cleanup=not config.getoption("no_cleanup"),
+            lifecycle=support if config.getoption("lifecycle") != "off" else None,
+        )
     if problem:
         pytest.exit(REDACTOR.clean(problem), returncode=pytest.ExitCode.USAGE_ERROR)
+    config.stash[_LIFECYCLE_KEY] = support
 
 
 class _RedactingFilter(logging.Filter):
@@ -332,9 +349,16 @@ def _answer_in_brief(exchange: Any) -> str:
     return f"{exchange.status} {escape_controls(error_type)}{shown}"
 
 
-def preflight(client: TargetClient, fixtures: dict[str, str], *, cleanup: bool = True) -> str | None:
+def preflight(
+    client: TargetClient,
+    fixtures: dict[str, str],
+    *,
+    cleanup: bool = True,
+    lifecycle: dict[str, str | None] | None = None,
+) -> str | None:
     """Why the run can't start against the client's target, or None: one valid request on its domain
-    (deleted again unless ``cleanup`` is off)."""
+    (deleted again unless ``cleanup`` is off).  With ``lifecycle`` (a dict), it also learns which of
+    GetWorkflow, ListWorkflows and DeleteWorkflow the target has, and fills it in."""
     from conformance.aws import apply_fixtures
     from strategies import canonical_body  # not at plugin import: Hypothesis warns of work done then
 
@@ -366,11 +390,24 @@ def preflight(client: TargetClient, fixtures: dict[str, str], *, cleanup: bool =
         )
     body = exchange.json()
     workflow_id = body.get("WorkflowId") if exchange.status == 200 and isinstance(body, dict) else None
-    if cleanup and isinstance(workflow_id, str) and workflow_id:
+    if not (isinstance(workflow_id, str) and workflow_id):
+        workflow_id = None
+    if lifecycle is not None:
+        from conformance.lifecycle import probe
+
+        lifecycle.update(probe(client.send_raw, domain, workflow_id))
+    if cleanup and workflow_id is not None:
         try:
-            client.send_raw("DELETE", workflow_path(domain, workflow_id))
+            deleted = client.send_raw("DELETE", workflow_path(domain, workflow_id))
         except TargetError:
             pass  # the run itself will say what is wrong with the target
+        else:
+            if lifecycle is not None:
+                lifecycle["DeleteWorkflow"] = operation_missing(deleted)
+    elif lifecycle is not None and "DeleteWorkflow" not in lifecycle:
+        from conformance.lifecycle import probe
+
+        lifecycle.update({"DeleteWorkflow": probe(client.send_raw, domain)["DeleteWorkflow"]})
     return None
 
 
@@ -422,10 +459,12 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     finally:
         gc.unfreeze()
         if server is None and not config.getoption("no_cleanup"):
-            deleted, failed, missing = target.clean_up()
-            config.stash[_CLEANUP_KEY] = (len(target.created), deleted, failed, missing)
+            created = len(target.created) + target.deleted_by_tests
+            deleted, failed, missing, lost = target.clean_up()
+            config.stash[_CLEANUP_KEY] = (created, deleted + target.deleted_by_tests, failed, missing, lost)
         elif server is None:
-            config.stash[_CLEANUP_KEY] = (len(target.created), 0, [], None)
+            created = len(target.created) + target.deleted_by_tests
+            config.stash[_CLEANUP_KEY] = (created, target.deleted_by_tests, [], None, [])
         target.client.close()
         if server is not None:
             server.stop()
@@ -451,6 +490,37 @@ class Send:
 
     def __repr__(self) -> str:
         return "send"
+
+
+_LIFECYCLE_KEY = pytest.StashKey[dict]()
+
+
+def _lifecycle_support(config: pytest.Config, target: Target) -> dict[str, str | None]:
+    """Which lifecycle operations this process's target has: learnt by the preflight, or (in an xdist
+    worker, which has no preflight) by probing with a WorkflowId nobody created, once."""
+    if _LIFECYCLE_KEY not in config.stash:
+        if target.embedded or config.getoption("lifecycle") == "off":
+            config.stash[_LIFECYCLE_KEY] = {}
+        else:
+            from conformance.lifecycle import probe
+
+            def send(method: str, path: str, body: bytes | None) -> Exchange:
+                target.rate_limiter.wait()
+                return target.client.send_raw(method, path, body)
+
+            config.stash[_LIFECYCLE_KEY] = probe(send, target.domain)
+    return config.stash[_LIFECYCLE_KEY]
+
+
+@pytest.fixture
+def lifecycle(target: Target, request: pytest.FixtureRequest) -> Any:
+    """The current test's GetWorkflow, ListWorkflows and DeleteWorkflow (``conformance.lifecycle``)."""
+    from conformance.lifecycle import Lifecycle
+
+    config = request.config
+    return Lifecycle(
+        target, request.node.nodeid, config.getoption("lifecycle"), _lifecycle_support(config, target)
+    )
 
 
 @pytest.fixture
@@ -488,6 +558,18 @@ def _write_header(config: pytest.Config) -> None:
             f"{config.getoption('pattern_semantics')}, hypothesis profile {chosen_profile()}"
         )
     )
+    line = lifecycle_line(config.stash.get(_LIFECYCLE_KEY, {}), config.getoption("lifecycle"))
+    if line:
+        terminal.write_line(REDACTOR.clean(line))
+
+
+def lifecycle_line(support: dict[str, str | None], mode: str) -> str | None:
+    """One line on the lifecycle operations the target lacks, or None when it has them all."""
+    missing = [f"{name} (it answered {reason})" for name, reason in support.items() if reason is not None]
+    if mode == "off" or not missing:
+        return None
+    then = "their checks fail (--lifecycle required)" if mode == "required" else "their checks are skipped"
+    return f"conformance: lifecycle: the target has no {', no '.join(missing)}; {then}"
 
 
 def _is_ours(item: pytest.Item) -> bool:
@@ -536,9 +618,13 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         terminal.write_line(
             "conformance: the properties of the answers, judged over every exchange of the run:"
         )
+    if totals.lost and config.getoption("lifecycle") != "off":
+        verdicts.append((f"{NODE}[lifecycle.cleanup]", False, totals.lost_report()))
     for nodeid, passed, text in verdicts:
         _log_verdict(config, nodeid, passed, REDACTOR.clean(text))
-    if totals.answers.failed() and session.exitstatus == pytest.ExitCode.OK:
+    if (totals.answers.failed() or any(not passed for _, passed, _ in verdicts)) and (
+        session.exitstatus == pytest.ExitCode.OK
+    ):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -589,8 +675,13 @@ def pytest_testnodedown(node: object, error: object) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    totals = _totals(terminalreporter.config)
-    for line in totals.lines():
+    config = terminalreporter.config
+    totals = _totals(config)
+    lines = totals.lines()
+    missing = lifecycle_line(config.stash.get(_LIFECYCLE_KEY, {}), config.getoption("lifecycle"))
+    if missing and totals.requests:
+        lines.append(missing)
+    for line in lines:
         terminalreporter.write_line(REDACTOR.clean(line))
     path = terminalreporter.config.getoption("conformance_report")
     if path and totals.requests:

@@ -21,6 +21,7 @@ class RunTotals:
     created: int = 0
     deleted: int = 0
     not_deleted: list[str] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)  # deletes answered 404: the target had not kept them
     no_delete_operation: str | None = None  # the answer that said the target has no DeleteWorkflow
     coverage: Coverage = field(default_factory=lambda: Coverage(load_contract()))
     workflow_ids: dict[str, int] = field(default_factory=dict)  # id -> how many processes saw it
@@ -53,7 +54,8 @@ class RunTotals:
         self.requests += share["requests"]
         self.url = self.url or share["url"]
         if share["cleanup"] is not None:
-            created, deleted, not_deleted, missing = share["cleanup"]
+            created, deleted, not_deleted, missing, lost = share["cleanup"]
+            self.lost += list(lost)
             self.cleaned_up = True
             self.no_delete_operation = self.no_delete_operation or missing
             self.created += created
@@ -67,6 +69,20 @@ class RunTotals:
         self.throttle_waited += waited
         self.throttle_retries += retries
         self.throttle_spent = self.throttle_spent or spent
+
+    def lost_report(self) -> str:
+        """The verdict on the run's own deletes: each workflow the target said it created is still there
+        to delete at the end."""
+        shown = " ".join(_short(i) for i in self.lost[:10])
+        return "\n".join(
+            [
+                "Broken: lifecycle.cleanup (the run's own deletes, at its end)",
+                "Required: every workflow a create answered 200 for exists until it is deleted: "
+                "DeleteWorkflow of it answers 200",
+                f"Answered: 404 to the DeleteWorkflow of {len(self.lost)} of the {self.created} workflows "
+                f"the run created: {shown}",
+            ]
+        )
 
     def repeated_ids(self) -> list[str]:
         """WorkflowIds answered to more than one xdist worker: each worker checks its own answers, so
@@ -99,6 +115,8 @@ class RunTotals:
                     f"; the target has no DeleteWorkflow (it answered {self.no_delete_operation}), so no "
                     f"more deletes were sent and {len(self.not_deleted)} are left"
                 )
+            elif self.lost and len(self.lost) == len(self.not_deleted):
+                line += f", {len(self.lost)} were gone already (DeleteWorkflow answered 404)"
             elif self.not_deleted:
                 shown = " ".join(_short(i) for i in self.not_deleted[:20])
                 line += f", failed to delete {len(self.not_deleted)}: {shown}"

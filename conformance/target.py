@@ -93,6 +93,8 @@ class Target:
     answers: AnswerLedger = field(default_factory=lambda: AnswerLedger(load_contract()))
     created: list[str] = field(default_factory=list)  # WorkflowIds to delete at the end
     requests_sent: int = 0
+    deleted_by_tests: int = 0  # workflows the lifecycle properties deleted themselves
+    settled: bool | None = None  # whether looking again after a wait found what a first look had not
     first_failure_after: int | None = None  # requests sent when the first contract failure was seen
     _broken_by: dict[str, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -119,27 +121,50 @@ class Target:
         ``creates`` marks a request meant to create a workflow, which spends the --max-creates budget.
         """
         __tracebackhide__ = True
-        if self.stopped is not None:
-            _transport_failure(self.stopped)
-        if test_id in self._broken_by:
-            _transport_failure(self._broken_by[test_id])
+        self._before_sending(test_id)
         if creates and self.creates_left is not None:
             with self._lock:
                 if self.creates_left <= 0:
                     pytest.skip("--max-creates reached: no more workflow-creating requests in this run")
                 self.creates_left -= 1
+        exchange = self._exchange(
+            lambda: self.client.send(request), lambda: to_curl_for(self.client, request), test_id
+        )
+        self._remember_created(exchange)
+        return exchange
+
+    def send_raw(self, method: str, path: str, body: bytes | None = None, test_id: str = "") -> Exchange:
+        """Another operation's request (GetWorkflow, ListWorkflows, DeleteWorkflow), with the rate limit
+        and the transport handling of ``send``."""
+        __tracebackhide__ = True
+        self._before_sending(test_id)
+        headers = {"Content-Type": "application/json"} if body is not None else None
+        return self._exchange(
+            lambda: self.client.send_raw(method, path, body, headers),
+            lambda: to_curl_raw(self.client, method, path, body),
+            test_id,
+        )
+
+    def _before_sending(self, test_id: str) -> None:
+        __tracebackhide__ = True
+        if self.stopped is not None:
+            _transport_failure(self.stopped)
+        if test_id in self._broken_by:
+            _transport_failure(self._broken_by[test_id])
+
+    def _exchange(self, send: Callable[[], Exchange], curl: Callable[[], str], test_id: str) -> Exchange:
+        __tracebackhide__ = True
         self.rate_limiter.wait()
         with self._lock:
             self.requests_sent += 1
         try:
-            exchange = self.client.send(request)
+            exchange = send()
         except TargetError as error:
-            message = REDACTOR.clean(f"{error}\nRequest, to reproduce:\n{to_curl_for(self.client, request)}")
+            message = REDACTOR.clean(f"{error}\nRequest, to reproduce:\n{curl()}")
             last_error = REDACTOR.clean(str(error))
         else:
             self._failures_in_a_row = 0
             self._note_throttled(exchange)
-            self._remember_created(exchange)
             return exchange
         # Failed outside the except block: with the TargetError as its context, Hypothesis would take the
         # replays that fail at once above for a different failure, and report a "FlakyFailure" group.
@@ -190,11 +215,12 @@ class Target:
             return request
         return replace(request, body=apply_fixtures(request.body, self.fixtures, skip=about))
 
-    def clean_up(self) -> tuple[int, list[str], str | None]:
+    def clean_up(self) -> tuple[int, list[str], str | None, list[str]]:
         """Delete every workflow this process created: (deleted, ids that could not be deleted, why none
         could be: the target answered that it has no DeleteWorkflow operation, after which nothing more
-        is sent)."""
-        deleted, failed = 0, []
+        is sent; ids whose delete was answered 404 ResourceNotFoundException: the target did not keep a
+        workflow it said it created)."""
+        deleted, failed, lost = 0, [], []
         for index, workflow_id in enumerate(self.created):
             path = workflow_path(self.domain, workflow_id)
             self.rate_limiter.wait()
@@ -208,9 +234,18 @@ class Target:
                 continue
             missing = operation_missing(exchange)
             if missing is not None:
-                return deleted, failed + self.created[index:], missing
+                return deleted, failed + self.created[index:], missing, lost
             failed.append(workflow_id)
-        return deleted, failed, None
+            if exchange.status == 404:
+                lost.append(workflow_id)
+        return deleted, failed, None, lost
+
+    def forget_created(self, workflow_id: str) -> None:
+        """A workflow a test deleted itself: not one for the cleanup."""
+        with self._lock:
+            if workflow_id in self.created:
+                self.created.remove(workflow_id)
+                self.deleted_by_tests += 1
 
     # -- what is due ---------------------------------------------------------------------------------
     def _noting_failure(self) -> None:
@@ -390,6 +425,22 @@ def _transport_failure(message: str) -> NoReturn:
     it (which fail at once) then come from the same line, so Hypothesis sees one bug, not two."""
     __tracebackhide__ = True
     raise TransportFailure(message, pytrace=False)
+
+
+def to_curl_raw(client: TargetClient, method: str, path: str, body: bytes | None) -> str:
+    """A curl line for another operation's request that got no answer."""
+    exchange = Exchange(
+        method=method,
+        url=client.url_for(path),
+        request_headers={"Content-Type": "application/json"} if body is not None else {},
+        request_body=body or b"",
+        request=None,
+        status=0,
+        reason="",
+        headers={},
+        body=b"",
+    )
+    return to_curl(exchange)
 
 
 def to_curl_for(client: TargetClient, request: Request) -> str:

@@ -1,9 +1,11 @@
-"""Read the operation's contract out of the official service model that botocore ships.
+"""Read the operations' contracts out of the official service model that botocore ships.
 
 This is the other side of the drift check: ``spec/contract.json`` is the suite's own copy of the
 contract, and :func:`model_constraints` derives the same records from botocore, so that a test can
-compare the two and name every constraint that moved.  ``python -m spec.botocore_model`` rewrites
-``contract.json`` from the model, keeping the hand-written provenance and notes.
+compare the two and name every constraint that moved.  ``spec/lifecycle.json`` is the same for the
+operations that show what a create made (GetWorkflow, ListWorkflows, DeleteWorkflow), read by the same
+walk with ids that start with the operation's name, and derived whole: it has no hand-written part.
+``python -m spec.botocore_model --write`` rewrites both, keeping contract.json's provenance and notes.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ OPERATION = "CreateIntegrationWorkflow"
 REQUEST_ROOT = "Body"
 RESPONSE_ROOT = "Response"
 CONTRACT_PATH = Path(__file__).with_name("contract.json")
+LIFECYCLE_OPERATIONS = ("GetWorkflow", "ListWorkflows", "DeleteWorkflow")
+LIFECYCLE_PATH = Path(__file__).with_name("lifecycle.json")
+# Where a member travels when it isn't in the body; any other member is where its parent is.
+_BOUND_LOCATIONS = ("uri", "querystring", "header", "headers")
 
 # Smithy shape type -> the kind of length/size/range constraint its min and max express.
 _BOUND_KINDS = {
@@ -31,20 +37,21 @@ _BOUND_KINDS = {
 }
 
 
-def _operation_model(service_model: Any = None) -> Any:
+def _operation_model(service_model: Any = None, operation: str = OPERATION) -> Any:
     if service_model is None:
         import botocore.session
 
         service_model = botocore.session.get_session().get_service_model(SERVICE)
-    return service_model.operation_model(OPERATION)
+    return service_model.operation_model(operation)
 
 
-def _child_path(parent: str, name: str, root: str) -> str:
-    # Request members live at the top level of their ids (``RoleArn.pattern``), as users read them.
-    return name if parent == root and root == REQUEST_ROOT else f"{parent}.{name}"
+def _child_path(parent: str, name: str, prefix: str) -> str:
+    # Request members live at the top level of their ids (``RoleArn.pattern``, or with the operation's
+    # prefix ``GetWorkflow.WorkflowId.pattern``), as users read them.
+    return prefix + name if parent == prefix + REQUEST_ROOT else f"{parent}.{name}"
 
 
-def _walk(shape: Any, path: str, root: str, required: bool, location: str) -> Iterator[tuple[dict, list]]:
+def _walk(shape: Any, path: str, prefix: str, required: bool, location: str) -> Iterator[tuple[dict, list]]:
     """Yield (member record, constraint records) for ``shape`` and everything under it."""
     member = {"path": path, "shape": shape.name, "type": shape.type_name, "location": location}
     constraints: list[dict] = [{"path": path, "kind": "type", "value": shape.type_name}]
@@ -64,32 +71,19 @@ def _walk(shape: Any, path: str, root: str, required: bool, location: str) -> It
 
     if shape.type_name == "structure":
         for name, child in shape.members.items():
-            child_location = child.serialization.get("location", location)
-            child_location = "uri" if child_location == "uri" else location
+            child_location = child.serialization.get("location")
+            child_location = child_location if child_location in _BOUND_LOCATIONS else location
             yield from _walk(
-                child, _child_path(path, name, root), root, name in shape.required_members, child_location
+                child, _child_path(path, name, prefix), prefix, name in shape.required_members, child_location
             )
     elif shape.type_name == "list":
-        yield from _walk(shape.member, f"{path}[]", root, False, location)
+        yield from _walk(shape.member, f"{path}[]", prefix, False, location)
     elif shape.type_name == "map":
-        yield from _walk(shape.key, f"{path}.<key>", root, False, location)
-        yield from _walk(shape.value, f"{path}.<value>", root, False, location)
+        yield from _walk(shape.key, f"{path}.<key>", prefix, False, location)
+        yield from _walk(shape.value, f"{path}.<value>", prefix, False, location)
 
 
-def model_contract(service_model: Any = None) -> dict[str, Any]:
-    """The members, constraints and errors of the operation, as the official model states them."""
-    op = _operation_model(service_model)
-    members: list[dict] = []
-    constraints: list[dict] = []
-    for root, shape, location in (
-        (REQUEST_ROOT, op.input_shape, "body"),
-        (RESPONSE_ROOT, op.output_shape, "response"),
-    ):
-        for member, member_constraints in _walk(shape, root, root, False, location):
-            members.append(member)
-            constraints.extend(member_constraints)
-    for record in constraints:
-        record["id"] = f"{record['path']}.{record['kind']}"
+def _errors(op: Any) -> list[dict]:
     errors = [
         {
             "name": shape.name,
@@ -98,6 +92,30 @@ def model_contract(service_model: Any = None) -> dict[str, Any]:
         }
         for shape in op.error_shapes
     ]
+    return sorted(errors, key=lambda error: error["status"])
+
+
+def _members_and_constraints(op: Any, prefix: str) -> tuple[list[dict], list[dict]]:
+    members: list[dict] = []
+    constraints: list[dict] = []
+    for root, shape, location in (
+        (REQUEST_ROOT, op.input_shape, "body"),
+        (RESPONSE_ROOT, op.output_shape, "response"),
+    ):
+        if shape is None:  # an operation without output; none of this service's has one
+            continue
+        for member, member_constraints in _walk(shape, prefix + root, prefix, False, location):
+            members.append(member)
+            constraints.extend(member_constraints)
+    for record in constraints:
+        record["id"] = f"{record['path']}.{record['kind']}"
+    return members, constraints
+
+
+def model_contract(service_model: Any = None) -> dict[str, Any]:
+    """The members, constraints and errors of the operation, as the official model states them."""
+    op = _operation_model(service_model)
+    members, constraints = _members_and_constraints(op, "")
     return {
         "service": SERVICE,
         "operation": OPERATION,
@@ -105,8 +123,37 @@ def model_contract(service_model: Any = None) -> dict[str, Any]:
         "signing_name": op.service_model.metadata.get("signingName"),
         "members": members,
         "constraints": constraints,
-        "errors": sorted(errors, key=lambda error: error["status"]),
+        "errors": _errors(op),
     }
+
+
+def model_operation(operation: str, service_model: Any = None) -> dict[str, Any]:
+    """One lifecycle operation as the model states it: binding, members, constraints with ids prefixed
+    ``<operation>.``, success status and errors."""
+    op = _operation_model(service_model, operation)
+    members, constraints = _members_and_constraints(op, f"{operation}.")
+    inputs = {
+        name: {
+            "location": shape.serialization.get("location", "body"),
+            "name": shape.serialization.get("name", name),
+        }
+        for name, shape in op.input_shape.members.items()
+    }
+    return {
+        "http": {"method": op.http["method"], "uri": op.http["requestUri"]},
+        "success": {"status": int(op.http.get("responseCode", 200))},
+        "inputs": inputs,
+        "members": members,
+        "constraints": constraints,
+        "errors": _errors(op),
+    }
+
+
+def model_lifecycle(service_model: Any = None) -> dict[str, Any]:
+    """The contract of the lifecycle operations, as ``spec/lifecycle.json`` holds it."""
+    operations = {name: model_operation(name, service_model) for name in LIFECYCLE_OPERATIONS}
+    signing = _operation_model(service_model).service_model.metadata.get("signingName")
+    return {"service": SERVICE, "signing_name": signing, "operations": operations}
 
 
 def model_constraints(service_model: Any = None) -> dict[str, dict]:
@@ -128,6 +175,44 @@ def drift(contract: Any, model: dict[str, dict]) -> list[str]:
     for cid in ours:
         if cid not in model and intentional.get(cid) != "added":
             problems.append(f"{cid}: in spec, not in the model, and not listed as an intentional addition")
+    return problems
+
+
+def lifecycle_drift(ours: dict[str, Any], model: dict[str, Any]) -> list[str]:
+    """Every difference between ``lifecycle.json``'s data and ``model_lifecycle()``'s, one line each: a
+    constraint by its id, else the operation and the part of it (binding, inputs, errors, members)."""
+    mine = {c["id"]: c for op in ours["operations"].values() for c in op["constraints"]}
+    theirs = {c["id"]: c for op in model["operations"].values() for c in op["constraints"]}
+    problems = []
+    for cid, record in theirs.items():
+        if cid not in mine:
+            problems.append(f"{cid}: in the model ({record['value']!r}), missing from lifecycle.json")
+        elif mine[cid]["value"] != record["value"]:
+            problems.append(
+                f"{cid}: the model says {record['value']!r}, lifecycle.json says {mine[cid]['value']!r}"
+            )
+    problems += [f"{cid}: in lifecycle.json, not in the model" for cid in mine if cid not in theirs]
+    for name in sorted(set(ours["operations"]) | set(model["operations"])):
+        if name not in ours["operations"] or name not in model["operations"]:
+            problems.append(
+                f"{name}: in {'the model' if name in model['operations'] else 'lifecycle.json'} only"
+            )
+            continue
+        op, fresh = ours["operations"][name], model["operations"][name]
+        for part in sorted(set(op) | set(fresh)):
+            if part == "constraints":
+                continue
+            left, right = op.get(part), fresh.get(part)
+            if part == "errors":  # the documentation's words may be reworded; the names and statuses count
+                left = [(e["name"], e["status"]) for e in left or ()]
+                right = [(e["name"], e["status"]) for e in right or ()]
+            if left != right:
+                problems.append(f"{name}.{part}: the model says {right!r}, lifecycle.json says {left!r}")
+    for key in ("service", "signing_name"):
+        if ours.get(key) != model.get(key):
+            problems.append(
+                f"{key}: the model says {model.get(key)!r}, lifecycle.json says {ours.get(key)!r}"
+            )
     return problems
 
 
@@ -155,15 +240,28 @@ def _regenerate(path: Path) -> None:
     path.write_text(json.dumps(fresh, indent=1, ensure_ascii=False) + "\n")
 
 
+def write_lifecycle(path: Path = LIFECYCLE_PATH) -> None:
+    path.write_text(json.dumps(model_lifecycle(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help=f"rewrite {CONTRACT_PATH.name} from the model")
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help=f"rewrite {CONTRACT_PATH.name} and {LIFECYCLE_PATH.name} from the model",
+    )
+    parser.add_argument(
+        "--lifecycle", action="store_true", help=f"print what {LIFECYCLE_PATH.name} would hold instead"
+    )
     args = parser.parse_args(argv)
     if args.write:
         _regenerate(CONTRACT_PATH)
         print(f"wrote {CONTRACT_PATH}")
+        write_lifecycle()
+        print(f"wrote {LIFECYCLE_PATH}")
     else:
-        json.dump(model_contract(), sys.stdout, indent=1)
+        json.dump(model_lifecycle() if args.lifecycle else model_contract(), sys.stdout, indent=1)
         print()
     return 0
 

@@ -46,7 +46,8 @@ SUITE = Path(__file__).resolve().parents[1] / "conformance"
 
 
 def run(*args: str, storage: Path, only: tuple[str, ...] = (), timeout: float = 60) -> SuiteRun:
-    """``run_suite``, with plain asserts: the suite's failures are its own reports, not assert rewrites,
+    """``run_suite`` with ``--lifecycle off`` (unless ``args`` say otherwise), with plain asserts: the
+    suite's failures are its own reports, not assert rewrites,
     and rewriting ~100 modules in every subprocess costs a second where bytecode is not cached.
 
     ``only`` names the property modules to collect (``"test_responses"``); the others are not even
@@ -55,7 +56,10 @@ def run(*args: str, storage: Path, only: tuple[str, ...] = (), timeout: float = 
     ignored = [
         f"--ignore={path}" for path in sorted(SUITE.glob("test_*.py")) if only and path.stem not in only
     ]
-    return run_suite(*ignored, *args, storage=storage, timeout=timeout)
+    # These targets are about transport, signing and politeness: the preflight's lifecycle probes would
+    # only add requests to the counts they pin (tests/test_lifecycle_runs.py is about those).
+    lifecycle = () if any(arg.startswith("--lifecycle") for arg in args) else ("--lifecycle", "off")
+    return run_suite(*ignored, *args, *lifecycle, storage=storage, timeout=timeout)
 
 
 # -- raw-socket servers --------------------------------------------------------------------------------------

@@ -179,7 +179,7 @@ def test_a_target_that_stops_answering_fails_each_test_once(tmp_path: Path) -> N
 
 
 def test_a_target_that_stays_silent_stops_the_run_after_five_timeouts(tmp_path: Path) -> None:
-    """A fully hanging target would cost every test a timeout (309 tests at the default 10 s: 50 minutes);
+    """A fully hanging target would cost every test a timeout (335 tests at the default 10 s: nearly an hour);
     the run gives up after five requests in a row without an answer."""
     with RawServer(after_preflight(never_answer())) as server:
         done = suite(

@@ -34,7 +34,7 @@ def share(
         answers=answers,
         client=SimpleNamespace(throttle=throttle or ThrottleWaits(60)),
     )
-    return RunTotals.from_target(target, (len(ids), len(ids) - 1, ids[:1], None))
+    return RunTotals.from_target(target, (len(ids), len(ids) - 1, ids[:1], None, []))
 
 
 def test_worker_shares_add_up_and_repeated_ids_across_workers_are_found() -> None:

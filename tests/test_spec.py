@@ -61,6 +61,16 @@ def test_members_errors_and_operation_match_the_model() -> None:
     )
 
 
+def test_contract_json_holds_exactly_what_the_model_walk_derives() -> None:
+    """The walk is shared with the lifecycle operations (``spec/lifecycle.json``); for this operation it
+    must give the very records contract.json holds: members as they are, constraints but for the
+    provenance and notes written by hand."""
+    fresh = model_contract()
+    assert fresh["members"] == CONTRACT.data["members"]
+    from_model = [c for c in CONTRACT.data["constraints"] if "model" in c["sources"]]
+    assert [{k: c[k] for k in ("path", "kind", "value", "id")} for c in from_model] == fresh["constraints"]
+
+
 def test_page_provenance_is_true_to_the_page() -> None:
     """Constraints marked as stated by the page carry a value the page's text shows."""
     for constraint in CONTRACT.constraints.values():

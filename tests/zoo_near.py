@@ -21,6 +21,7 @@ from spec import load_contract
 from spec.validation import Violation, parse_json
 from strategies.paths import ITEM, KEY, VALUE, steps
 from tests.zoo import DOMAIN, FLOW, MUTANTS, SCHEDULED, SOURCE, Mutant, moved
+from tests.zoo_lifecycle import LIFECYCLE_MUTANTS
 
 TASKS = f"{FLOW}.Tasks"
 BATCHES = "IntegrationConfig.AppflowIntegration.Batches"
@@ -373,4 +374,4 @@ NEAR_MUTANTS: list[Mutant] = [
     Mutant("500 when IntegrationConfig comes first", "member order", "success.status", _order_bound()),
 ]
 
-ALL_MUTANTS: list[Mutant] = [*MUTANTS, *NEAR_MUTANTS]
+ALL_MUTANTS: list[Mutant] = [*MUTANTS, *NEAR_MUTANTS, *LIFECYCLE_MUTANTS]

@@ -1,0 +1,402 @@
+"""The create must really create: what GetWorkflow, ListWorkflows and DeleteWorkflow say of the
+workflows the run made.
+
+A target can validate every request and answer a well-formed ``WorkflowId`` without storing anything; only
+the operations that read and remove workflows can tell.  ``Lifecycle`` sends them (through the target, so
+the rate limit, the transport handling and the redaction are those of every request) and holds their
+answers to the model of each operation (``spec.lifecycle``) and to what the create asked for.  Every check
+raises a ``ConformanceFailure`` that names its property: a constraint id of an operation's output
+(``GetWorkflow.Response.Status.enum``) or a property of the lifecycle (``lifecycle.get.RoleArn``).
+
+Which of the operations the target has is found out once per process (``probe``): an answer that says
+the operation does not exist (405, 501, a 404 that is not ``ResourceNotFoundException``) means "not
+implemented", and the checks that need it are skipped, or failed with ``--lifecycle required``.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from conformance.answers import Kind
+from conformance.checks import ConformanceFailure, error_problems, summarize_error
+from conformance.client import Exchange, TargetError
+from conformance.report import REDACTOR, describe_value, to_curl
+from conformance.target import Target, operation_missing
+from spec.lifecycle import Lifecycle as LifecycleContract
+from spec.lifecycle import load_lifecycle
+
+OPERATIONS = ("GetWorkflow", "ListWorkflows", "DeleteWorkflow")
+MODES = ("auto", "required", "off")
+_FLOW = ("IntegrationConfig", "AppflowIntegration", "FlowDefinition", "SourceFlowConfig")
+# A list of a domain's workflows is paged through at most this far: a target whose pages never end
+# would otherwise keep a test for ever.  The full pass asks for the model's largest page.
+MAX_PAGES = 200
+SMALL_PAGES = 10  # the pages of one item each that are checked one by one
+# A store that is eventually consistent may not show a workflow created (or deleted) a moment ago: a
+# check that finds it missing (or still there) looks once more after this long before it fails.
+SETTLE = 1.0
+
+
+def dig(value: Any, *keys: str) -> Any:
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def probe(send: Callable[[str, str, bytes | None], Exchange], domain: str, workflow_id: str | None = None):
+    """Which operations the target has: name -> None, or the answer that says it has not (``405``,
+    ``404 UnknownOperationException``).  ``send(method, path, body)`` sends; ``workflow_id`` is one that
+    exists, when the caller has one (else a well-formed id nobody created)."""
+    contract = load_lifecycle()
+    some_id = workflow_id or uuid.uuid4().hex
+    missing: dict[str, str | None] = {}
+    for name in OPERATIONS:
+        operation = contract.operations[name]
+        if name == "DeleteWorkflow" and workflow_id is not None:
+            continue  # the caller deletes its own workflow, and says what the answer was
+        path = operation.path(domain, some_id) + (
+            f"?{operation.query['MaxResults']}=1" if name == "ListWorkflows" else ""
+        )
+        body = b"{}" if operation.method == "POST" else None
+        try:
+            answer = send(operation.method, path, body)
+        except TargetError as error:
+            missing[name] = f"no answer: {error}"
+            continue
+        missing[name] = operation_missing(answer)
+    return missing
+
+
+@dataclass
+class Lifecycle:
+    """The lifecycle operations as one test uses them; ``missing`` says which the target lacks."""
+
+    target: Target
+    test_id: str
+    mode: str
+    missing: dict[str, str | None]
+    contract: LifecycleContract = field(default_factory=load_lifecycle)
+
+    def __repr__(self) -> str:
+        return "lifecycle"
+
+    # -- what the test needs ---------------------------------------------------------------------------
+    def require(self, *names: str) -> None:
+        """Skip the test (fail it, with --lifecycle required) unless the target has every operation."""
+        __tracebackhide__ = True
+        if self.mode == "off":
+            pytest.skip("--lifecycle off: GetWorkflow, ListWorkflows and DeleteWorkflow are not sent")
+        for name in names:
+            reason = self.missing.get(name)
+            if reason is not None:
+                message = f"the target has no {name} (it answered {reason})"
+                if self.mode == "required":
+                    pytest.fail(f"{message}, and --lifecycle required asks for it", pytrace=False)
+                pytest.skip(message)
+
+    def has(self, name: str) -> bool:
+        return self.mode != "off" and self.missing.get(name) is None
+
+    # -- sending ---------------------------------------------------------------------------------------
+    def _send(self, name: str, workflow_id: str | None = None, query: str = "", body: bytes | None = None):
+        __tracebackhide__ = True
+        operation = self.contract.operations[name]
+        path = operation.path(self.target.domain, workflow_id) + query
+        if operation.method == "POST" and body is None:
+            body = b"{}"
+        return self.target.send_raw(operation.method, path, body, self.test_id)
+
+    def get(self, workflow_id: str) -> Exchange:
+        return self._send("GetWorkflow", workflow_id)
+
+    def delete(self, workflow_id: str) -> Exchange:
+        exchange = self._send("DeleteWorkflow", workflow_id)
+        if 200 <= exchange.status < 300:
+            self.target.forget_created(workflow_id)
+        return exchange
+
+    def list_page(self, max_results: int | None = None, next_token: str | None = None) -> Exchange:
+        query = self.contract.operations["ListWorkflows"].query
+        params = []
+        if max_results is not None:
+            params.append(f"{query['MaxResults']}={max_results}")
+        if next_token is not None:
+            from urllib.parse import quote
+
+            params.append(f"{query['NextToken']}={quote(next_token, safe='', errors='surrogatepass')}")
+        return self._send("ListWorkflows", query="?" + "&".join(params) if params else "")
+
+    def settle(self) -> bool:
+        """Wait ``SETTLE`` for the target's store to settle, before looking again; True if it waited.
+        Each process waits this way until a second look finds what the first found: then the target is
+        taken not to settle, and a check fails at once (a target that stores nothing would otherwise
+        cost every example of every property a second)."""
+        if self.target.settled is False:
+            return False
+        time.sleep(SETTLE)
+        self.target.settled = False  # until a second look finds otherwise
+        return True
+
+    def settled(self) -> None:
+        """A second look found what the first did not: waiting helps with this target."""
+        self.target.settled = True
+
+    # -- checks ----------------------------------------------------------------------------------------
+    def fail(self, property: str, requirement: str, exchange: Exchange, observed: str, case: str) -> None:
+        __tracebackhide__ = True
+        if self.target.coverage is not None:
+            self.target.coverage.lifecycle(property, broken=True)
+        self.target._noting_failure()
+        raise ConformanceFailure(property, requirement, exchange, observed, case)
+
+    def passed(self, *properties: str) -> None:
+        if self.target.coverage is not None:
+            for name in properties:
+                self.target.coverage.lifecycle(name)
+
+    def expect_ok(self, name: str, exchange: Exchange, property: str, requirement: str, case: str) -> Any:
+        """A 200 (the operation's success) whose body is what the operation's output model says; the
+        parsed body."""
+        __tracebackhide__ = True
+        success = self.contract.operations[name].success_status
+        if exchange.status != success:
+            self.fail(property, requirement, exchange, summarize_error(exchange), case)
+        body = exchange.json()
+        violations = self.contract.output_violations(name, body)
+        checked = [cid for cid in self.contract.constraint_ids() if cid.startswith(f"{name}.Response.")]
+        broken = {violation.constraint_id for violation in violations}
+        self.passed(property, *(cid for cid in checked if cid not in broken))
+        if violations:
+            first = violations[0]
+            self.fail(
+                first.constraint_id,
+                f"{name}'s answer is what its output model says ({first.constraint_id})",
+                exchange,
+                REDACTOR.clean(first.message),
+                case,
+            )
+        return body
+
+    def expect_not_found(self, exchange: Exchange, property: str, requirement: str, case: str) -> None:
+        __tracebackhide__ = True
+        problems = error_problems(
+            exchange, self.target.contract, 404, "ResourceNotFoundException", prefix=property
+        )
+        if problems:
+            self.fail(property, requirement, exchange, problems[0][2], case)
+        self.passed(property)
+
+    def expect_gone(self, workflow_id: str, case: str) -> None:
+        """GetWorkflow of a workflow just deleted answers 404 (looked at twice, for a store that settles)."""
+        __tracebackhide__ = True
+        got = self.get(workflow_id)
+        if got.status != 404 and self.settle():
+            got = self.get(workflow_id)
+            if got.status == 404:
+                self.settled()
+        self.expect_not_found(
+            got,
+            "lifecycle.delete.gone",
+            "GetWorkflow of a workflow DeleteWorkflow removed answers 404 ResourceNotFoundException",
+            case,
+        )
+
+    def expect_invalid(self, exchange: Exchange, constraint_id: str, case: str) -> None:
+        """A malformed WorkflowId is refused as invalid: a client error that is not a 404 (which says the
+        id was looked up, not checked).  How the refusal looks (400 BadRequestException, a JSON body) is
+        the answer ledger's business, as for every invalid request: one deviation, one verdict."""
+        __tracebackhide__ = True
+        self.target.answers.rejection(
+            exchange, Kind("invalid", constraint_id), {400}, {"BadRequestException"}
+        )
+        if not 400 <= exchange.status < 500 or exchange.status == 404:
+            self.fail(
+                constraint_id,
+                f"a request that breaks {constraint_id} is rejected as invalid (400 BadRequestException)",
+                exchange,
+                summarize_error(exchange)
+                + (": the id was looked up, not checked" if exchange.status == 404 else ""),
+                case,
+            )
+        self.passed(constraint_id)
+
+    def expect_read_back(self, got: Exchange, workflow_id: str, body: Any, created: Exchange) -> None:
+        """GetWorkflow of a workflow just created: 200, the model's output, and what the create asked for."""
+        __tracebackhide__ = True
+        case = "GetWorkflow of a workflow the create just made"
+        if got.status == 404 and self.settle():
+            got = self.get(workflow_id)
+            if got.status != 404:
+                self.settled()
+        try:
+            answer = self.expect_ok(
+                "GetWorkflow", got, "lifecycle.get.status",
+                "GetWorkflow of a WorkflowId a create returned answers 200", case,
+            )  # fmt: skip
+            self._agrees(got, answer, workflow_id, body, case)
+        except ConformanceFailure as failure:
+            failure.add_note("Created by:\n  " + to_curl(created))
+            raise
+
+    def _agrees(self, got: Exchange, answer: dict, workflow_id: str, body: Any, case: str) -> None:
+        __tracebackhide__ = True
+        source = dig(body, *_FLOW)
+        attributes = dig(answer, "Attributes", "AppflowIntegration") or {}
+        checks = [
+            ("lifecycle.get.WorkflowId", "the WorkflowId the create returned",
+             answer.get("WorkflowId"), workflow_id),
+            ("lifecycle.get.WorkflowType", "the request's WorkflowType", answer.get("WorkflowType"),
+             body.get("WorkflowType") if isinstance(body, dict) else None),
+        ]  # fmt: skip
+        if isinstance(source, dict) and "ConnectorType" in source:
+            checks.append(
+                ("lifecycle.get.SourceConnectorType", "the request's ConnectorType",
+                 attributes.get("SourceConnectorType"), source["ConnectorType"])
+            )  # fmt: skip
+        if isinstance(source, dict) and "ConnectorProfileName" in source:
+            checks.append(
+                ("lifecycle.get.ConnectorProfileName", "the request's ConnectorProfileName",
+                 attributes.get("ConnectorProfileName"), source["ConnectorProfileName"])
+            )  # fmt: skip
+        if "RoleArn" in attributes:  # the output's RoleArn may be left out (it holds at most 255)
+            checks.append(
+                ("lifecycle.get.RoleArn", "the request's RoleArn, when the answer has one",
+                 attributes["RoleArn"], body.get("RoleArn") if isinstance(body, dict) else None)
+            )  # fmt: skip
+        for property, what, value, wanted in checks:
+            if value != wanted:
+                self.fail(
+                    property,
+                    f"GetWorkflow's {property.rsplit('.', 1)[1]} is {what}: {describe_value(wanted)}",
+                    got,
+                    f"it is {describe_value(value)}",
+                    case,
+                )
+            self.passed(property)
+
+    def list_all(
+        self, max_results: int | None, case: str, pages: int = MAX_PAGES
+    ) -> tuple[list[str], int, Exchange]:
+        """Every WorkflowId ListWorkflows gives, page by page with ``max_results`` a page, each page
+        checked (200, the model's output, no longer than asked, no id twice, tokens that move on), for at
+        most ``pages`` pages; the ids, the number of pages read and the last page's exchange."""
+        __tracebackhide__ = True
+        seen: list[str] = []
+        where: dict[str, int] = {}
+        tokens: set[str] = set()
+        token: str | None = None
+        for page in range(1, pages + 1):
+            exchange = self.list_page(max_results, token)
+            answer = self.expect_ok(
+                "ListWorkflows", exchange, "lifecycle.list.status",
+                "ListWorkflows on the domain answers 200", case,
+            )  # fmt: skip
+            items = answer.get("Items") or []
+            if max_results is not None and len(items) > max_results:
+                self.fail(
+                    "lifecycle.list.MaxResults",
+                    f"a page of ListWorkflows holds at most max-results={max_results} items",
+                    exchange,
+                    f"page {page} holds {len(items)}",
+                    case,
+                )
+            self.passed("lifecycle.list.MaxResults")
+            for item in items:
+                workflow_id = item.get("WorkflowId") if isinstance(item, dict) else None
+                if not isinstance(workflow_id, str):
+                    continue  # the output model's check said so already
+                if workflow_id in where:
+                    self.fail(
+                        "lifecycle.list.once",
+                        "paging through ListWorkflows gives each workflow once",
+                        exchange,
+                        f"WorkflowId {describe_value(workflow_id, length=False)} is on page "
+                        f"{where[workflow_id]} and again on page {page}",
+                        case,
+                    )
+                where[workflow_id] = page
+                seen.append(workflow_id)
+            token = answer.get("NextToken")
+            if not token:
+                self.passed("lifecycle.list.once", "lifecycle.list.ends")
+                return seen, page, exchange
+            if token in tokens:
+                self.fail(
+                    "lifecycle.list.ends",
+                    "paging through ListWorkflows ends: each NextToken leads on",
+                    exchange,
+                    f"page {page} gives a NextToken an earlier page gave: the pages go round",
+                    case,
+                )
+            tokens.add(token)
+        return seen, pages, exchange
+
+    def expect_listed(self, wanted: list[str], case: str, *, small: bool = True) -> None:
+        """Every id of ``wanted`` is listed once, paging with the model's largest page; and, on a domain
+        with few workflows, paging one item at a time gives the same."""
+        __tracebackhide__ = True
+        largest = self.largest_page()
+        seen, pages, last = self.list_all(largest, case)
+        if set(wanted) - set(seen) and self.settle():
+            seen, pages, last = self.list_all(largest, case)
+            if not set(wanted) - set(seen):
+                self.settled()
+        if pages == MAX_PAGES:
+            return  # too many workflows to page through: nothing to say of what is listed
+        absent = [workflow_id for workflow_id in wanted if workflow_id not in seen]
+        if absent:
+            self.fail(
+                "lifecycle.list.contains",
+                "ListWorkflows lists every workflow the run created and has not deleted",
+                last,
+                f"{len(absent)} of the {len(wanted)} just created are not listed, among them "
+                f"{describe_value(absent[0], length=False)} ({len(seen)} listed in all)",
+                case,
+            )
+        self.passed("lifecycle.list.contains")
+        if small:
+            # Pages of one item, the first few of them on a domain of many workflows: each no longer
+            # than asked and no id twice; on a domain of few, they list every workflow as well.
+            one_by_one, pages, last = self.list_all(1, case, pages=SMALL_PAGES)
+            missing = [workflow_id for workflow_id in wanted if workflow_id not in one_by_one]
+            if len(seen) < SMALL_PAGES and missing:
+                self.fail(
+                    "lifecycle.list.contains",
+                    "paging one workflow at a time lists every workflow the run created",
+                    last,
+                    f"{describe_value(missing[0], length=False)} is not on any page of one",
+                    case,
+                )
+
+    def expect_unlisted(self, workflow_id: str, case: str) -> None:
+        """A deleted workflow is on no page of ListWorkflows (looked at twice, for a store that settles)."""
+        __tracebackhide__ = True
+        seen, pages, last = self.list_all(self.largest_page(), case)
+        if workflow_id in seen and self.settle():
+            seen, pages, last = self.list_all(self.largest_page(), case)
+            if workflow_id not in seen:
+                self.settled()
+        if workflow_id in seen:
+            self.fail(
+                "lifecycle.delete.unlisted",
+                "a deleted workflow is no longer listed by ListWorkflows",
+                last,
+                f"WorkflowId {describe_value(workflow_id, length=False)} is still listed",
+                case,
+            )
+        self.passed("lifecycle.delete.unlisted")
+
+    def largest_page(self) -> int:
+        """The model's largest ListWorkflows page (MaxResults' maximum)."""
+        return int(self.contract.constraints["ListWorkflows.MaxResults.maximum"]["value"])
+
+
+def unknown_workflow_ids() -> list[str]:
+    """Well-formed WorkflowIds that no target made: random ones, and the smallest."""
+    return [uuid.uuid4().hex, "0" * 32]
