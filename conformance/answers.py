@@ -28,7 +28,7 @@ from conformance.checks import (
     error_problems,
     success_problems,
 )
-from conformance.client import Exchange
+from conformance.exchange import Exchange
 from conformance.report import failure_message
 from spec import Contract, parent_path
 

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from botocore.parsers import create_parser
 from requests.structures import CaseInsensitiveDict
 
-from conformance.client import NOT_JSON, Exchange
+from conformance.exchange import NOT_JSON, Exchange
 from conformance.report import REDACTOR, describe_value, escape_controls, failure_message
 from spec import Contract, load_contract
 
@@ -172,7 +172,8 @@ def success_problems(exchange: Exchange, contract: Contract) -> list[Problem]:
         problems.append(("Response.type", "the body is a JSON object", f"the body is {_body_kind(exchange)}"))
         return problems
     workflow_id = body.get("WorkflowId")
-    pattern = success["WorkflowId"]["fullmatch"]
+    # The model's pattern, as a full match: the contract's intentional difference (see the docstring).
+    pattern = contract.constraints["Response.WorkflowId.pattern"].value
     if workflow_id is None:
         problems.append(
             ("Response.WorkflowId.required", "the body has a WorkflowId", _absent("WorkflowId", body))
@@ -194,7 +195,8 @@ def success_problems(exchange: Exchange, contract: Contract) -> list[Problem]:
             )
         )
     message = body.get("Message")
-    lowest, highest = success["Message"]["minLength"], success["Message"]["maxLength"]
+    lowest = contract.constraints["Response.Message.minLength"].value
+    highest = contract.constraints["Response.Message.maxLength"].value
     if message is None:
         problems.append(("Response.Message.required", "the body has a Message", _absent("Message", body)))
     elif not isinstance(message, str):

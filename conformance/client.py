@@ -5,37 +5,55 @@ silent, chatty, or cutting answers short.  So the client bounds every exchange b
 whole answer (not per socket read, which a server trickling one byte at a time never trips), reads at
 most ``max_response_bytes`` of a body, sends the request bytes exactly as the strategies made them, and
 turns every transport failure into one of four ``TargetError`` exceptions whose message is one sentence.
+What an exchange is lives in ``conformance.exchange``, the deadline in ``conformance.deadline`` and the
+resending of throttled requests in ``conformance.throttle``.
 """
 
 from __future__ import annotations
 
 import base64
-import enum
 import http.client
-import json
 import socket
 import ssl
-import sys
-import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from functools import cached_property
 from importlib import metadata
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import requests
 import urllib3
-from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.util import Retry
+from urllib3.connectionpool import HTTPConnectionPool
 
+from conformance.deadline import Deadline, Watchdog, WatchedAdapter, current
+from conformance.exchange import (  # the client's own words; importers read them from here too
+    NOT_JSON,
+    Exchange,
+    TargetError,
+    TargetProtocolError,
+    TargetTimeout,
+    TargetTLSError,
+    TargetUnreachable,
+)
 from conformance.report import REDACTOR
+from conformance.throttle import RETRY_AFTER_MAX, ThrottleWaits, throttle_retry
 from strategies.requests import Request
+
+__all__ = [
+    "NOT_JSON",
+    "RETRY_AFTER_MAX",
+    "USER_AGENT",
+    "Exchange",
+    "TargetClient",
+    "TargetError",
+    "TargetProtocolError",
+    "TargetTLSError",
+    "TargetTimeout",
+    "TargetUnreachable",
+    "ThrottleWaits",
+]
 
 MiB = 1024 * 1024
 POOL_SIZE = 8
@@ -62,111 +80,6 @@ DEFAULT_HEADERS = {
 }
 
 
-class _NotJSON(enum.Enum):
-    """What :meth:`Exchange.json` returns for a body that is not JSON (``None`` is JSON's ``null``)."""
-
-    NOT_JSON = "NOT_JSON"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-NOT_JSON = _NotJSON.NOT_JSON
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-@dataclass(frozen=True)
-class Exchange:
-    """One request and the target's answer to it, as bytes on the wire, for checks and reports."""
-
-    method: str
-    url: str
-    request_headers: Mapping[str, str]
-    request_body: bytes
-    request: Request | None
-    status: int
-    reason: str
-    headers: CaseInsensitiveDict[str]
-    body: bytes
-    truncated: bool = False
-    elapsed: float = 0.0
-    # Bytes received for a body the target encoded (gzip...) although the client asked for identity.
-    decoded_from: int | None = None
-
-    @property
-    def content_type(self) -> str | None:
-        return self.headers.get("Content-Type")
-
-    def json(self) -> Any:
-        """The parsed body, or ``NOT_JSON`` when it is not strict JSON text in UTF-8 (parsed once: several
-        checks read it; don't change what it returns).
-
-        Strict: ``NaN``/``Infinity`` and a byte order mark are not JSON (RFC 8259), so they do not pass.
-        """
-        return self._reading[0]
-
-    @property
-    def json_problem(self) -> str | None:
-        """Why :meth:`json` is ``NOT_JSON``, in a few words: ``not JSON (Expecting value at character
-        0)``, or JSON that this client's parser cannot represent (say what, the body is not to blame)."""
-        return self._reading[1]
-
-    @cached_property
-    def _reading(self) -> tuple[Any, str | None]:
-        try:
-            text = self.body.decode("utf-8")
-        except UnicodeDecodeError as error:
-            return NOT_JSON, f"not UTF-8 text (byte {error.start} is {self.body[error.start]:#04x})"
-        try:
-            return json.loads(text, parse_constant=_reject_constant), None
-        except json.JSONDecodeError as error:
-            return NOT_JSON, f"not JSON ({error.msg} at character {error.pos})"
-        except RecursionError:
-            return NOT_JSON, (
-                "JSON nested deeper than the client's JSON parser (Python's) follows "
-                f"(about {sys.getrecursionlimit()} levels)"
-            )
-        except ValueError as error:
-            if "integer string conversion" in str(error):
-                return NOT_JSON, (
-                    "JSON holding an integer of more digits than the client's JSON parser (Python's) "
-                    f"reads ({sys.get_int_max_str_digits()})"
-                )
-            return NOT_JSON, f"not JSON ({error})"  # NaN, Infinity
-
-    def text(self, limit: int | None = None) -> str:
-        """The body as text (undecodable bytes escaped), cut to ``limit`` characters."""
-        text = self.body.decode("utf-8", errors="backslashreplace")
-        return text if limit is None or len(text) <= limit else text[:limit]
-
-
-class TargetError(Exception):
-    """The target could not be talked to; the message is one sentence meant for the user."""
-
-    def __init__(self, message: str, url: str) -> None:
-        super().__init__(message)
-        self.url = url
-
-
-class TargetTimeout(TargetError):
-    """No complete answer within the timeout: nothing, or a body still trickling in."""
-
-
-class TargetUnreachable(TargetError):
-    """No connection: refused, unresolvable host, or no TCP handshake within the timeout."""
-
-
-class TargetProtocolError(TargetError):
-    """An answer that is not well-formed HTTP: cut short, reset, bad chunking, a bad status line."""
-
-
-class TargetTLSError(TargetError):
-    """The TLS handshake failed, often on a certificate the client cannot verify."""
-
-
 # Methods sent without a Content-Length when they have no body (as requests does).
 _METHODS_WITHOUT_BODY = ("GET", "HEAD")
 
@@ -177,248 +90,7 @@ _TRANSPORT_ERRORS = (
     OSError,
 )
 
-# -- the deadline ---------------------------------------------------------------------------------------
-# A per-read socket timeout cannot bound a whole answer, so a watchdog shuts the socket of an exchange
-# down at its deadline; the blocked read then returns and the client reports a timeout.  The connection
-# classes below tell the watchdog which socket belongs to the exchange of the current thread.  One
-# watchdog thread serves every exchange of a client: a thread started per request cost more than the
-# rest of the client's own work for a request to a local target.
-
-_current = threading.local()
-
-
-class _Watchdog:
-    """One daemon thread that sleeps until the earliest deadline due and shuts down the socket of every
-    exchange past its time.  It is woken only when a deadline comes due before the time it sleeps until,
-    so a run of requests that each answer in time costs it no wake-up at all."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Condition()
-        self._active: set[_Deadline] = set()
-        self._wake_at: float | None = None  # when the thread next looks; None: not until woken
-        self._running = False  # set and cleared under ``lock``, so no deadline is left unwatched
-        self._closed = False
-
-    def due(self, deadline: _Deadline) -> None:
-        """``deadline`` (its time just set) is to be watched; called with ``lock`` held."""
-        self._active.add(deadline)
-        self._closed = False
-        if not self._running:
-            self._running = True
-            threading.Thread(target=self._run, name="conformance-deadlines", daemon=True).start()
-        elif deadline.due_at is not None and (self._wake_at is None or deadline.due_at < self._wake_at):
-            self.lock.notify()
-
-    def forget(self, deadline: _Deadline) -> None:
-        """Called with ``lock`` held; no wake-up: the thread finds nothing due when it next looks."""
-        self._active.discard(deadline)
-
-    def close(self) -> None:
-        with self.lock:
-            self._closed = True
-            self._active.clear()
-            self.lock.notify()
-
-    def _run(self) -> None:
-        while True:
-            with self.lock:
-                if self._closed:
-                    self._running = False
-                    return
-                now = time.monotonic()
-                expired = [d for d in self._active if d.due_at is not None and d.due_at <= now]
-                sockets = []
-                for deadline in expired:
-                    self._active.discard(deadline)
-                    deadline.expired = True
-                    if deadline.connection is not None and deadline.connection.sock is not None:
-                        sockets.append(deadline.connection.sock)
-                if not sockets:
-                    pending = [d.due_at for d in self._active if d.due_at is not None]
-                    self._wake_at = min(pending) if pending else None
-                    self.lock.wait(None if self._wake_at is None else self._wake_at - now)
-                    continue
-            for sock in sockets:
-                try:
-                    # socket.socket's own shutdown, not SSLSocket's, which would tear down TLS state that
-                    # the reading thread is still using; the reader only needs its recv() to return.
-                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-
-class _Deadline:
-    """The time one answer may take: each attempt (a throttled request is sent again) gets the whole
-    timeout from the moment it goes out; the wait between attempts that a Retry-After asks for does not
-    count, it is not the target being slow."""
-
-    def __init__(self, watchdog: _Watchdog, timeout: float) -> None:
-        self.watchdog = watchdog
-        self.timeout = timeout
-        self.connection: HTTPConnection | None = None
-        self.expired = False
-        self.due_at: float | None = None  # None between attempts
-        with watchdog.lock:
-            self.due_at = time.monotonic() + timeout
-            watchdog.due(self)
-
-    def attach(self, connection: HTTPConnection) -> None:
-        """Called as a request goes out on ``connection``; refuses to start once the deadline passed."""
-        with self.watchdog.lock:
-            self.connection = connection
-            if self.expired:
-                raise TimeoutError("the deadline passed before the request was sent")
-            self.due_at = time.monotonic() + self.timeout
-            self.watchdog.due(self)
-
-    def pause(self) -> None:
-        """Called before the wait between two attempts."""
-        with self.watchdog.lock:
-            self.due_at = None
-
-    def finish(self) -> bool:
-        """Stop the watchdog from acting; True if it already had."""
-        with self.watchdog.lock:
-            self.watchdog.forget(self)
-            return self.expired
-
-
-class _Watched:
-    """Mixed into urllib3's connections: tells the deadline of the current thread which one it uses."""
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        deadline = getattr(_current, "deadline", None)
-        if deadline is not None:
-            deadline.attach(self)  # type: ignore[arg-type]
-        super().request(*args, **kwargs)  # type: ignore[misc]
-
-
-class _WatchedHTTPConnection(_Watched, HTTPConnection):
-    pass
-
-
-class _WatchedHTTPSConnection(_Watched, HTTPSConnection):
-    pass
-
-
-class _WatchedHTTPConnectionPool(HTTPConnectionPool):
-    ConnectionCls = _WatchedHTTPConnection
-
-
-class _WatchedHTTPSConnectionPool(HTTPSConnectionPool):
-    ConnectionCls = _WatchedHTTPSConnection
-
-
-class _WatchedAdapter(HTTPAdapter):
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        # A new dict: urllib3's default is module-level state shared with every other PoolManager.
-        self.poolmanager.pool_classes_by_scheme = {
-            "http": _WatchedHTTPConnectionPool,
-            "https": _WatchedHTTPSConnectionPool,
-        }
-
-
 # -- the client -----------------------------------------------------------------------------------------
-
-
-# Longest Retry-After honoured on a 429; a longer one is waited this long.
-RETRY_AFTER_MAX = 30
-
-
-class ThrottleWaits:
-    """The time a process may spend waiting to resend throttled (429) requests, all told: a target that
-    throttles everything would otherwise cost each request its retries' waits (90 s with Retry-After: 30)
-    and the run would look hung.  Once spent, a 429 is the answer at once."""
-
-    def __init__(self, budget: float) -> None:
-        self.budget = budget
-        self.waited = 0.0
-        self.retries = 0
-        self.spent = False  # a wait was refused for want of time
-        self._lock = threading.Lock()
-
-    def take(self, seconds: float) -> bool:
-        with self._lock:
-            if self.waited + seconds > self.budget:
-                self.spent = True
-                return False
-            self.waited += seconds
-            self.retries += 1
-            return True
-
-
-class _ThrottleRetry(Retry):
-    """urllib3's ``Retry``, except that ``Retry-After: 0`` means "retry now" (urllib3 takes a zero for no
-    header at all and backs off instead, 1 s, then 2 s, which the target did not ask for), and each wait
-    is taken from the process's ``ThrottleWaits``: with none left, the 429 is the answer."""
-
-    def __init__(self, *args: Any, waits: ThrottleWaits | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.waits = waits
-
-    def new(self, **kw: Any) -> _ThrottleRetry:
-        kw.setdefault("waits", self.waits)
-        return super().new(**kw)
-
-    def increment(self, method: Any = None, url: Any = None, *args: Any, **kwargs: Any) -> _ThrottleRetry:
-        retry = super().increment(method, url, *args, **kwargs)
-        response = kwargs.get("response", args[0] if args else None)
-        if response is not None and self.waits is not None:
-            if not self.waits.take(retry._wait_for(response)):
-                raise urllib3.exceptions.MaxRetryError(
-                    kwargs.get("_pool"), url, urllib3.exceptions.ResponseError("no time left for 429 waits")
-                )
-        return retry
-
-    def _wait_for(self, response: Any) -> float:
-        try:
-            retry_after = self.get_retry_after(response)
-        except urllib3.exceptions.InvalidHeader:
-            retry_after = None
-        return self.get_backoff_time() if retry_after is None else retry_after
-
-    def sleep(self, response: Any = None) -> None:
-        deadline = getattr(_current, "deadline", None)
-        if deadline is not None:
-            deadline.pause()  # the next attempt gets a whole timeout of its own
-        super().sleep(response)
-
-    def sleep_for_retry(self, response: Any) -> bool:
-        try:
-            retry_after = self.get_retry_after(response)
-        except urllib3.exceptions.InvalidHeader:  # a Retry-After that is no number or date: back off
-            return False
-        if retry_after is None:
-            return False
-        if retry_after > 0:
-            time.sleep(retry_after)
-        return True
-
-
-def _throttle_retry(retries: int, waits: ThrottleWaits | None) -> Retry | int:
-    """Retry a request answered 429 (it was not processed, so even a POST is safe to resend), honouring
-    Retry-After, backing off otherwise, while ``waits`` has time left; after the last retry the 429 itself
-    is the answer.  Nothing else is retried: every successful request creates a workflow."""
-    if not retries:
-        return 0
-    return _ThrottleRetry(
-        total=retries,
-        connect=0,
-        read=0,
-        other=0,
-        redirect=0,
-        status=retries,
-        status_forcelist=[429],
-        allowed_methods=None,
-        backoff_factor=0.5,
-        backoff_max=RETRY_AFTER_MAX,
-        respect_retry_after_header=True,
-        retry_after_max=RETRY_AFTER_MAX,
-        raise_on_status=False,
-        raise_on_redirect=False,
-        waits=waits,
-    )
 
 
 class TargetClient:
@@ -454,11 +126,11 @@ class TargetClient:
         self.throttle_retries = throttle_retries
         self.throttle = ThrottleWaits(throttle_wait)
         self._settings: dict[str, Any] | None = None
-        self._watchdog = _Watchdog()
-        adapter = _WatchedAdapter(
+        self._watchdog = Watchdog()
+        adapter = WatchedAdapter(
             pool_connections=POOL_SIZE,
             pool_maxsize=POOL_SIZE,
-            max_retries=_throttle_retry(throttle_retries, self.throttle),
+            max_retries=throttle_retry(throttle_retries, self.throttle),
         )
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
@@ -524,15 +196,15 @@ class TargetClient:
         pool, target = self._route(url)
 
         started = time.monotonic()
-        deadline = _Deadline(self._watchdog, self.timeout)
-        _current.deadline = deadline
+        deadline = Deadline(self._watchdog, self.timeout)
+        current.deadline = deadline
         response: urllib3.BaseHTTPResponse | None = None
         try:
             # Straight to the connection pool that requests' adapter set up for this URL (TLS settings,
             # proxy, our watched connections, the throttle Retry): what ``HTTPAdapter.send`` does, less
             # its per-request work that a conformance client must not do anyway (keep cookies from one
-            # answer for the next request, add ~/.netrc credentials, normalise the path).  About half the
-            # client's time per request against a local target.
+            # answer for the next request, add ~/.netrc credentials, normalise the path), which against a
+            # local target is much of the client's own time per request.
             response = pool.urlopen(
                 method,
                 target,
@@ -555,7 +227,7 @@ class TargetClient:
             raise self._translate(error, url, expired) from None
         finally:
             deadline.finish()
-            _current.deadline = None
+            current.deadline = None
         elapsed = time.monotonic() - started
         if deadline.finish():
             _discard(response)

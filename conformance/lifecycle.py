@@ -25,14 +25,13 @@ import pytest
 
 from conformance.answers import Kind
 from conformance.checks import ConformanceFailure, error_problems, summarize_error
-from conformance.client import Exchange, TargetError
+from conformance.exchange import Exchange, TargetError
 from conformance.report import REDACTOR, describe_value, to_curl
 from conformance.target import Target, operation_missing
 from spec.lifecycle import Lifecycle as LifecycleContract
 from spec.lifecycle import load_lifecycle
 
 OPERATIONS = ("GetWorkflow", "ListWorkflows", "DeleteWorkflow")
-MODES = ("auto", "required", "off")
 _FLOW = ("IntegrationConfig", "AppflowIntegration", "FlowDefinition", "SourceFlowConfig")
 # A list of a domain's workflows is paged through at most this far: a target whose pages never end
 # would otherwise keep a test for ever.  The full pass asks for the model's largest page.

@@ -452,7 +452,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     target.on_stop = lambda message: setattr(session, "shouldfail", message)
     config.stash[_TARGET_KEY] = target
     # What is alive now (modules, the contract, strategies, the collected tests) lives for the whole run:
-    # frozen, the garbage collector skips it in every full collection (a third of a run's GC time).
+    # frozen, the garbage collector does not walk it again in every full collection.
     gc.freeze()
     try:
         yield target

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 if TYPE_CHECKING:
     from conformance.checks import ConformanceFailure
-    from conformance.client import Exchange
+    from conformance.exchange import Exchange
 
 REDACTED = "<redacted>"
 BODY_LIMIT = 600
@@ -124,10 +124,6 @@ def _forms(secret: str) -> set[str]:
 
 #: The process's redaction: the plugin adds the run's secrets, the signer each signature.
 REDACTOR = Redactor()
-
-
-def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
-    return REDACTOR.redact(text, secrets)
 
 
 def describe_value(value: Any, limit: int = 60, *, length: bool = True) -> str:

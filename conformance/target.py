@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn
-from urllib.parse import quote
 
 import pytest
 
@@ -390,14 +389,12 @@ def operation_missing(exchange: Exchange) -> str | None:
 
 
 def workflow_path(domain: str, workflow_id: str) -> str:
-    """The path of one workflow, both labels percent-encoded as botocore encodes them.  A WorkflowId is
-    the target's, and may hold anything JSON can: a lone surrogate goes as the bytes it would be in
-    UTF-8 (no text encoding takes it), so that deleting it is still tried."""
-    return f"/domains/{_label(domain)}/workflows/{_label(workflow_id)}"
+    """The path of one workflow (DeleteWorkflow's, GetWorkflow's), both labels percent-encoded as botocore
+    encodes them.  A WorkflowId is the target's, and may hold anything JSON can: a lone surrogate goes as
+    the bytes it would be in UTF-8 (no text encoding takes it), so that deleting it is still tried."""
+    from spec.lifecycle import load_lifecycle
 
-
-def _label(value: str) -> str:
-    return quote(value, safe="", errors="surrogatepass")
+    return load_lifecycle().operations["DeleteWorkflow"].path(domain, workflow_id)
 
 
 def throttle_account(client: TargetClient) -> str:

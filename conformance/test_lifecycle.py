@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 
 import strategies
-from conformance.client import Exchange
+from conformance.exchange import Exchange
 from conformance.lifecycle import Lifecycle, dig, unknown_workflow_ids
 from conformance.properties import suite_settings
 from conformance.target import Target

@@ -7,11 +7,13 @@ Schema of the body, the members under a path).  Nothing here knows about strateg
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 CONTRACT_FILE = Path(__file__).with_name("contract.json")
 
@@ -141,10 +143,6 @@ class Contract:
         """Direct children of a structure (its members), a list (``[]``) or a map (``<key>``, ``<value>``)."""
         return [m for m in self.members.values() if parent_path(m.path) == path]
 
-    def body_members(self) -> list[Member]:
-        """The top-level members carried in the JSON body (DomainName travels in the URI)."""
-        return [m for m in self.children("Body") if m.location == "body"]
-
     @property
     def domain(self) -> Member:
         return self.member("DomainName")
@@ -194,11 +192,34 @@ class Contract:
             schema["additionalProperties"] = self.schema_for(path + ".<value>")
         return schema
 
+    def path(self, domain: str) -> str:
+        """The operation's request path on ``domain``, from the model's ``requestUri``."""
+        return expand_uri(self.uri, {"DomainName": domain}, self.operation)
+
     def body_schema(self) -> dict[str, Any]:
         return {"$schema": "https://json-schema.org/draft/2020-12/schema", **self.schema_for("Body")}
 
     def response_schema(self) -> dict[str, Any]:
         return {"$schema": "https://json-schema.org/draft/2020-12/schema", **self.schema_for("Response")}
+
+
+_LABEL = re.compile(r"\{([A-Za-z0-9_]+\+?)\}")
+
+
+def expand_uri(uri: str, values: dict[str, str | None], operation: str = "the operation") -> str:
+    """A model's ``requestUri`` with each ``{Label}`` filled in, percent-encoded as botocore encodes a URI
+    label (a greedy ``{Label+}`` keeps its ``/``)."""
+
+    def label(match: re.Match[str]) -> str:
+        name = match.group(1)
+        greedy = name.endswith("+")
+        value = values.get(name.rstrip("+"))
+        if value is None:
+            raise ValueError(f"{operation}'s path {uri} needs a value for {{{name}}}")
+        # surrogatepass: ids come from untrusted targets and may hold a lone surrogate.
+        return quote(value, safe="/" if greedy else "", errors="surrogatepass")
+
+    return _LABEL.sub(label, uri)
 
 
 def parent_path(path: str) -> str | None:

@@ -26,16 +26,14 @@ required.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from spec import patterns
-from spec.contract import parent_path
+from spec.contract import expand_uri, parent_path
 from spec.validation import Violation
 
 LIFECYCLE_FILE = Path(__file__).with_name("lifecycle.json")
@@ -61,7 +59,6 @@ _JSON_NAMES = {
     "timestamp": "a JSON number (epoch seconds)",
     "boolean": "a JSON boolean",
 }
-_LABEL = re.compile(r"\{([^}]+)\}")
 # A value says as much as this of itself in a message.
 _BRIEF = 60
 
@@ -92,18 +89,7 @@ class LifecycleOperation:
     def path(self, domain: str, workflow_id: str | None = None) -> str:
         """The request path, each label percent-encoded as botocore encodes it.  ``workflow_id`` fills a
         ``{WorkflowId}`` label and is ignored where the URI has none (ListWorkflows)."""
-        values = {"DomainName": domain, "WorkflowId": workflow_id}
-
-        def label(match: re.Match[str]) -> str:
-            name = match.group(1)
-            greedy = name.endswith("+")  # none here; botocore keeps "/" in a greedy label
-            value = values.get(name.rstrip("+"))
-            if value is None:
-                raise ValueError(f"{self.name}'s path {self.uri} needs a value for {{{name}}}")
-            # surrogatepass: ids come from untrusted targets and may hold a lone surrogate.
-            return quote(value, safe="/" if greedy else "", errors="surrogatepass")
-
-        return _LABEL.sub(label, self.uri)
+        return expand_uri(self.uri, {"DomainName": domain, "WorkflowId": workflow_id}, self.name)
 
 
 class Lifecycle:

@@ -150,11 +150,6 @@ def place_member(
     return body, where
 
 
-def set_member(body: dict, path: str, value: Any, fill: Filler) -> dict:
-    """``place_member`` in the first item and entry of every list and map on the way."""
-    return place_member(body, path, value, fill)[0]
-
-
 def remove_member(
     body: dict, path: str, fill: Filler, placement: str = FIRST, new_key: KeyMaker = _no_new_key
 ) -> tuple[dict, str]:
@@ -165,10 +160,6 @@ def remove_member(
     node, where = _container(body, parts, fill, placement, new_key)
     node.pop(parts[-1], None)
     return body, f"{where}.{parts[-1]}" if where else parts[-1]
-
-
-def delete_member(body: dict, path: str, fill: Filler) -> dict:
-    return remove_member(body, path, fill)[0]
 
 
 def reordered(value: Any, rotation: int, reverse: bool) -> Any:

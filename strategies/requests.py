@@ -7,9 +7,8 @@ fills it in.  Only cases about ``DomainName`` itself carry a domain of their own
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 
 @dataclass(frozen=True)
@@ -24,12 +23,11 @@ class Request:
         return json.dumps(self.body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     def path(self, existing_domain: str) -> str:
-        """The request path, the domain percent-encoded as botocore encodes a URI label."""
-        domain = existing_domain if self.domain is None else self.domain
-        return f"/domains/{quote(domain, safe='')}/workflows/integrations"
+        """The request path (the model's ``requestUri``), the domain percent-encoded as botocore encodes a
+        URI label."""
+        from spec import load_contract
 
-    def on_domain(self, domain: str) -> Request:
-        return replace(self, domain=domain)
+        return load_contract().path(existing_domain if self.domain is None else self.domain)
 
 
 @dataclass(frozen=True)

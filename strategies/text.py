@@ -185,16 +185,6 @@ def text_shape(pattern: str | None, min_length: int = 0, max_length: int | None 
 
 
 @cache
-def valid_text(
-    pattern: str | None, min_length: int = 0, max_length: int | None = None
-) -> st.SearchStrategy[str]:
-    """``text_shape`` as a strategy of its own."""
-    return drawn(
-        text_shape(pattern, min_length, max_length).drawer(), f"text {pattern} {min_length} {max_length}"
-    )
-
-
-@cache
 def texts_of_lengths(grammar: Grammar | None, sizes: tuple[int, ...]) -> st.SearchStrategy[str]:
     """Full matches of ``grammar`` in every dialect, of one of ``sizes`` code points (the first the
     shrinking target): the length and the split in one draw."""

@@ -35,7 +35,7 @@ from spec import load_contract
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = "test-domain"
 CONTRACT = load_contract()
-WORKFLOW_ID = re.compile(CONTRACT.success["WorkflowId"]["fullmatch"])
+WORKFLOW_ID = re.compile(CONTRACT.constraints["Response.WorkflowId.pattern"].value)
 VALID_BODY: dict[str, Any] = {
     "WorkflowType": "APPFLOW_INTEGRATION",
     "ObjectTypeName": "o",

@@ -5,7 +5,7 @@ conformance target needs:
 
 * every response (status line, headers, body) leaves in one ``sendall`` and every accepted socket has
   ``TCP_NODELAY``: with ``http.server``'s separate header and body writes, Nagle's algorithm and the
-  client's delayed ACK held each keep-alive response back about 40 ms (22 requests/s instead of ~900);
+  client's delayed ACK would hold each keep-alive response back until the delayed-ACK timer fires;
 * bodies are bounded (413 before reading an oversized one), a connection that stalls mid-request times
   out, and whatever goes wrong answers in JSON the way a restJson1 service does, never with a traceback;
 * the service decides; this module never looks inside a body.
