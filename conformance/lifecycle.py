@@ -48,17 +48,29 @@ def dig(value: Any, *keys: str) -> Any:
     return value
 
 
-def probe(send: Callable[[str, str, bytes | None], Exchange], domain: str, workflow_id: str | None = None):
+# A path no operation of the service has: how the target answers it says what its "not found" means.
+NO_SUCH_OPERATION = "conformance-no-such-operation"
+
+
+def probe(
+    send: Callable[[str, str, bytes | None], Exchange], domain: str, workflow_id: str | None = None
+) -> dict[str, str | None]:
     """Which operations the target has: name -> None, or the answer that says it has not (``405``,
     ``404 UnknownOperationException``).  ``send(method, path, body)`` sends; ``workflow_id`` is one that
-    exists, when the caller has one (else a well-formed id nobody created)."""
+    exists, when the caller has one (else a well-formed id nobody created; DeleteWorkflow is then left to
+    the caller, who deletes its own workflow and classifies the answer with ``classify``)."""
     contract = load_lifecycle()
     some_id = workflow_id or uuid.uuid4().hex
-    missing: dict[str, str | None] = {}
+    get = contract.operations["GetWorkflow"]
+    try:
+        nowhere = send("GET", f"{get.path(domain, some_id)}/{NO_SUCH_OPERATION}", None)
+    except TargetError:
+        nowhere = None
+    missing: dict[str, str | None] = {"_nowhere": _signature(nowhere)}
     for name in OPERATIONS:
         operation = contract.operations[name]
         if name == "DeleteWorkflow" and workflow_id is not None:
-            continue  # the caller deletes its own workflow, and says what the answer was
+            continue
         path = operation.path(domain, some_id) + (
             f"?{operation.query['MaxResults']}=1" if name == "ListWorkflows" else ""
         )
@@ -68,8 +80,35 @@ def probe(send: Callable[[str, str, bytes | None], Exchange], domain: str, workf
         except TargetError as error:
             missing[name] = f"no answer: {error}"
             continue
-        missing[name] = operation_missing(answer)
+        missing[name] = classify(answer, missing["_nowhere"])
     return missing
+
+
+def _signature(exchange: Exchange | None) -> str | None:
+    """How an answer to a path no operation has looks, if it does not say so itself (a 404 typed
+    ResourceNotFoundException, a 400, a 200): then the same answer elsewhere says nothing either."""
+    if exchange is None or operation_missing(exchange) is not None:
+        return None
+    from conformance.checks import resolve_error_type
+
+    error_type = resolve_error_type(exchange.status, exchange.headers, exchange.body)
+    return f"{exchange.status} {error_type or 'no error type'}"
+
+
+def classify(exchange: Exchange, nowhere: str | None) -> str | None:
+    """None if ``exchange`` shows the operation is there; else the answer that says it is not, or that
+    cannot tell (the same answer the target gives to a path no operation has)."""
+    missing = operation_missing(exchange)
+    if missing is not None:
+        return missing
+    if nowhere is not None and _signature(exchange) == nowhere:
+        return f"{nowhere}, as it answers a path no operation has, so it cannot be told apart"
+    return None
+
+
+def lacking(support: dict[str, str | None]) -> dict[str, str]:
+    """The operations a probe found missing, with the answer that says so."""
+    return {name: why for name, why in support.items() if not name.startswith("_") and why is not None}
 
 
 @dataclass
@@ -92,7 +131,7 @@ class Lifecycle:
         if self.mode == "off":
             pytest.skip("--lifecycle off: GetWorkflow, ListWorkflows and DeleteWorkflow are not sent")
         for name in names:
-            reason = self.missing.get(name)
+            reason = lacking(self.missing).get(name)
             if reason is not None:
                 message = f"the target has no {name} (it answered {reason})"
                 if self.mode == "required":
@@ -100,7 +139,7 @@ class Lifecycle:
                 pytest.skip(message)
 
     def has(self, name: str) -> bool:
-        return self.mode != "off" and self.missing.get(name) is None
+        return self.mode != "off" and name not in lacking(self.missing)
 
     # -- sending ---------------------------------------------------------------------------------------
     def _send(self, name: str, workflow_id: str | None = None, query: str = "", body: bytes | None = None):
@@ -245,29 +284,30 @@ class Lifecycle:
 
     def _agrees(self, got: Exchange, answer: dict, workflow_id: str, body: Any, case: str) -> None:
         __tracebackhide__ = True
+        # The output model requires none of GetWorkflow's top-level members, and of the attributes only
+        # SourceConnectorType and ConnectorProfileName: each is held to the request where it is there.
         source = dig(body, *_FLOW)
-        attributes = dig(answer, "Attributes", "AppflowIntegration") or {}
-        checks = [
-            ("lifecycle.get.WorkflowId", "the WorkflowId the create returned",
-             answer.get("WorkflowId"), workflow_id),
-            ("lifecycle.get.WorkflowType", "the request's WorkflowType", answer.get("WorkflowType"),
-             body.get("WorkflowType") if isinstance(body, dict) else None),
-        ]  # fmt: skip
-        if isinstance(source, dict) and "ConnectorType" in source:
-            checks.append(
-                ("lifecycle.get.SourceConnectorType", "the request's ConnectorType",
-                 attributes.get("SourceConnectorType"), source["ConnectorType"])
-            )  # fmt: skip
-        if isinstance(source, dict) and "ConnectorProfileName" in source:
-            checks.append(
-                ("lifecycle.get.ConnectorProfileName", "the request's ConnectorProfileName",
-                 attributes.get("ConnectorProfileName"), source["ConnectorProfileName"])
-            )  # fmt: skip
-        if "RoleArn" in attributes:  # the output's RoleArn may be left out (it holds at most 255)
-            checks.append(
-                ("lifecycle.get.RoleArn", "the request's RoleArn, when the answer has one",
-                 attributes["RoleArn"], body.get("RoleArn") if isinstance(body, dict) else None)
-            )  # fmt: skip
+        source = source if isinstance(source, dict) else {}
+        attributes = dig(answer, "Attributes", "AppflowIntegration")
+        asked = body if isinstance(body, dict) else {}
+        checks = []
+        if "WorkflowId" in answer:
+            checks.append(("lifecycle.get.WorkflowId", "the WorkflowId the create returned",
+                           answer["WorkflowId"], workflow_id))  # fmt: skip
+        if "WorkflowType" in answer:
+            checks.append(("lifecycle.get.WorkflowType", "the request's WorkflowType",
+                           answer["WorkflowType"], asked.get("WorkflowType")))  # fmt: skip
+        if isinstance(attributes, dict):
+            if "ConnectorType" in source:
+                checks.append(("lifecycle.get.SourceConnectorType", "the request's ConnectorType",
+                               attributes.get("SourceConnectorType"), source["ConnectorType"]))  # fmt: skip
+            if "ConnectorProfileName" in source:
+                checks.append(("lifecycle.get.ConnectorProfileName", "the request's ConnectorProfileName",
+                               attributes.get("ConnectorProfileName"),
+                               source["ConnectorProfileName"]))  # fmt: skip
+            if "RoleArn" in attributes:  # may be left out: it holds at most 255 characters, the request 512
+                checks.append(("lifecycle.get.RoleArn", "the request's RoleArn, when the answer has one",
+                               attributes["RoleArn"], asked.get("RoleArn")))  # fmt: skip
         for property, what, value, wanted in checks:
             if value != wanted:
                 self.fail(

@@ -36,7 +36,6 @@ from conformance.target import (
     RateLimiter,
     Target,
     TransportFailure,
-    operation_missing,
     throttle_account,
     workflow_path,
 )
@@ -403,11 +402,13 @@ def preflight(
             pass  # the run itself will say what is wrong with the target
         else:
             if lifecycle is not None:
-                lifecycle["DeleteWorkflow"] = operation_missing(deleted)
+                from conformance.lifecycle import classify
+
+                lifecycle["DeleteWorkflow"] = classify(deleted, lifecycle.get("_nowhere"))
     elif lifecycle is not None and "DeleteWorkflow" not in lifecycle:
         from conformance.lifecycle import probe
 
-        lifecycle.update({"DeleteWorkflow": probe(client.send_raw, domain)["DeleteWorkflow"]})
+        lifecycle["DeleteWorkflow"] = probe(client.send_raw, domain)["DeleteWorkflow"]
     return None
 
 
@@ -565,7 +566,9 @@ def _write_header(config: pytest.Config) -> None:
 
 def lifecycle_line(support: dict[str, str | None], mode: str) -> str | None:
     """One line on the lifecycle operations the target lacks, or None when it has them all."""
-    missing = [f"{name} (it answered {reason})" for name, reason in support.items() if reason is not None]
+    from conformance.lifecycle import lacking
+
+    missing = [f"{name} (it answered {reason})" for name, reason in lacking(support).items()]
     if mode == "off" or not missing:
         return None
     then = "their checks fail (--lifecycle required)" if mode == "required" else "their checks are skipped"
@@ -618,7 +621,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         terminal.write_line(
             "conformance: the properties of the answers, judged over every exchange of the run:"
         )
-    if totals.lost and config.getoption("lifecycle") != "off":
+    if totals.lost and _deletes_are_judged(config):
         verdicts.append((f"{NODE}[lifecycle.cleanup]", False, totals.lost_report()))
     for nodeid, passed, text in verdicts:
         _log_verdict(config, nodeid, passed, REDACTOR.clean(text))
@@ -626,6 +629,16 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         session.exitstatus == pytest.ExitCode.OK
     ):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _deletes_are_judged(config: pytest.Config) -> bool:
+    """Whether a 404 to the run's own DeleteWorkflow says the target lost a workflow: the target has the
+    operation (its 404 is not what it answers to a path no operation has), and the lifecycle is on."""
+    if config.getoption("lifecycle") == "off":
+        return False
+    from conformance.lifecycle import lacking
+
+    return "DeleteWorkflow" not in lacking(config.stash.get(_LIFECYCLE_KEY, {}))
 
 
 def _drop_hypothesis_statistics_from_junit(config: pytest.Config) -> None:

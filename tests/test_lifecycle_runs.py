@@ -133,3 +133,52 @@ def test_the_runs_own_deletes_are_checked(lost: str, tmp_path: Path) -> None:
     assert "FAILED conformance/answers.py::test_answers[lifecycle.cleanup]" in done.output
     assert "Answered: 404 to the DeleteWorkflow of 5 of the 5 workflows the run created" in done.output
     assert "5 were gone already (DeleteWorkflow answered 404)" in done.output
+
+
+class CatchAllNotFound(RecordingService):
+    """A correct CreateIntegrationWorkflow and nothing else, whose catch-all answers every other request
+    404 ResourceNotFoundException, the operation's own error: a 404 there says nothing of a workflow."""
+
+    def _not_found(self) -> Reply:
+        return self.error_response(404, "ResourceNotFoundException", "Not found.")
+
+    def get_workflow(self, domain: str, workflow_id: str) -> Reply:
+        return self._not_found()
+
+    def delete_workflow(self, domain: str, workflow_id: str) -> Reply:
+        return self._not_found()
+
+    def list_workflows(self, domain: str, content_type: str | None, query: str, raw_body: bytes) -> Reply:
+        return self._not_found()
+
+    def before_response(self, request, reply: Reply) -> Reply:  # noqa: ANN001
+        if reply.status == 404 and reply.headers.get("X-Amzn-Errortype") == "UnknownOperationException":
+            reply = self._not_found()  # the path no operation has
+        return super().before_response(request, reply)
+
+
+def test_a_target_whose_not_found_means_nothing_is_not_failed(tmp_path: Path) -> None:
+    """Such a target cannot be told apart from one that lost its workflows, so the lifecycle checks are
+    skipped and the cleanup's 404s are no verdict: a correct implementation of the one operation passes."""
+    with reference(CatchAllNotFound()) as server:
+        done = lifecycle_run(server.url, storage=tmp_path)
+    assert done.returncode == 0, done.output[-3000:]
+    assert "lifecycle.cleanup" not in done.output
+    assert "as it answers a path no operation has, so it cannot be told apart" in done.output
+
+
+class SparseGetWorkflow(WithoutOperations):
+    """GetWorkflow answers only what the output model requires: nothing at its top level."""
+
+    def workflow_description(self, record: object) -> dict:
+        return {}
+
+
+def test_a_getworkflow_answer_with_only_what_the_model_requires_passes(tmp_path: Path) -> None:
+    """The output model requires none of WorkflowId, WorkflowType, Status or Attributes: each is held to
+    the request where it is there, and its absence fails nothing."""
+    with reference(SparseGetWorkflow()) as server:
+        done = lifecycle_run(server.url, "-k", "reads_back", storage=tmp_path)
+    assert done.returncode == 0, done.output[-3000:]
+    # The 16 read-back tests and the verdicts on the creates' answers; none failed.
+    assert "27 passed" in done.output and "failed" not in done.output, done.output[-1000:]
