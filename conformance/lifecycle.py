@@ -53,12 +53,17 @@ NO_SUCH_OPERATION = "conformance-no-such-operation"
 
 
 def probe(
-    send: Callable[[str, str, bytes | None], Exchange], domain: str, workflow_id: str | None = None
+    send: Callable[[str, str, bytes | None], Exchange],
+    domain: str,
+    workflow_id: str | None = None,
+    *,
+    delete: bool = True,
 ) -> dict[str, str | None]:
     """Which operations the target has: name -> None, or the answer that says it has not (``405``,
     ``404 UnknownOperationException``).  ``send(method, path, body)`` sends; ``workflow_id`` is one that
-    exists, when the caller has one (else a well-formed id nobody created; DeleteWorkflow is then left to
-    the caller, who deletes its own workflow and classifies the answer with ``classify``)."""
+    exists, when the caller has one, for GetWorkflow (else a well-formed id nobody created).  DeleteWorkflow
+    is asked of an id nobody created, unless ``delete`` is off: a caller that deletes its own workflow
+    classifies that answer with ``classify``."""
     contract = load_lifecycle()
     some_id = workflow_id or uuid.uuid4().hex
     get = contract.operations["GetWorkflow"]
@@ -69,9 +74,10 @@ def probe(
     missing: dict[str, str | None] = {"_nowhere": _signature(nowhere)}
     for name in OPERATIONS:
         operation = contract.operations[name]
-        if name == "DeleteWorkflow" and workflow_id is not None:
+        if name == "DeleteWorkflow" and not delete:
             continue
-        path = operation.path(domain, some_id) + (
+        target_id = uuid.uuid4().hex if name == "DeleteWorkflow" else some_id
+        path = operation.path(domain, target_id) + (
             f"?{operation.query['MaxResults']}=1" if name == "ListWorkflows" else ""
         )
         body = b"{}" if operation.method == "POST" else None
@@ -376,7 +382,7 @@ class Lifecycle:
             tokens.add(token)
         return seen, pages, exchange
 
-    def expect_listed(self, wanted: list[str], case: str, *, small: bool = True) -> None:
+    def expect_listed(self, wanted: list[str], case: str) -> None:
         """Every id of ``wanted`` is listed once, paging with the model's largest page; and, on a domain
         with few workflows, paging one item at a time gives the same."""
         __tracebackhide__ = True
@@ -399,19 +405,18 @@ class Lifecycle:
                 case,
             )
         self.passed("lifecycle.list.contains")
-        if small:
-            # Pages of one item, the first few of them on a domain of many workflows: each no longer
-            # than asked and no id twice; on a domain of few, they list every workflow as well.
-            one_by_one, pages, last = self.list_all(1, case, pages=SMALL_PAGES)
-            missing = [workflow_id for workflow_id in wanted if workflow_id not in one_by_one]
-            if len(seen) < SMALL_PAGES and missing:
-                self.fail(
-                    "lifecycle.list.contains",
-                    "paging one workflow at a time lists every workflow the run created",
-                    last,
-                    f"{describe_value(missing[0], length=False)} is not on any page of one",
-                    case,
-                )
+        # Pages of one item, the first few of them on a domain of many workflows: each no longer
+        # than asked and no id twice; on a domain of few, they list every workflow as well.
+        one_by_one, pages, last = self.list_all(1, case, pages=SMALL_PAGES)
+        missing = [workflow_id for workflow_id in wanted if workflow_id not in one_by_one]
+        if len(seen) < SMALL_PAGES and missing:
+            self.fail(
+                "lifecycle.list.contains",
+                "paging one workflow at a time lists every workflow the run created",
+                last,
+                f"{describe_value(missing[0], length=False)} is not on any page of one",
+                case,
+            )
 
     def expect_unlisted(self, workflow_id: str, case: str) -> None:
         """A deleted workflow is on no page of ListWorkflows (looked at twice, for a store that settles)."""

@@ -391,11 +391,12 @@ def preflight(
     workflow_id = body.get("WorkflowId") if exchange.status == 200 and isinstance(body, dict) else None
     if not (isinstance(workflow_id, str) and workflow_id):
         workflow_id = None
+    deletes_own = cleanup and workflow_id is not None
     if lifecycle is not None:
         from conformance.lifecycle import probe
 
-        lifecycle.update(probe(client.send_raw, domain, workflow_id))
-    if cleanup and workflow_id is not None:
+        lifecycle.update(probe(client.send_raw, domain, workflow_id, delete=not deletes_own))
+    if deletes_own:
         try:
             deleted = client.send_raw("DELETE", workflow_path(domain, workflow_id))
         except TargetError:
@@ -405,10 +406,6 @@ def preflight(
                 from conformance.lifecycle import classify
 
                 lifecycle["DeleteWorkflow"] = classify(deleted, lifecycle.get("_nowhere"))
-    elif lifecycle is not None and "DeleteWorkflow" not in lifecycle:
-        from conformance.lifecycle import probe
-
-        lifecycle["DeleteWorkflow"] = probe(client.send_raw, domain)["DeleteWorkflow"]
     return None
 
 

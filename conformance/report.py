@@ -129,10 +129,9 @@ REDACTOR = Redactor()
 def describe_value(value: Any, limit: int = 60, *, length: bool = True) -> str:
     """A JSON value in a few words: a string quoted and cut, with its length; other types by kind."""
     if isinstance(value, str):
-        shown = REDACTOR.clip(value, limit)
-        quoted = _escape_controls(
-            shown + ("…" if len(shown) < len(REDACTOR.redact(value)) else ""), _CONTROL_OR_NEWLINE
-        )
+        redacted = REDACTOR.redact(value)
+        shown = redacted[:limit] + ("…" if len(redacted) > limit else "")
+        quoted = _escape_controls(shown, _CONTROL_OR_NEWLINE)
         return f'"{quoted}" ({_plural(len(value), "character")})' if length else f'"{quoted}"'
     if value is None:
         return "null"

@@ -256,12 +256,9 @@ class ReferenceService:
 
     # -- operations (called by the plumbing once a request is routed) ------------------------------------
     def create_integration_workflow(self, domain: str, content_type: str | None, raw_body: bytes) -> Reply:
-        reason = self.content_type_violation(content_type)
-        if reason is not None:
-            return self.unsupported_media_type(reason)
-        violations = self.domain_violations(domain)
-        if violations:
-            return self.validation_error(violations)
+        refused = self._refused_outright(domain, content_type)
+        if refused is not None:
+            return refused
         body, violations = self.body_violations(raw_body)
         if violations:
             return self.validation_error(violations)
@@ -273,12 +270,9 @@ class ReferenceService:
         return self.success_response(workflow_id, message)
 
     def list_workflows(self, domain: str, content_type: str | None, query: str, raw_body: bytes) -> Reply:
-        reason = self.content_type_violation(content_type)
-        if reason is not None:
-            return self.unsupported_media_type(reason)
-        violations = self.domain_violations(domain)
-        if violations:
-            return self.validation_error(violations)
+        refused = self._refused_outright(domain, content_type)
+        if refused is not None:
+            return refused
         parameters, violations = self.list_query_violations(query)
         if violations:
             return self.validation_error(violations)
@@ -313,6 +307,15 @@ class ReferenceService:
         with self._lock:
             self._workflows.pop((domain, workflow_id), None)
         return self.json_response(_success_status("DeleteWorkflow"), {})
+
+    def _refused_outright(self, domain: str, content_type: str | None) -> Reply | None:
+        """What a request with a body gets before its body is read: 415 for a Content-Type that is not
+        JSON, 400 for a domain name that breaks its constraints; None when neither."""
+        reason = self.content_type_violation(content_type)
+        if reason is not None:
+            return self.unsupported_media_type(reason)
+        violations = self.domain_violations(domain)
+        return self.validation_error(violations) if violations else None
 
     def _find_workflow(self, operation: str, domain: str, workflow_id: str) -> WorkflowRecord | Reply:
         violations = self.domain_violations(domain) + self.workflow_id_violations(operation, workflow_id)
