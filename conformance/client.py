@@ -39,7 +39,7 @@ from conformance.exchange import (  # the client's own words; importers read the
 )
 from conformance.report import REDACTOR
 from conformance.throttle import RETRY_AFTER_MAX, ThrottleWaits, throttle_retry
-from strategies.requests import Request
+from spec.wire import Request
 
 __all__ = [
     "NOT_JSON",

@@ -40,7 +40,7 @@ from conformance.target import (
     workflow_path,
 )
 from spec import load_contract
-from strategies.requests import Request
+from spec.wire import Request
 
 # Workflow-creating requests a run sends to a target that is not on loopback, unless told otherwise.
 DEFAULT_MAX_CREATES = 200

@@ -34,7 +34,7 @@ from conformance.coverage import Coverage
 from conformance.report import REDACTOR, escape_controls, to_curl
 from spec import Contract, load_contract
 from spec.contract import strings_in
-from strategies.requests import InvalidRequest, Request
+from spec.wire import InvalidRequest, Request
 
 PATTERN_SEMANTICS = ("strict", "search", "fullmatch")
 # After this many requests in a row without a usable answer (timed out, refused, reset, cut short), the

@@ -13,7 +13,7 @@ import pytest
 import strategies
 from conformance.checks import ConformanceFailure
 from conformance.target import Target, describe_fault
-from strategies.requests import BoundaryCase
+from spec.wire import BoundaryCase
 
 pytestmark = pytest.mark.boundaries
 

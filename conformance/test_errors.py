@@ -9,7 +9,7 @@ from hypothesis import given
 import strategies
 from conformance.properties import suite_settings
 from conformance.target import Target
-from strategies.requests import InvalidRequest
+from spec.wire import InvalidRequest
 
 pytestmark = pytest.mark.errors
 

@@ -20,8 +20,8 @@ from conformance.properties import suite_settings
 from conformance.target import Target
 from spec import load_contract
 from spec.lifecycle import load_lifecycle
+from spec.wire import Request
 from strategies import canonical_body
-from strategies.requests import Request
 
 pytestmark = pytest.mark.lifecycle
 

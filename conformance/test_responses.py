@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conformance.target import Target
+from spec.wire import Request
 from strategies import canonical_body
-from strategies.requests import Request
 
 pytestmark = pytest.mark.responses
 

@@ -8,7 +8,7 @@ from hypothesis import given
 import strategies
 from conformance.properties import suite_settings
 from conformance.target import Target
-from strategies.requests import Request
+from spec.wire import Request
 
 pytestmark = pytest.mark.valid
 

@@ -1,9 +1,10 @@
 """Hypothesis strategies built from ``spec``: valid requests, requests that break exactly one constraint
 (labelled with its id), the search-only zone of the patterns, and the deterministic boundary catalogue.
 
-Strategies never send anything; the suite in ``conformance`` does.  The submodules load on first use:
-the pytest plugin imports ``strategies.requests`` while pytest starts, and Hypothesis warns about
-strategies built then.
+Strategies never send anything; the suite in ``conformance`` does.  What they build (``Request``,
+``InvalidRequest``, ``BoundaryCase``) is defined in ``spec.wire``, where the client reads it too.  The
+submodules load on first use: the pytest plugin imports this package while pytest starts, and
+Hypothesis warns about strategies built then.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from spec import Contract, load_contract
-from strategies.requests import BoundaryCase, InvalidRequest, Request
+from spec.wire import BoundaryCase, InvalidRequest, Request
 
 if TYPE_CHECKING:
     from hypothesis import strategies as st

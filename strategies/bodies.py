@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 
 from spec import Contract, Member, load_contract
 from spec import patterns as dialects
+from spec.wire import Request
 from strategies.drawing import ABSENT, Drawer, drawn, first_draw, index_drawer, one_of, pick, unwrapped
 from strategies.grammar import parse
 from strategies.paths import MEMBER_ORDERS, reordered
-from strategies.requests import Request
 from strategies.text import LAYOUTS_MAX, TextShape, canonical_text, text_shape
 
 # Lists have no bounds in the model; a few items reach "several" (Batches, Tasks) without bloating requests.

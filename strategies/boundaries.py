@@ -15,6 +15,7 @@ from typing import Any
 
 from spec import Constraint, Contract, Member, load_contract
 from spec import patterns as dialects
+from spec.wire import BoundaryCase, Request
 from strategies import smithy as smithy_cases
 from strategies.bodies import CanonicalValues, fixed_keys, string_bounds
 from strategies.faults import WRONG_TYPES
@@ -29,7 +30,6 @@ from strategies.invalid import (
 )
 from strategies.near_misses import near_misses
 from strategies.paths import FIRST, SECOND, place_member, remove_member, reordered
-from strategies.requests import BoundaryCase, Request
 from strategies.text import canonical_text
 
 # One plain value of each wrong JSON type (see strategies.faults.WRONG_TYPES).

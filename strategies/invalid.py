@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from spec import Constraint, Contract, Member, load_contract
 from spec import patterns as dialects
+from spec.wire import InvalidRequest, Request
 from strategies import faults, smithy
 from strategies.bodies import CanonicalValues, ValueStrategies, fixed_keys
 from strategies.drawing import Drawer, drawn, index_drawer, one_of, unwrapped
@@ -29,7 +30,6 @@ from strategies.paths import (
     remove_member,
     reordered,
 )
-from strategies.requests import InvalidRequest, Request
 
 # Characters a domain may not contain that survive percent-encoding and routing in every HTTP stack:
 # no "/", "\\", "%", "?", "#" (path structure) and no control characters (rejected by some front ends

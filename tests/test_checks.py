@@ -25,7 +25,7 @@ from conformance.checks import (
 from conformance.client import Exchange
 from conformance.report import describe_value, failure_message, to_curl
 from spec import load_contract
-from strategies.requests import Request
+from spec.wire import Request
 
 CONTRACT = load_contract()
 GOOD_ID = "0123456789abcdef0123456789abcdef"

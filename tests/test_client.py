@@ -25,7 +25,7 @@ from conformance.client import (
     TargetTLSError,
     TargetUnreachable,
 )
-from strategies.requests import Request
+from spec.wire import Request
 
 Handler = Callable[[socket.socket, bytes], None]
 VALID = Request(domain=None, body={"WorkflowType": "APPFLOW_INTEGRATION"})

@@ -14,11 +14,11 @@ from spec import load_contract
 from spec import patterns as dialects
 from spec.contract import PATH_KEYWORD, strings_in
 from spec.smithy import smithy_catalogue
+from spec.wire import InvalidRequest, Request
 from strategies import smithy
 from strategies.grammar import parse
 from strategies.invalid import DOMAIN_UNSENDABLE, in_collection
 from strategies.near_misses import near_misses, show
-from strategies.requests import InvalidRequest, Request
 
 CONTRACT = load_contract()
 FLOW = "IntegrationConfig.AppflowIntegration.FlowDefinition"

@@ -20,8 +20,8 @@ from conformance.aws import sigv4
 from conformance.client import TargetClient
 from conformance.reference import HttpRequest
 from conformance.target import RateLimiter
+from spec.wire import Request
 from strategies import canonical_body
-from strategies.requests import Request
 from tests.hostile_servers import (
     DOMAIN,
     AwsCredentials,

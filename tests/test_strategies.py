@@ -21,8 +21,8 @@ from spec import load_contract
 from spec import patterns as dialects
 from spec.contract import strings_in
 from spec.validation import RequestValidator
+from spec.wire import InvalidRequest, Request
 from strategies.grammar import UnsupportedPattern, parse
-from strategies.requests import InvalidRequest, Request
 
 ROOT = Path(__file__).resolve().parents[1]
 

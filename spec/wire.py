@@ -1,4 +1,6 @@
-"""What the strategies produce: requests, labelled invalid requests and boundary cases.
+"""What goes on the wire, as both sides see it: a request, a request labelled with the constraint it
+breaks, and a boundary case.  The strategies build them and the client sends them; neither depends on
+the other for these types.
 
 A request's ``domain`` is ``None`` when it should go to the domain that exists on the target; the suite
 fills it in.  Only cases about ``DomainName`` itself carry a domain of their own.
@@ -9,6 +11,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any
+
+from spec.contract import load_contract
 
 
 @dataclass(frozen=True)
@@ -25,8 +29,6 @@ class Request:
     def path(self, existing_domain: str) -> str:
         """The request path (the model's ``requestUri``), the domain percent-encoded as botocore encodes a
         URI label."""
-        from spec import load_contract
-
         return load_contract().path(existing_domain if self.domain is None else self.domain)
 
 
