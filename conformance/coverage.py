@@ -20,6 +20,7 @@ from typing import Any
 from spec import Contract, Lifecycle, load_lifecycle
 from spec.contract import PATH_KEYWORD
 from spec.smithy import smithy_catalogue
+from spec.unbreakable import breakable_ids, unbreakable
 
 SIDES = ("valid", "invalid", "boundary")
 
@@ -151,9 +152,7 @@ class Coverage:
         )
 
     def _breakable(self) -> set[str]:
-        from strategies import invalid_constraint_ids
-
-        return set(invalid_constraint_ids(self.contract))
+        return set(breakable_ids(self.contract))
 
     def summary(self, *, whole: bool = False) -> list[str]:
         """The lines printed at the end of a run; ``whole`` lists every failed name (the report file's)."""
@@ -214,8 +213,6 @@ class Coverage:
 
     def markdown(self) -> str:
         """The report as Markdown (GitHub's flavour: tables)."""
-        from strategies import unexpressible_constraints
-
         rows = self.rows()
         lines = [
             f"# Constraint coverage: {self.contract.operation}",
@@ -238,7 +235,7 @@ class Coverage:
                 f"| `{name}` | {row['valid']} | {row['invalid']} | {row['boundary']} | {row['result']} |"
             )
         lines += ["", "## Constraints no request can break alone", ""]
-        lines += [f"- `{cid}`: {reason}" for cid, reason in unexpressible_constraints(self.contract).items()]
+        lines += [f"- `{cid}`: {reason}" for cid, reason in unbreakable(self.contract).items()]
         smithy = self.smithy_coverage()
         lines += [
             "",

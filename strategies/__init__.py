@@ -13,6 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from spec import Contract, load_contract
+from spec.unbreakable import breakable_ids, unbreakable
 from spec.wire import BoundaryCase, InvalidRequest, Request
 
 if TYPE_CHECKING:
@@ -55,13 +56,13 @@ def valid_domain_names(contract: Contract | None = None) -> st.SearchStrategy[st
 
 
 def invalid_constraint_ids(contract: Contract | None = None) -> list[str]:
-    """Request constraints that some request breaks alone, under every reading."""
-    return _invalid(contract or load_contract()).ids()
+    """Request constraints that some request breaks alone, under every reading (``spec.unbreakable``)."""
+    return breakable_ids(contract or load_contract())
 
 
 def unexpressible_constraints(contract: Contract | None = None) -> dict[str, str]:
-    """Request constraints no request can break alone, with the reason."""
-    return _invalid(contract or load_contract()).unexpressible()
+    """Request constraints no request can break alone, with the reason (``spec.unbreakable``)."""
+    return unbreakable(contract or load_contract())
 
 
 def invalid_requests(

@@ -12,7 +12,7 @@ as few draws as it can.  A body is some forty-five draws, not the hundred a stra
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import cache
 from typing import Any
 
@@ -25,7 +25,14 @@ from spec.wire import Request
 from strategies.drawing import ABSENT, Drawer, drawn, first_draw, index_drawer, one_of, pick, unwrapped
 from strategies.grammar import parse
 from strategies.paths import MEMBER_ORDERS, reordered
-from strategies.text import LAYOUTS_MAX, TextShape, canonical_text, text_shape
+from strategies.text import (
+    LAYOUTS_MAX,
+    UNBOUNDED_STRING_MAX,
+    TextShape,
+    canonical_text,
+    length_range,
+    text_shape,
+)
 
 # Lists have no bounds in the model; a few items reach "several" (Batches, Tasks) without bloating requests.
 LIST_MAX = 4
@@ -35,21 +42,12 @@ SMALL_SIZES = 4
 KEY_RETRIES = 8
 # Epoch seconds from 1970 to 2100: every reading takes them (restJson1 timestamps are JSON numbers).
 TIMESTAMP_MAX = 4_102_444_800
-UNBOUNDED_STRING_MAX = 64
 
 
 def string_bounds(member: Member) -> tuple[int, int]:
-    return string_bounds_of(member.get("pattern"), member.get("minLength"), member.get("maxLength"))
-
-
-def string_bounds_of(pattern: str | None, min_length: int | None, max_length: int | None) -> tuple[int, int]:
-    """The lengths a value can have under the length bounds (None: none) and the pattern."""
-    grammar = parse(pattern) if pattern else None
-    low = max(min_length or 0, grammar.min_length if grammar else 0)
-    high = UNBOUNDED_STRING_MAX if max_length is None else max_length
-    if grammar is not None:
-        high = min(high, grammar.max_length)
-    return low, high
+    """The lengths a value of ``member`` can have under its length bounds and its pattern."""
+    pattern = member.get("pattern")
+    return length_range(parse(pattern) if pattern else None, member.get("minLength"), member.get("maxLength"))
 
 
 def _timestamp(millis: int) -> float | int:
@@ -151,6 +149,16 @@ def fixed_keys(keys: Member, count: int) -> list[str]:
         for key in letters
     )
     return letters if valid else []
+
+
+def new_map_key(contract: Contract, map_path: str, taken: Collection[str]) -> str | None:
+    """A valid key for the map at ``map_path`` that isn't taken, if the map may hold one more entry: where
+    a fault placed in a map's second entry gets its first."""
+    highest = contract.member(map_path).get("maxItems")
+    if highest is not None and len(taken) >= highest:
+        return None
+    keys = fixed_keys(contract.member(map_path + ".<key>"), len(taken) + 1)
+    return next((key for key in keys if key not in taken), None)
 
 
 def map_drawer(

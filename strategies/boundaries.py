@@ -10,45 +10,38 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from spec import Constraint, Contract, Member, load_contract
 from spec import patterns as dialects
+from spec.unbreakable import unbreakable
 from spec.wire import BoundaryCase, Request
 from strategies import smithy as smithy_cases
-from strategies.bodies import CanonicalValues, fixed_keys, string_bounds
-from strategies.faults import WRONG_TYPES
-from strategies.grammar import UNBOUNDED, parse
-from strategies.invalid import (
+from strategies.bodies import CanonicalValues, fixed_keys, new_map_key, string_bounds
+from strategies.catalogue import (
     DOMAIN_FORBIDDEN,
     DOMAIN_UNSENDABLE,
+    JSON_KINDS,
     MALFORMED_KINDS,
-    InvalidRequests,
-    in_collection,
+    NON_OBJECT_BODIES,
+    WRAPPED_IN_ARRAY,
     malformed_body,
+    wrong_kinds,
 )
-from strategies.near_misses import near_misses
+from strategies.grammar import UNBOUNDED, parse
+from strategies.invalid import in_collection
+from strategies.near_misses import far_misses, near_misses
 from strategies.paths import FIRST, SECOND, place_member, remove_member, reordered
 from strategies.text import canonical_text
-
-# One plain value of each wrong JSON type (see strategies.faults.WRONG_TYPES).
-TYPE_SAMPLES: dict[str, Any] = {
-    "string": "not-a-value",
-    "integer": 7,
-    "fraction": 7.5,
-    "boolean": True,
-    "null": None,
-    "array": [],
-    "object": {},
-}
 
 
 class BoundaryCatalogue:
     def __init__(self, contract: Contract | None = None) -> None:
         self.contract = contract or load_contract()
         self.canonical = CanonicalValues(self.contract)
-        self.invalid = InvalidRequests(self.contract)
+        self.unbreakable = unbreakable(self.contract)
+        self.new_key = partial(new_map_key, self.contract)
         self.base = self.canonical.full_body()
         self._placement = FIRST  # where in lists and maps the edge goes (see _in_second_item)
         # The first member of each type, in contract order: it gets every Smithy value of its type, the
@@ -113,7 +106,7 @@ class BoundaryCatalogue:
     def _place(self, path: str, value: Any, body: dict | None = None) -> dict:
         """``body`` (the full body) with ``value`` at ``path``, in the item or entry of the placement."""
         body = self.base if body is None else body
-        return place_member(body, path, value, self.fill, self._placement, self.invalid.new_key)[0]
+        return place_member(body, path, value, self.fill, self._placement, self.new_key)[0]
 
     def _smithy_values(self, m: Member, values: tuple[smithy_cases.SmithyValue, ...]) -> list:
         if self._first_of_each_type.get(m.type) == m.path:
@@ -130,15 +123,14 @@ class BoundaryCatalogue:
             yield from self._malformed_bodies(c)
             return
         if c.id == "Body.type":
-            for kind in ("array", "string", "integer", "boolean", "null"):
-                request = Request(None, TYPE_SAMPLES[kind])
-                ids = (smithy_cases.NOT_AN_OBJECT,) if kind in ("integer", "null") else ()
+            for kind, ids in NON_OBJECT_BODIES:
+                request = Request(None, JSON_KINDS[kind].sample)
                 yield BoundaryCase(
                     f"{c.id}[{kind}]", c.id, request, False, f"the body is a JSON {kind}", smithy=ids
                 )
             wrapped = Request(None, [self.base])
             yield BoundaryCase(
-                f"{c.id}[{smithy_cases.WRAPPED_IN_ARRAY}]",
+                f"{c.id}[{WRAPPED_IN_ARRAY}]",
                 c.id,
                 wrapped,
                 False,
@@ -210,13 +202,17 @@ class BoundaryCatalogue:
     # -- one method per constraint kind -----
     def _type(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:
         yield self._case(c, m.json_type, self._sample(m), True, f"a JSON {m.json_type}, as due")
-        if c.id in self.invalid.unexpressible():
+        if c.id in self.unbreakable:
             return
-        wrong = WRONG_TYPES[m.json_type] + (("null",) if m.path.endswith(("[]", ".<value>")) else ())
-        for kind in wrong:
+        for kind in wrong_kinds(m.json_type, m.path):
             ids = smithy_cases.null_ids(m) if kind == "null" else ()
             yield self._case(
-                c, kind, TYPE_SAMPLES[kind], False, f"a JSON {kind} where a {m.json_type} is due", smithy=ids
+                c,
+                kind,
+                JSON_KINDS[kind].sample,
+                False,
+                f"a JSON {kind} where a {m.json_type} is due",
+                smithy=ids,
             )
         for value in self._smithy_values(m, smithy_cases.wrong_type_values(m)):
             reason = f"{value.text}, a JSON {type(value.value).__name__} where a {m.type} is due"
@@ -230,10 +226,10 @@ class BoundaryCatalogue:
         return self.canonical.value(m.path, full=True)
 
     def _required(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:
-        if c.id in self.invalid.unexpressible():
+        if c.id in self.unbreakable:
             yield self._case(c, "present", self._sample(m), True, "the URI label is present")
             return
-        body, _ = remove_member(self.base, m.path, self.fill, self._placement, self.invalid.new_key)
+        body, _ = remove_member(self.base, m.path, self.fill, self._placement, self.new_key)
         ids = smithy_cases.validation_ids(c, m)
         yield BoundaryCase(
             f"{c.id}[missing]", c.id, Request(None, body), False, f"{m.path} missing", smithy=ids
@@ -286,10 +282,10 @@ class BoundaryCatalogue:
             yield self._case(
                 c, "every character", every, True, "every character the pattern allows everywhere"
             )
-        if c.id in self.invalid.unexpressible():
+        if c.id in self.unbreakable:
             return
         low, high = m.get("minLength", 0), m.get("maxLength", UNBOUNDED)
-        unsendable = DOMAIN_UNSENDABLE if m.path == "DomainName" else ""
+        unsendable = DOMAIN_UNSENDABLE.characters if m.path == "DomainName" else ""
         misses = near_misses(c.value, low, high, unsendable)
         for miss in misses:
             yield self._case(
@@ -338,31 +334,11 @@ class BoundaryCatalogue:
         )
 
     def _mismatches(self, m: Member) -> list[tuple[str, str]]:
-        pattern = m.get("pattern")
-        grammar = parse(pattern)
+        grammar = parse(m.get("pattern"))
         low, high = m.get("minLength", 0), m.get("maxLength", UNBOUNDED)
         shortest = self.canonical.string(m, max(low, grammar.min_length))
-        foreign = grammar.foreign_characters()
-        if m.path == "DomainName":
-            foreign = DOMAIN_FORBIDDEN
-        candidates = []
-        prefix = grammar.literal_prefix
-        if prefix:
-            candidates.append(("prefix case", shortest[0].swapcase() + shortest[1:]))
-        for forbidden in grammar.forbidden_prefixes:
-            candidates.append((f"starts {forbidden}", forbidden + shortest))
-        if foreign:
-            printable = [ch for ch in foreign if ch.isprintable()] or list(foreign)
-            middle = len(shortest) // 2
-            candidates.append(("foreign character", shortest[:middle] + printable[0] + shortest[middle:]))
-            candidates.append(("only foreign", printable[-1] * max(low, 1)))
-        if not dialects.matches(pattern, ""):
-            candidates.append(("empty", ""))
-        chosen: list[tuple[str, str]] = []
-        for edge, value in candidates:
-            if low <= len(value) <= high and dialects.invalid_in_every_reading(pattern, value):
-                chosen.append((edge, value))
-        return chosen
+        foreign = DOMAIN_FORBIDDEN.characters if m.path == "DomainName" else grammar.foreign_characters()
+        return far_misses(m.get("pattern"), shortest, low, high, foreign)
 
     def _enum(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:
         for value in c.value:
@@ -425,4 +401,4 @@ def boundary_cases(contract: Contract | None = None) -> tuple[BoundaryCase, ...]
     return tuple(BoundaryCatalogue(contract).cases())
 
 
-__all__ = ["BoundaryCatalogue", "boundary_cases", "DOMAIN_FORBIDDEN"]
+__all__ = ["BoundaryCatalogue", "boundary_cases"]

@@ -18,20 +18,19 @@ from hypothesis_jsonschema import from_schema
 
 from spec import Member
 from spec import patterns as dialects
-from strategies.bodies import fixed_keys, string_bounds_of
+from strategies.bodies import fixed_keys
+from strategies.catalogue import COERCIBLE_WORDS, wrong_kinds
 from strategies.drawing import drawn, index_drawer, one_of, unwrapped
 from strategies.grammar import UNBOUNDED, Grammar, parse
-from strategies.near_misses import NearMiss, near_misses, show
+from strategies.near_misses import NearMiss, case_broken, inserted, near_misses, show
 from strategies.paths import copy_json
-from strategies.text import ANY_CHARACTER, lengths, text_of_length, texts_of_lengths
+from strategies.text import ANY_CHARACTER, length_range, lengths, text_of_length, texts_of_lengths
 
 Fault = tuple[Any, str, frozenset[str]]
 NOTHING: frozenset[str] = frozenset()
 
-# Words some parsers coerce to booleans, numbers or null: never used as a "wrong type" string.
-_COERCIBLE = {"true", "false", "yes", "no", "on", "off", "null", "none", "nan", "inf", "infinity"}
 _plain_words = st.text("abcdefghijklmnopqrstuvwxyzXYZ-_ ", min_size=1, max_size=12).filter(
-    lambda s: s.strip().lower() not in _COERCIBLE
+    lambda s: s.strip().lower() not in COERCIBLE_WORDS
 )
 
 # Small JSON values of each type; arrays from this schema by hypothesis-jsonschema, built on first use
@@ -47,15 +46,6 @@ _JSON_OF_TYPE: dict[str, Any] = {
     "null": st.none(),
     "array": {"type": "array", "maxItems": 3, "items": {"type": ["integer", "string", "boolean"]}},
     "object": None,  # built in json_of_type
-}
-# For each JSON type due, the types sent in its place.
-WRONG_TYPES: dict[str, tuple[str, ...]] = {
-    "string": ("integer", "fraction", "boolean", "array", "object"),
-    "object": ("string", "integer", "boolean", "array"),
-    "array": ("string", "integer", "boolean", "object"),
-    "boolean": ("string", "integer", "array", "object"),
-    "integer": ("string", "fraction", "boolean", "array", "object"),
-    "number": ("string", "boolean", "array", "object"),
 }
 
 
@@ -86,17 +76,16 @@ def json_of_type(name: str) -> st.SearchStrategy[Any]:
     return from_schema(value, codec=None).filter(_utf8_encodable) if isinstance(value, dict) else value
 
 
-def wrong_type(member: Member, *, null_is_type_error: bool) -> st.SearchStrategy[Fault]:
-    """A JSON value of another type; ``null`` only where it can't be read as "absent" (items, map values)."""
-    return _wrong_type(member.json_type, null_is_type_error)
+def wrong_type(member: Member) -> st.SearchStrategy[Fault]:
+    """A JSON value of another type (``strategies.catalogue.wrong_kinds``)."""
+    return _wrong_type(member.json_type, wrong_kinds(member.json_type, member.path))
 
 
 # The fault strategies are shared by all members with the same constraints (one per JSON type, pattern,
 # bound): each strategy Hypothesis meets for the first time costs it a validation, and the filtered ones a
 # parse of their predicate's source, more than a few examples' generation.
 @cache
-def _wrong_type(due: str, null_is_type_error: bool) -> st.SearchStrategy[Fault]:
-    kinds = WRONG_TYPES[due] + (("null",) if null_is_type_error else ())
+def _wrong_type(due: str, kinds: tuple[str, ...]) -> st.SearchStrategy[Fault]:
     # one_of over strategies built here, not a flatmap that would build one in every draw
     return one_of(
         [
@@ -161,27 +150,17 @@ def _near_misses(grammar: Grammar, low: int, high: int) -> st.SearchStrategy[str
     candidates: list[st.SearchStrategy[str]] = []
     prefix = grammar.literal_prefix
     if prefix:
-
-        def break_prefix(value: str, index: int, replacement: str) -> str:
-            original = value[index]
-            swapped = original.swapcase() if original.swapcase() != original else replacement
-            return value[:index] + swapped + value[index + 1 :]
-
         candidates.append(
-            st.builds(break_prefix, valid, st.integers(0, len(prefix) - 1), st.sampled_from("xX#_"))
+            st.builds(case_broken, valid, st.integers(0, len(prefix) - 1), st.sampled_from("xX#_"))
         )
     for forbidden in grammar.forbidden_prefixes:
-        candidates.append(valid.map(lambda v, p=forbidden: p + v))
+        candidates.append(valid.map(lambda v, p=forbidden: inserted(v, 0, p)))
     if foreign:
         shortest = max(1, low)
         foreign_text = st.text(st.sampled_from(foreign), min_size=shortest, max_size=min(high, shortest + 11))
         candidates.append(foreign_text)
         if len(prefix) > 1:  # foreign characters inside the fixed text: no match can start anywhere
-            candidates.append(
-                st.builds(
-                    lambda v, i, f: v[:i] + f + v[i:], valid, st.integers(1, len(prefix) - 1), foreign_text
-                )
-            )
+            candidates.append(st.builds(inserted, valid, st.integers(1, len(prefix) - 1), foreign_text))
         first = grammar.segments[0].agreed
         if first and grammar.min_length > 1 and high >= 2:
             # One valid character between foreign ones: nothing longer than one character can match.
@@ -266,7 +245,7 @@ def _search_only(
     grammar = parse(pattern)
     if grammar.anchored_start and grammar.anchored_end:
         return None  # search and full match agree for anchored patterns
-    low, high = string_bounds_of(pattern, min_length, max_length)
+    low, high = length_range(grammar, min_length, max_length)
     minimum, maximum = min_length or 0, UNBOUNDED if max_length is None else max_length
     valid = texts_of_lengths(grammar, tuple(range(low, min(high, low + 12) + 1)))
     junk = st.text(st.sampled_from(grammar.foreign_characters() or "\n"), min_size=1, max_size=3)

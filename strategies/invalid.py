@@ -8,7 +8,6 @@ ancestors the body lacks are filled in with canonical valid values.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Collection
 from dataclasses import replace
 from typing import Any
@@ -17,9 +16,17 @@ from hypothesis import strategies as st
 
 from spec import Constraint, Contract, Member, load_contract
 from spec import patterns as dialects
+from spec.unbreakable import breakable_ids, unbreakable
 from spec.wire import InvalidRequest, Request
 from strategies import faults, smithy
-from strategies.bodies import CanonicalValues, ValueStrategies, fixed_keys
+from strategies.bodies import CanonicalValues, ValueStrategies, new_map_key
+from strategies.catalogue import (
+    DOMAIN_FORBIDDEN,
+    DOMAIN_UNSENDABLE,
+    MALFORMED_KINDS,
+    NON_OBJECT_BODIES,
+    malformed_body,
+)
 from strategies.drawing import Drawer, drawn, index_drawer, one_of, unwrapped
 from strategies.paths import (
     FIRST,
@@ -30,39 +37,6 @@ from strategies.paths import (
     remove_member,
     reordered,
 )
-
-# Characters a domain may not contain that survive percent-encoding and routing in every HTTP stack:
-# no "/", "\\", "%", "?", "#" (path structure) and no control characters (rejected by some front ends
-# before the implementation sees them).  A "." is sent only beside other characters: a label of "." or
-# ".." alone is a path step that clients and servers remove.
-DOMAIN_UNSENDABLE = "/\\%?#" + "".join(map(chr, range(0x20))) + "\x7f"
-DOMAIN_FORBIDDEN = " !$&'()*+,:;=@[]^`{|}~\"<>éü中😀."
-
-# Ways a body can fail to be one JSON text; ``{body}`` is a valid body's JSON.  A valid body with one
-# syntax fault (a comment, a trailing comma, single quotes...) is in ``strategies.smithy.BODY_FAULTS``.
-MALFORMED_BODIES: dict[str, str] = {
-    "empty": "",
-    "truncated": "{body}\0",  # marker: cut in half, see _malformed
-    "extra closing braces": "{body}}}",
-    "two texts": "{body} {body}",
-    "bare word": "APPFLOW_INTEGRATION",
-}
-
-
-def malformed_body(kind: str, body: dict) -> bytes:
-    text = json.dumps(body, ensure_ascii=False)
-    if kind == "truncated":
-        return text[: len(text) // 2].encode("utf-8")
-    if kind == "invalid UTF-8":
-        return (
-            text.replace("APPFLOW_INTEGRATION", "APPFLOW_\xff", 1)
-            .encode("utf-8")
-            .replace(b"\xc3\xbf", b"\xff")
-        )
-    return MALFORMED_BODIES[kind].replace("{body}", text).encode("utf-8")
-
-
-MALFORMED_KINDS = (*MALFORMED_BODIES, "invalid UTF-8")
 
 
 class InvalidRequests:
@@ -92,7 +66,6 @@ class InvalidRequests:
         self._base: Drawer[dict] = base
         self._strategies: dict[str, st.SearchStrategy[InvalidRequest]] = {}
         self._filled: dict[str, Any] = {}
-        self._unexpressible: dict[str, str] | None = None
         self._enum_values = sorted(
             {v for c in self.contract.request_constraints() if c.kind == "enum" for v in c.value}
         )
@@ -122,12 +95,7 @@ class InvalidRequests:
         return drawn(draw_case, name)
 
     def new_key(self, map_path: str, taken: Collection[str]) -> str | None:
-        """A valid key for the map at ``map_path`` that isn't taken, if the map may hold one more entry."""
-        highest = self.contract.member(map_path).get("maxItems")
-        if highest is not None and len(taken) >= highest:
-            return None
-        keys = fixed_keys(self.contract.member(map_path + ".<key>"), len(taken) + 1)
-        return next((key for key in keys if key not in taken), None)
+        return new_map_key(self.contract, map_path, taken)
 
     def fill(self, path: str) -> Any:
         """A canonical valid value for ``path``, worked out once: a fresh copy, since the caller edits it."""
@@ -138,27 +106,10 @@ class InvalidRequests:
     # -- which constraints can be broken -----
     def unexpressible(self) -> dict[str, str]:
         """Request constraint id -> why no request can break it (alone, under every reading)."""
-        if self._unexpressible is None:
-            self._unexpressible = self._reasons_unexpressible()
-        return dict(self._unexpressible)
-
-    def _reasons_unexpressible(self) -> dict[str, str]:
-        reasons = {}
-        for c in self.contract.request_constraints():
-            if c.kind == "type" and (c.path.endswith(".<key>") or c.path == "DomainName"):
-                reasons[c.id] = "JSON object keys and URI labels are always strings"
-            elif c.id == "DomainName.required":
-                reasons[c.id] = "the URI label is always there; an empty one breaks DomainName.minLength"
-            elif c.kind == "pattern" and dialects.matches_empty(c.value):
-                reasons[c.id] = (
-                    "the pattern matches the empty string, so searched it matches every value; only the "
-                    "full-match reading can break it (search_only_requests)"
-                )
-        return reasons
+        return unbreakable(self.contract)
 
     def ids(self) -> list[str]:
-        skip = self.unexpressible()
-        return [c.id for c in self.contract.request_constraints() if c.id not in skip]
+        return breakable_ids(self.contract)
 
     # -- strategies -----
     def any(self, ids: list[str] | None = None) -> st.SearchStrategy[InvalidRequest]:
@@ -202,7 +153,7 @@ class InvalidRequests:
     def _fault(self, constraint: Constraint, member: Member) -> st.SearchStrategy[faults.Fault]:
         kind = constraint.kind
         if kind == "type":
-            wrong = faults.wrong_type(member, null_is_type_error=member.path.endswith(("[]", ".<value>")))
+            wrong = faults.wrong_type(member)
             coerced = smithy.wrong_type_values(member)
             if not coerced:
                 return wrong
@@ -220,7 +171,7 @@ class InvalidRequests:
             return faults.above_max_length(member)
         if kind == "pattern":
             if member.path == "DomainName":
-                near = faults.pattern_mismatch(member, DOMAIN_UNSENDABLE)
+                near = faults.pattern_mismatch(member, DOMAIN_UNSENDABLE.characters)
                 far = self._bad_domain(member)
                 return far if near is None else one_of([near, near, far], "a domain that breaks its pattern")
             strategy = faults.pattern_mismatch(member)
@@ -246,7 +197,7 @@ class InvalidRequests:
     def _bad_domain(self, member: Member) -> st.SearchStrategy[faults.Fault]:
         pattern = member.get("pattern")
         valid = self.values.domain()
-        bad = st.text(DOMAIN_FORBIDDEN, min_size=1, max_size=3)
+        bad = st.text(DOMAIN_FORBIDDEN.characters, min_size=1, max_size=3)
         return (
             st.builds(
                 lambda v, i, b: (v[:i] + b + v[i:])[: member.get("maxLength")], valid, st.integers(0, 64), bad
@@ -317,17 +268,16 @@ class InvalidRequests:
         return self._on_base(constraint.id, st.integers(0, len(ways) - 1), build, placed=True)
 
     def _not_an_object(self, constraint: Constraint) -> st.SearchStrategy[InvalidRequest]:
-        kinds = ["array", "string", "integer", "fraction", "boolean", "null"]
         others = [
             faults.json_of_type(kind).map(
-                lambda value, kind=kind: InvalidRequest(
+                lambda value, kind=kind, ids=ids: InvalidRequest(
                     Request(None, value),
                     constraint.id,
                     f"the body is a JSON {kind}, not an object",
-                    smithy=(smithy.NOT_AN_OBJECT,) if kind in ("integer", "null") else (),
+                    smithy=ids,
                 )
             )
-            for kind in kinds
+            for kind, ids in NON_OBJECT_BODIES
         ]
         wrapped = self._on_base(
             constraint.id,

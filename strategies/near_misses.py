@@ -229,4 +229,43 @@ def near_misses(
     return tuple(found.values())
 
 
-__all__ = ["NearMiss", "near_misses", "show"]
+# -- far misses: the shapes of a value with no match anywhere, shared by the boundary catalogue (fixed
+# parameters, ``far_misses``) and the random pattern faults (drawn ones, ``strategies.faults``) ----------
+def case_broken(value: str, index: int, replacement: str) -> str:
+    """``value`` with its character at ``index`` (in the pattern's literal prefix) in the other case, or
+    ``replacement`` where that character has none."""
+    original = value[index]
+    swapped = original.swapcase()
+    return value[:index] + (swapped if swapped != original else replacement) + value[index + 1 :]
+
+
+def inserted(value: str, index: int, text: str) -> str:
+    """``text`` put into ``value`` before its character at ``index``."""
+    return value[:index] + text + value[index:]
+
+
+def far_misses(pattern: str, shortest: str, low: int, high: int, foreign: str) -> list[tuple[str, str]]:
+    """``(edge, value)``: from ``shortest`` (the shortest valid value), its literal prefix's first character
+    in the other case, each forbidden prefix before it, the first printable ``foreign`` character in its
+    middle, a value of the last one only, and the empty value; those of ``low`` to ``high`` characters
+    with no match in any reading."""
+    grammar = parse(pattern)
+    candidates = []
+    if grammar.literal_prefix:
+        candidates.append(("prefix case", case_broken(shortest, 0, shortest[0])))
+    for forbidden in grammar.forbidden_prefixes:
+        candidates.append((f"starts {forbidden}", inserted(shortest, 0, forbidden)))
+    if foreign:
+        printable = [ch for ch in foreign if ch.isprintable()] or list(foreign)
+        candidates.append(("foreign character", inserted(shortest, len(shortest) // 2, printable[0])))
+        candidates.append(("only foreign", printable[-1] * max(low, 1)))
+    if not dialects.matches(pattern, ""):
+        candidates.append(("empty", ""))
+    return [
+        (edge, value)
+        for edge, value in candidates
+        if low <= len(value) <= high and dialects.invalid_in_every_reading(pattern, value)
+    ]
+
+
+__all__ = ["NearMiss", "case_broken", "far_misses", "inserted", "near_misses", "show"]

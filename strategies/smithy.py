@@ -211,11 +211,6 @@ BODY_FAULTS: tuple[BodyFault, ...] = (
     BodyFault("a non-breaking space as whitespace", (), lambda b: _before_first_value(b, "\u00a0")),
 )
 
-# JSON texts that are no object (Smithy's own), and a valid body wrapped in an array.
-NON_OBJECT_TEXTS = ("10", "null")
-WRAPPED_IN_ARRAY = "a valid body in an array"
-
-
 # A string with raw control characters, which JSON forbids inside strings: in place of a string member
 # without a pattern, a lenient parser reads a valid value.
 RAW_CONTROL_TEXT = '"tab\tand\x01"'

@@ -40,6 +40,9 @@ RUN_MAX = 32
 FOLD_MAX = 64
 # ...unless that makes more layouts than this (a sampled_from is one draw however long its list).
 LAYOUTS_MAX = 20_000
+# The longest value drawn for a string whose model sets no maximum (tag values, and keys where the pattern
+# is unbounded): long enough for every layout of the pattern, short enough to keep requests small.
+UNBOUNDED_STRING_MAX = 64
 
 
 def length_choices(low: int, high: int, typical: int = 8) -> list[int]:
@@ -59,10 +62,11 @@ def lengths(low: int, high: int, typical: int = 8) -> st.SearchStrategy[int]:
     return st.sampled_from(length_choices(low, high, typical))
 
 
-def length_range(grammar: Grammar | None, min_length: int, max_length: int | None) -> tuple[int, int]:
-    """The lengths both the pattern and the length constraints allow."""
-    low = max(min_length, grammar.min_length if grammar else 0)
-    high = max_length if max_length is not None else 64
+def length_range(grammar: Grammar | None, min_length: int | None, max_length: int | None) -> tuple[int, int]:
+    """The lengths both the pattern and the length constraints (None: none) allow, drawn up to
+    ``UNBOUNDED_STRING_MAX`` where the model sets no maximum."""
+    low = max(min_length or 0, grammar.min_length if grammar else 0)
+    high = max_length if max_length is not None else UNBOUNDED_STRING_MAX
     if grammar is not None:
         high = min(high, grammar.max_length)
     return low, high

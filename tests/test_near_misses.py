@@ -16,8 +16,9 @@ from spec.contract import PATH_KEYWORD, strings_in
 from spec.smithy import smithy_catalogue
 from spec.wire import InvalidRequest, Request
 from strategies import smithy
+from strategies.catalogue import DOMAIN_UNSENDABLE
 from strategies.grammar import parse
-from strategies.invalid import DOMAIN_UNSENDABLE, in_collection
+from strategies.invalid import in_collection
 from strategies.near_misses import near_misses, show
 
 CONTRACT = load_contract()
@@ -33,7 +34,7 @@ PATTERNED = [
 
 def _misses(path: str) -> dict[str, Any]:
     member = CONTRACT.member(path)
-    unsendable = DOMAIN_UNSENDABLE if path == "DomainName" else ""
+    unsendable = DOMAIN_UNSENDABLE.characters if path == "DomainName" else ""
     found = near_misses(
         member.get("pattern"), member.get("minLength", 0), member.get("maxLength", 1 << 30), unsendable
     )
