@@ -225,15 +225,14 @@ class Coverage:
             "*result* is `failed` when a test about it failed, `passed` when it was exercised, else",
             "`not exercised`.",
             "",
-            "| constraint | valid examples | invalid examples | boundary cases | result |",
-            "|---|---:|---:|---:|---|",
+            *_table(
+                ("constraint", "valid examples", "invalid examples", "boundary cases", "result"),
+                [
+                    (_code(row["constraint"]), row["valid"], row["invalid"], row["boundary"], row["result"])
+                    for row in rows
+                ],
+            ),
         ]
-        for row in rows:
-            # A code span shows its text as is: "<key>" needs no entity, only the table's "|" an escape.
-            name = row["constraint"].replace("|", "\\|")
-            lines.append(
-                f"| `{name}` | {row['valid']} | {row['invalid']} | {row['boundary']} | {row['result']} |"
-            )
         lines += ["", "## Constraints no request can break alone", ""]
         lines += [f"- `{cid}`: {reason}" for cid, reason in unbreakable(self.contract).items()]
         smithy = self.smithy_coverage()
@@ -241,14 +240,17 @@ class Coverage:
             "",
             f"## Smithy restJson1 malformed-request cases (smithy-lang/smithy {smithy['commit'][:12]})",
             "",
-            "| case | requests | |",
-            "|---|---:|---|",
-            *[f"| `{case_id}` | {count} | sent |" for case_id, count in smithy["covered"].items()],
-            *[f"| `{case_id}` | 0 | applies, not sent |" for case_id in smithy["not_sent"]],
-            *[
-                f"| `{case_id}` | 0 | cannot apply: {reason.replace('|', '/')} |"
-                for case_id, reason in smithy["not_applicable"].items()
-            ],
+            *_table(
+                ("case", "requests", ""),
+                [
+                    *[(_code(case_id), count, "sent") for case_id, count in smithy["covered"].items()],
+                    *[(_code(case_id), 0, "applies, not sent") for case_id in smithy["not_sent"]],
+                    *[
+                        (_code(case_id), 0, f"cannot apply: {reason.replace('|', '/')}")
+                        for case_id, reason in smithy["not_applicable"].items()
+                    ],
+                ],
+            ),
         ]
         lifecycle_rows = self.lifecycle_rows()
         if lifecycle_rows:
@@ -259,12 +261,11 @@ class Coverage:
                 "Constraints of `spec/lifecycle.json` first, then properties of the lifecycle.",
                 "*checks* counts the answers checked against it; *failures* those that broke it.",
                 "",
-                "| check | checks | failures | result |",
-                "|---|---:|---:|---|",
+                *_table(
+                    ("check", "checks", "failures", "result"),
+                    [(_code(r["check"]), r["checks"], r["failures"], r["result"]) for r in lifecycle_rows],
+                ),
             ]
-            for row in lifecycle_rows:
-                name = row["check"].replace("|", "\\|")
-                lines.append(f"| `{name}` | {row['checks']} | {row['failures']} | {row['result']} |")
         return "\n".join(lines) + "\n"
 
 
@@ -288,3 +289,19 @@ def _members_in(value: Any, schema: dict, found: set[str]) -> None:
     elif isinstance(value, list):
         for item in value:
             _members_in(item, schema.get("items", {}), found)
+
+
+def _code(name: str) -> str:
+    """A name as a code span in a table cell: its text shows as is ("<key>" needs no entity), only the
+    table's "|" takes an escape."""
+    return "`" + name.replace("|", "\\|") + "`"
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> list[str]:
+    """A GitHub Markdown table: the first column and the last left-aligned, the counts between right."""
+    rule = ["---", *["---:"] * (len(header) - 2), "---"]
+    return [_row(header), "|" + "|".join(rule) + "|", *[_row(row) for row in rows]]
+
+
+def _row(cells: tuple[object, ...]) -> str:
+    return " ".join(["|", *[part for cell in cells for part in (str(cell), "|") if part]])

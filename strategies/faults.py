@@ -35,9 +35,8 @@ _plain_words = st.text("abcdefghijklmnopqrstuvwxyzXYZ-_ ", min_size=1, max_size=
 
 # Small JSON values of each type; arrays from this schema by hypothesis-jsonschema, built on first use
 # (strategies evaluated at import warn under pytest's plugin loading).  Objects are st.dictionaries: for an
-# object hypothesis-jsonschema builds new strategies in every draw, which Hypothesis validates each time
-# (3.7 ms a value against 1.6 ms).  A handful of fixed objects measured slower still: Hypothesis then
-# works harder to find examples it has not run yet.
+# object hypothesis-jsonschema builds new strategies in every draw, which Hypothesis validates each time.
+# Not a handful of fixed objects either: Hypothesis then works harder to find examples it has not run yet.
 _JSON_OF_TYPE: dict[str, Any] = {
     "string": _plain_words,
     "integer": st.integers(-(2**31), 2**31),
@@ -63,7 +62,7 @@ def json_of_type(name: str) -> st.SearchStrategy[Any]:
     """Small JSON values of one type.
 
     hypothesis-jsonschema's default ``codec="utf-8"`` makes Hypothesis work out which of all 1.1 million
-    code points the codec encodes: about two seconds in every process whose Hypothesis storage directory
+    code points the codec encodes: seconds of work in every process whose Hypothesis storage directory
     lacks that table (a first run, a fresh CI checkout, each xdist worker of either).  Without a codec only
     lone surrogates can come out that UTF-8 can't carry, rarely, and those few values are filtered out.
     """
