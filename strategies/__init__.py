@@ -90,7 +90,7 @@ def search_only_requests(
 
 
 def canonical_body(contract: Contract | None = None, *, full: bool = False) -> dict:
-    from strategies.bodies import CanonicalValues
+    from strategies.canonical import CanonicalValues
 
     canonical = CanonicalValues(contract or load_contract())
     return canonical.full_body() if full else canonical.minimal_body()

@@ -1,4 +1,5 @@
-"""Valid values for every member of the contract, drawn at random or built deterministically.
+"""Valid values for every member of the contract, drawn at random (the deterministic ones are in
+``strategies.canonical``).
 
 Everything is derived from ``spec``: a structure becomes a fixed dictionary whose optional members are
 sometimes there and sometimes not, a list a list, a map a dictionary whose size reaches its bounds, a
@@ -6,13 +7,13 @@ string an exact-length full match of its pattern (``strategies.text``).
 
 Members are *drawers*, functions of a composite's ``draw``, built once: a structure, list or map is a
 composite of its own (one span, which the shrinker can drop whole once the size or presence choice at
-its start no longer asks for it), and draws its strings, enums, numbers and timestamps inline, each in
-as few draws as it can.  A body is some forty-five draws, not the hundred a strategy per member would take.
+its start stops asking for it), and draws its strings, enums, numbers and timestamps inline, each in as
+few draws as it can: a strategy per member would take about twice as many.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -20,19 +21,11 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from spec import Contract, Member, load_contract
-from spec import patterns as dialects
 from spec.wire import Request
+from strategies.canonical import CanonicalValues, fixed_keys, string_bounds
 from strategies.drawing import ABSENT, Drawer, drawn, first_draw, index_drawer, one_of, pick, unwrapped
-from strategies.grammar import parse
 from strategies.paths import MEMBER_ORDERS, reordered
-from strategies.text import (
-    LAYOUTS_MAX,
-    UNBOUNDED_STRING_MAX,
-    TextShape,
-    canonical_text,
-    length_range,
-    text_shape,
-)
+from strategies.text import LAYOUTS_MAX, TextShape, text_shape
 
 # Lists have no bounds in the model; a few items reach "several" (Batches, Tasks) without bloating requests.
 LIST_MAX = 4
@@ -42,12 +35,6 @@ SMALL_SIZES = 4
 KEY_RETRIES = 8
 # Epoch seconds from 1970 to 2100: every reading takes them (restJson1 timestamps are JSON numbers).
 TIMESTAMP_MAX = 4_102_444_800
-
-
-def string_bounds(member: Member) -> tuple[int, int]:
-    """The lengths a value of ``member`` can have under its length bounds and its pattern."""
-    pattern = member.get("pattern")
-    return length_range(parse(pattern) if pattern else None, member.get("minLength"), member.get("maxLength"))
 
 
 def _timestamp(millis: int) -> float | int:
@@ -123,42 +110,6 @@ def list_drawer(item: Drawer[Any], low: int, high: int, *, may_be_absent: bool =
         return ABSENT if size is ABSENT else [item(draw) for _ in range(size)]
 
     return draw_list
-
-
-def letters_key(index: int) -> str:
-    """ka, kb, ..., kz, kba, ...: distinct map keys of letters only."""
-    out = ""
-    while True:
-        out = chr(ord("a") + index % 26) + out
-        index //= 26
-        if not index:
-            return "k" + out
-
-
-def fixed_keys(keys: Member, count: int) -> list[str]:
-    """``count`` distinct valid keys for a map whose keys are ``keys`` (fewer if its enum has fewer): the
-    enum's values, or letter keys (ka, kb, ...) where those satisfy the keys' length and pattern; none
-    otherwise."""
-    if keys.get("enum"):
-        return list(keys.get("enum"))[:count]
-    pattern = keys.get("pattern")
-    low, high = keys.get("minLength", 0), keys.get("maxLength", UNBOUNDED_STRING_MAX)
-    letters = [letters_key(i) for i in range(count)]
-    valid = all(
-        low <= len(key) <= high and (pattern is None or dialects.valid_in_every_reading(pattern, key))
-        for key in letters
-    )
-    return letters if valid else []
-
-
-def new_map_key(contract: Contract, map_path: str, taken: Collection[str]) -> str | None:
-    """A valid key for the map at ``map_path`` that isn't taken, if the map may hold one more entry: where
-    a fault placed in a map's second entry gets its first."""
-    highest = contract.member(map_path).get("maxItems")
-    if highest is not None and len(taken) >= highest:
-        return None
-    keys = fixed_keys(contract.member(map_path + ".<key>"), len(taken) + 1)
-    return next((key for key in keys if key not in taken), None)
 
 
 def map_drawer(
@@ -390,52 +341,3 @@ class ValueStrategies:
 
     def domain(self) -> st.SearchStrategy[str]:
         return self.of("DomainName")
-
-
-class CanonicalValues:
-    """Deterministic valid values: the smallest (required members only) and the fullest (every member)."""
-
-    def __init__(self, contract: Contract | None = None) -> None:
-        self.contract = contract or load_contract()
-
-    def string(self, member: Member, size: int | None = None, *, astral: bool = False) -> str:
-        if member.get("enum"):
-            return member.get("enum")[0]
-        low, _ = string_bounds(member)
-        return canonical_text(member.get("pattern"), low if size is None else size, astral=astral)
-
-    def value(self, path: str, *, full: bool = False) -> Any:
-        member = self.contract.member(path)
-        kind = member.type
-        if kind == "string":
-            return self.string(member)
-        if kind == "boolean":
-            return True
-        if kind in ("long", "integer"):
-            return member.get("minimum", 0)
-        if kind == "timestamp":
-            return 1_700_000_000
-        if kind == "list":
-            return [self.value(path + "[]", full=full)]
-        if kind == "map":
-            key = self.contract.member(path + ".<key>")
-            key_value = key.get("enum")[0] if key.get("enum") else canonical_text(key.get("pattern"), 3)
-            return (
-                {key_value: self.value(path + ".<value>", full=full)}
-                if full or member.get("minItems")
-                else {}
-            )
-        if kind == "structure":
-            return {
-                child.name: self.value(child.path, full=full)
-                for child in self.contract.children(path)
-                if child.location == "body" and (full or child.required)
-            }
-        raise ValueError(f"no canonical value for {kind} member {path}")
-
-    def minimal_body(self) -> dict:
-        return self.value("Body")
-
-    def full_body(self) -> dict:
-        """Every member at every depth present once: the base that boundary cases change one value of."""
-        return self.value("Body", full=True)

@@ -18,7 +18,7 @@ from spec import patterns as dialects
 from spec.unbreakable import unbreakable
 from spec.wire import BoundaryCase, Request
 from strategies import smithy as smithy_cases
-from strategies.bodies import CanonicalValues, fixed_keys, new_map_key, string_bounds
+from strategies.canonical import CanonicalValues, fixed_keys, new_map_key, string_bounds
 from strategies.catalogue import (
     DOMAIN_FORBIDDEN,
     DOMAIN_UNSENDABLE,

@@ -18,7 +18,7 @@ from hypothesis_jsonschema import from_schema
 
 from spec import Member
 from spec import patterns as dialects
-from strategies.bodies import fixed_keys
+from strategies.canonical import fixed_keys
 from strategies.catalogue import COERCIBLE_WORDS, wrong_kinds
 from strategies.drawing import drawn, index_drawer, one_of, unwrapped
 from strategies.grammar import UNBOUNDED, Grammar, parse

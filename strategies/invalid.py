@@ -19,7 +19,8 @@ from spec import patterns as dialects
 from spec.unbreakable import breakable_ids, unbreakable
 from spec.wire import InvalidRequest, Request
 from strategies import faults, smithy
-from strategies.bodies import CanonicalValues, ValueStrategies, new_map_key
+from strategies.bodies import ValueStrategies
+from strategies.canonical import CanonicalValues, new_map_key
 from strategies.catalogue import (
     DOMAIN_FORBIDDEN,
     DOMAIN_UNSENDABLE,

@@ -315,7 +315,8 @@ def test_text_runs_are_bare_string_choices_of_the_exact_length() -> None:
 def test_a_map_keeps_its_size_when_keys_collide() -> None:
     """Keys the shrinker has made alike take spare keys instead of shrinking the map: a failure that needs
     fifty tags keeps its fifty while the keys shrink (it took two minutes to shrink before)."""
-    from strategies.bodies import letters_key, map_drawer
+    from strategies.bodies import map_drawer
+    from strategies.canonical import letters_key
     from strategies.drawing import drawn
 
     spares = [letters_key(i) for i in range(100)]
@@ -352,7 +353,8 @@ def _leaves(contract: Any, path: str, value: Any) -> list[tuple[str, Any]]:
 def test_a_random_shape_varies_what_decides_the_checks_and_keeps_canonical_leaves() -> None:
     """The random base of invalid requests: valid, its shape (members present, sizes, enum values) drawn,
     every other leaf the canonical value, and map keys distinct canonical ones."""
-    from strategies.bodies import CanonicalValues, ValueStrategies, fixed_keys
+    from strategies.bodies import ValueStrategies
+    from strategies.canonical import CanonicalValues, fixed_keys
     from strategies.drawing import drawn
 
     canonical = CanonicalValues(CONTRACT)
@@ -397,7 +399,8 @@ def test_a_random_shape_draws_map_keys_where_letter_keys_are_not_valid() -> None
     import copy
 
     from spec.contract import Contract
-    from strategies.bodies import ValueStrategies, fixed_keys
+    from strategies.bodies import ValueStrategies
+    from strategies.canonical import fixed_keys
     from strategies.drawing import drawn
 
     data = copy.deepcopy(CONTRACT.data)
