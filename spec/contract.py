@@ -199,9 +199,6 @@ class Contract:
     def body_schema(self) -> dict[str, Any]:
         return {"$schema": "https://json-schema.org/draft/2020-12/schema", **self.schema_for("Body")}
 
-    def response_schema(self) -> dict[str, Any]:
-        return {"$schema": "https://json-schema.org/draft/2020-12/schema", **self.schema_for("Response")}
-
 
 _LABEL = re.compile(r"\{([A-Za-z0-9_]+\+?)\}")
 
