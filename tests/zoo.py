@@ -37,6 +37,16 @@ class Mutant:
 
 
 # -- building blocks ----------------------------------------------------------------------------------------
+def with_value(name: str, category: str, constraint_id: str, value: Any) -> Mutant:
+    """A mutant validating one constraint with another value, which a failure must name."""
+    return Mutant(name, category, constraint_id, moved(constraint_id, value))
+
+
+def not_checking(name: str, constraint_id: str) -> Mutant:
+    """A mutant that never checks one constraint, which a failure must name."""
+    return Mutant(name, "accepts invalid", constraint_id, ignoring(constraint_id))
+
+
 def moved(constraint_id: str, value: Any) -> Callable[[], ReferenceService]:
     """The reference validating against a contract where one constraint has another value."""
 
@@ -159,62 +169,29 @@ _REPEATED_ID = "0123456789abcdef0123456789abcdef"
 
 MUTANTS: list[Mutant] = [
     # -- accepts invalid input ---------------------------------------------------------------------------
-    Mutant("ignores RoleArn.required", "accepts invalid", "RoleArn.required", ignoring("RoleArn.required")),
-    Mutant(
-        "ignores KmsArn.required",
-        "accepts invalid",
-        f"{FLOW}.KmsArn.required",
-        ignoring(f"{FLOW}.KmsArn.required"),
-    ),
-    Mutant(
+    not_checking("ignores RoleArn.required", "RoleArn.required"),
+    not_checking("ignores KmsArn.required", f"{FLOW}.KmsArn.required"),
+    not_checking(
         "ignores Batches[].EndTime.required",
-        "accepts invalid",
         "IntegrationConfig.AppflowIntegration.Batches[].EndTime.required",
-        ignoring("IntegrationConfig.AppflowIntegration.Batches[].EndTime.required"),
     ),
-    Mutant(
-        "KmsArn minimum 19",
-        "accepts invalid",
-        f"{FLOW}.KmsArn.minLength",
-        moved(f"{FLOW}.KmsArn.minLength", 19),
-    ),
-    Mutant(
-        "ObjectTypeName maximum 256",
-        "accepts invalid",
-        "ObjectTypeName.maxLength",
-        moved("ObjectTypeName.maxLength", 256),
-    ),
-    Mutant(
-        "DomainName maximum 65", "accepts invalid", "DomainName.maxLength", moved("DomainName.maxLength", 65)
-    ),
-    Mutant(
+    with_value("KmsArn minimum 19", "accepts invalid", f"{FLOW}.KmsArn.minLength", 19),
+    with_value("ObjectTypeName maximum 256", "accepts invalid", "ObjectTypeName.maxLength", 256),
+    with_value("DomainName maximum 65", "accepts invalid", "DomainName.maxLength", 65),
+    with_value(
         "BucketName minimum 2",
         "accepts invalid",
         f"{SOURCE}.SourceConnectorProperties.S3.BucketName.minLength",
-        moved(f"{SOURCE}.SourceConnectorProperties.S3.BucketName.minLength", 2),
+        2,
     ),
-    Mutant("ignores RoleArn.pattern", "accepts invalid", "RoleArn.pattern", ignoring("RoleArn.pattern")),
-    Mutant(
-        "ignores DomainName.pattern", "accepts invalid", "DomainName.pattern", ignoring("DomainName.pattern")
+    not_checking("ignores RoleArn.pattern", "RoleArn.pattern"),
+    not_checking("ignores DomainName.pattern", "DomainName.pattern"),
+    not_checking("ignores Tags.<key>.pattern", "Tags.<key>.pattern"),
+    not_checking("ignores FlowName.pattern", f"{FLOW}.FlowName.pattern"),
+    not_checking(
+        "ignores Object.pattern (Salesforce)", f"{SOURCE}.SourceConnectorProperties.Salesforce.Object.pattern"
     ),
-    Mutant(
-        "ignores Tags.<key>.pattern", "accepts invalid", "Tags.<key>.pattern", ignoring("Tags.<key>.pattern")
-    ),
-    Mutant(
-        "ignores FlowName.pattern",
-        "accepts invalid",
-        f"{FLOW}.FlowName.pattern",
-        ignoring(f"{FLOW}.FlowName.pattern"),
-    ),
-    Mutant(
-        "ignores Object.pattern (Salesforce)",
-        "accepts invalid",
-        f"{SOURCE}.SourceConnectorProperties.Salesforce.Object.pattern",
-        ignoring(f"{SOURCE}.SourceConnectorProperties.Salesforce.Object.pattern"),
-    ),
-    Mutant(
-        "ignores WorkflowType.enum", "accepts invalid", "WorkflowType.enum", ignoring("WorkflowType.enum")
-    ),
+    not_checking("ignores WorkflowType.enum", "WorkflowType.enum"),
     Mutant(
         "TaskType enum takes lower case",
         "accepts invalid",
@@ -224,51 +201,21 @@ MUTANTS: list[Mutant] = [
             ["Arithmetic", "Filter", "Map", "Mask", "Merge", "Truncate", "Validate", "map"],
         ),
     ),
-    Mutant(
-        "ignores ObjectTypeName.type",
-        "accepts invalid",
-        "ObjectTypeName.type",
-        ignoring("ObjectTypeName.type"),
+    not_checking("ignores ObjectTypeName.type", "ObjectTypeName.type"),
+    not_checking("ignores ScheduleOffset.type", f"{SCHEDULED}.ScheduleOffset.type"),
+    not_checking("ignores Tasks.type", f"{FLOW}.Tasks.type"),
+    with_value("Tags maximum 51", "accepts invalid", "Tags.maxItems", 51),
+    with_value("Tags minimum 0", "accepts invalid", "Tags.minItems", 0),
+    not_checking("ignores Tags.<key>.maxLength", "Tags.<key>.maxLength"),
+    with_value(
+        "ScheduleOffset maximum 36001", "accepts invalid", f"{SCHEDULED}.ScheduleOffset.maximum", 36001
     ),
-    Mutant(
-        "ignores ScheduleOffset.type",
-        "accepts invalid",
-        f"{SCHEDULED}.ScheduleOffset.type",
-        ignoring(f"{SCHEDULED}.ScheduleOffset.type"),
-    ),
-    Mutant("ignores Tasks.type", "accepts invalid", f"{FLOW}.Tasks.type", ignoring(f"{FLOW}.Tasks.type")),
-    Mutant("Tags maximum 51", "accepts invalid", "Tags.maxItems", moved("Tags.maxItems", 51)),
-    Mutant("Tags minimum 0", "accepts invalid", "Tags.minItems", moved("Tags.minItems", 0)),
-    Mutant(
-        "ignores Tags.<key>.maxLength",
-        "accepts invalid",
-        "Tags.<key>.maxLength",
-        ignoring("Tags.<key>.maxLength"),
-    ),
-    Mutant(
-        "ScheduleOffset maximum 36001",
-        "accepts invalid",
-        f"{SCHEDULED}.ScheduleOffset.maximum",
-        moved(f"{SCHEDULED}.ScheduleOffset.maximum", 36001),
-    ),
-    Mutant(
-        "ScheduleOffset minimum -1",
-        "accepts invalid",
-        f"{SCHEDULED}.ScheduleOffset.minimum",
-        moved(f"{SCHEDULED}.ScheduleOffset.minimum", -1),
-    ),
-    Mutant("accepts malformed JSON", "accepts invalid", "Body.json", ignoring("Body.json")),
+    with_value("ScheduleOffset minimum -1", "accepts invalid", f"{SCHEDULED}.ScheduleOffset.minimum", -1),
+    not_checking("accepts malformed JSON", "Body.json"),
     # -- rejects valid input ------------------------------------------------------------------------------
-    Mutant(
-        "DomainName maximum 63", "rejects valid", "DomainName.maxLength", moved("DomainName.maxLength", 63)
-    ),
-    Mutant(
-        "ObjectTypeName maximum 254",
-        "rejects valid",
-        "ObjectTypeName.maxLength",
-        moved("ObjectTypeName.maxLength", 254),
-    ),
-    Mutant("Tags maximum 49", "rejects valid", "Tags.maxItems", moved("Tags.maxItems", 49)),
+    with_value("DomainName maximum 63", "rejects valid", "DomainName.maxLength", 63),
+    with_value("ObjectTypeName maximum 254", "rejects valid", "ObjectTypeName.maxLength", 254),
+    with_value("Tags maximum 49", "rejects valid", "Tags.maxItems", 49),
     Mutant(
         "counts UTF-16 code units",
         "rejects valid",
@@ -284,17 +231,14 @@ MUTANTS: list[Mutant] = [
         "(or UTF-8 bytes); Smithy counts code points",
         counting(lambda s: len(s.encode("utf-8")), "UTF-8 bytes"),
     ),
-    Mutant(
-        "tag keys without digits",
-        "rejects valid",
-        "Tags.<key>.pattern",
-        moved("Tags.<key>.pattern", "^(?!aws:)[a-zA-Z+\\-=._:/]+$"),
+    with_value(
+        "tag keys without digits", "rejects valid", "Tags.<key>.pattern", "^(?!aws:)[a-zA-Z+\\-=._:/]+$"
     ),
-    Mutant(
+    with_value(
         "ConnectorType without S3",
         "rejects valid",
         f"{SOURCE}.ConnectorType.enum",
-        moved(f"{SOURCE}.ConnectorType.enum", ["Salesforce", "Marketo", "Zendesk", "Servicenow"]),
+        ["Salesforce", "Marketo", "Zendesk", "Servicenow"],
     ),
     # -- crashes on valid input -----------------------------------------------------------------------------
     Mutant(

@@ -20,7 +20,7 @@ from conformance.reference import ReferenceService, Reply
 from spec import load_contract
 from spec.validation import Violation, parse_json
 from strategies.paths import ITEM, KEY, VALUE, steps
-from tests.zoo import DOMAIN, FLOW, MUTANTS, SCHEDULED, SOURCE, Mutant, moved
+from tests.zoo import DOMAIN, FLOW, MUTANTS, SCHEDULED, SOURCE, Mutant, with_value
 from tests.zoo_lifecycle import LIFECYCLE_MUTANTS
 
 TASKS = f"{FLOW}.Tasks"
@@ -258,53 +258,40 @@ def _message_with_object_type() -> Callable[[], ReferenceService]:
 
 NEAR_MUTANTS: list[Mutant] = [
     # -- a pattern one character off ----------------------------------------------------------------------
-    Mutant(
-        "DomainName class takes '.'",
-        "near miss",
-        "DomainName.pattern",
-        moved("DomainName.pattern", "^[a-zA-Z0-9_.-]+$"),
-    ),
-    Mutant(
+    with_value("DomainName class takes '.'", "near miss", "DomainName.pattern", "^[a-zA-Z0-9_.-]+$"),
+    with_value(
         "ObjectTypeName may start with a digit",
         "near miss",
         "ObjectTypeName.pattern",
-        moved("ObjectTypeName.pattern", "^[a-zA-Z_0-9][a-zA-Z_0-9-]*$"),
+        "^[a-zA-Z_0-9][a-zA-Z_0-9-]*$",
     ),
-    Mutant(
-        "tag keys take a space",
-        "near miss",
-        "Tags.<key>.pattern",
-        moved("Tags.<key>.pattern", "^(?!aws:)[a-zA-Z+-=._:/ ]+$"),
+    with_value("tag keys take a space", "near miss", "Tags.<key>.pattern", "^(?!aws:)[a-zA-Z+-=._:/ ]+$"),
+    with_value(
+        "FlowName checks its first character only", "near miss", f"{FLOW}.FlowName.pattern", "^[a-zA-Z0-9]."
     ),
-    Mutant(
-        "FlowName checks its first character only",
-        "near miss",
-        f"{FLOW}.FlowName.pattern",
-        moved(f"{FLOW}.FlowName.pattern", "^[a-zA-Z0-9]."),
-    ),
-    Mutant(
+    with_value(
         "ConnectorProfileName class takes a space",
         "near miss",
         f"{SOURCE}.ConnectorProfileName.pattern",
-        moved(f"{SOURCE}.ConnectorProfileName.pattern", "[\\w/!@#+=. -]+"),
+        "[\\w/!@#+=. -]+",
     ),
-    Mutant(
+    with_value(
         "KmsArn account part takes any character",
         "near miss",
         f"{FLOW}.KmsArn.pattern",
-        moved(f"{FLOW}.KmsArn.pattern", "arn:aws:kms:.*:.+:.*"),
+        "arn:aws:kms:.*:.+:.*",
     ),
-    Mutant(
+    with_value(
         "Salesforce Object splits on spaces only",
         "near miss",
         f"{SOURCE}.SourceConnectorProperties.Salesforce.Object.pattern",
-        moved(f"{SOURCE}.SourceConnectorProperties.Salesforce.Object.pattern", "[^ ]+"),
+        "[^ ]+",
     ),
-    Mutant(
+    with_value(
         "TaskProperties values matched with DOTALL",
         "near miss",
         f"{TASKS}[].TaskProperties.<value>.pattern",
-        moved(f"{TASKS}[].TaskProperties.<value>.pattern", "[\\s\\S]+"),
+        "[\\s\\S]+",
     ),
     Mutant("RoleArn prefix without case", "near miss", "RoleArn.pattern", _case_blind_role_arn()),
     # -- the first item only --------------------------------------------------------------------------------
