@@ -1,24 +1,42 @@
-"""Drawing a value inside one composite: drawers, and the few tricks that keep each draw cheap.
+"""Drawing a value inside one strategy: drawers, and the one strategy class that keeps each draw cheap.
 
 Hypothesis spends its time per draw: each ``draw(strategy)`` opens a span, checks and unwraps the
 strategy, and records a choice, which its mutator, its tree of examples seen and its shrinker then
-replay.  So the members of a request are *drawers*, plain functions of the ``draw`` of the composite
-they are drawn in, built once per contract, and a strategy of its own (a span) is kept for what the
-shrinker should be able to drop whole: structures, lists and maps.
+replay.  So the members of a request are *drawers*, plain functions of a ``draw``, built once per
+contract, and a strategy of its own (a span) is kept for what the shrinker should be able to drop whole:
+structures, lists and maps.
+
+``drawn`` makes that strategy the way ``hypothesis.extra.lark`` makes its own: a ``SearchStrategy`` whose
+``do_draw(data)`` runs the drawer, labelled by ``calc_label_from_name``.  Its spans are labelled after the
+member they draw, and Hypothesis's mutator copies a span only over others with the same label: a Task
+over another Task, never over a tag map (which would make a misaligned example, most often thrown away).
+The ``draw`` its drawer gets also carries the ConjectureData, so that a pick is one integer choice (the
+call ``sampled_from`` makes) and a text run one string choice (``text``'s own ``do_draw``), without a span
+of their own: the shrinker works on the choices; spans matter for structures, which keep theirs.
+
+Subclassing ``SearchStrategy`` and calling ConjectureData are Hypothesis's internal API, so that path is
+taken only on the Hypothesis versions it was tested on (``TESTED_HYPOTHESIS``) that have what it calls.
+On any other, ``drawn`` is a ``st.composite`` and every choice a public strategy drawn through its
+``draw``: the same values, the same shrinking, only slower.  A drawer looks at the ``draw`` it is given,
+so either kind of drawer works inside either kind of strategy.
 """
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+import hypothesis
 from hypothesis import strategies as st
 
 T = TypeVar("T")
 
-# Draws one member's value with the ``draw`` of the composite it is drawn in.
+# Draws one member's value with the ``draw`` of the strategy it is drawn in.
 Drawer = Callable[[st.DrawFn], T]
+
+# The lowest and the newest Hypothesis the choice path was tested on: the project's lower bound
+# (pyproject.toml) and the newest release when it was last checked.
+TESTED_HYPOTHESIS = ((6, 100, 0), (6, 170, 17))
 
 
 class _Absent:
@@ -31,28 +49,63 @@ class _Absent:
 ABSENT: Any = _Absent()
 
 
-# -- choices without a span ------------------------------------------------------------------------------
-# ``draw(st.sampled_from(values))`` is one integer choice wrapped in a span of its own, and the span costs
-# about as much again as the choice.  A value picked by index needs no span (the shrinker works on the
-# choices; spans matter for structures, which keep theirs), so inside a composite an index is drawn
-# straight from the ConjectureData behind ``draw``: the very call ``sampled_from`` makes, minus the span.
-# That object is Hypothesis's internal API, so where ``draw`` is not its bound method the index is
-# drawn through a strategy instead, with the same choice and value.
-# Text runs likewise, for alphabets that are a ``st.characters(...)``.
-_CONJECTURE_DATA: type | None
-_ONE_CHARACTER: type | None
 try:
-    from hypothesis.internal.conjecture.data import ConjectureData as _CONJECTURE_DATA
-    from hypothesis.strategies._internal.strings import OneCharStringStrategy as _ONE_CHARACTER
-except ImportError:  # pragma: no cover - a Hypothesis that moved them: the strategy path still works
-    _CONJECTURE_DATA = _ONE_CHARACTER = None
+    from hypothesis.internal.conjecture.data import ConjectureData
+    from hypothesis.internal.conjecture.utils import calc_label_from_name
+except ImportError:  # pragma: no cover - a Hypothesis that moved them: the public path still works
+    ConjectureData = calc_label_from_name = None
+
+
+def choices_supported(version: tuple[int, ...] = hypothesis.__version_info__) -> bool:
+    """Whether ``version`` of Hypothesis is one the choice path was tested on, and the installed one has
+    the internals it calls."""
+    lowest, newest = TESTED_HYPOTHESIS
+    return (
+        lowest <= tuple(version[:3]) <= newest
+        and calc_label_from_name is not None
+        and all(hasattr(ConjectureData, name) for name in ("draw", "draw_integer", "draw_string"))
+    )
+
+
+# Read by ``drawn`` and ``unwrapped`` when they build a strategy: a test sets it to False to build the
+# public path on any Hypothesis.
+FAST_PATH = choices_supported()
+
+
+class _Draw:
+    """The ``draw`` a drawer gets inside a ``drawn`` strategy: draws a strategy as the ``draw`` of a
+    ``st.composite`` does, and holds the ConjectureData for the bare choices of this module."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+
+    def __call__(self, strategy: st.SearchStrategy[T]) -> T:
+        return self.data.draw(strategy)
+
+
+class _Drawn(st.SearchStrategy):
+    """Runs a drawer in one span, labelled after ``name``."""
+
+    def __init__(self, drawer: Drawer[Any], name: str) -> None:
+        super().__init__()
+        self.drawer = drawer
+        self.name = name
+
+    def calc_label(self) -> int:
+        return calc_label_from_name(f"strategies.drawing:{self.name}")
+
+    def do_draw(self, data: Any) -> Any:
+        return self.drawer(_Draw(data))
+
+    def __repr__(self) -> str:
+        return f"drawn({self.name!r})"
 
 
 def _choice_source(draw: st.DrawFn) -> Any:
-    data = getattr(draw, "__self__", None)
-    if _CONJECTURE_DATA is not None and isinstance(data, _CONJECTURE_DATA):
-        return data
-    return None
+    """The ConjectureData behind ``draw`` if it is the ``draw`` of a ``drawn`` strategy, else None."""
+    return draw.data if draw.__class__ is _Draw else None
 
 
 def index_drawer(size: int) -> Drawer[int]:
@@ -65,8 +118,9 @@ def index_drawer(size: int) -> Drawer[int]:
     def draw_index(draw: st.DrawFn) -> int:
         if not last:
             return 0  # as st.sampled_from of one value: no choice at all
-        data = _choice_source(draw)
-        return data.draw_integer(0, last) if data is not None else draw(fallback)
+        if draw.__class__ is _Draw:  # _choice_source(draw), inline: the commonest draw of all
+            return draw.data.draw_integer(0, last)
+        return draw(fallback)
 
     return draw_index
 
@@ -79,18 +133,14 @@ def pick(values: list[T]) -> Drawer[T]:
 
 
 def text_drawer(alphabet: st.SearchStrategy[str], size: int) -> Drawer[str]:
-    """Exactly ``size`` characters of ``alphabet`` (a ``st.characters(...)``): one bare string choice, the
-    very call ``st.text(alphabet, min_size=size, max_size=size)`` makes, minus the span."""
+    """Exactly ``size`` characters of ``alphabet`` (a ``st.characters(...)``): one bare string choice, made
+    by ``st.text(alphabet, min_size=size, max_size=size)``'s own ``do_draw`` without the span ``draw``
+    would open around it."""
     strategy = unwrapped(st.text(alphabet, min_size=size, max_size=size))
-    element = unwrapped(alphabet)
-    single = _ONE_CHARACTER is not None and isinstance(element, _ONE_CHARACTER)
-    intervals = element.intervals if single else None
 
     def draw_text(draw: st.DrawFn) -> str:
-        data = _choice_source(draw) if intervals is not None else None
-        if data is not None:
-            return data.draw_string(intervals, min_size=size, max_size=size)
-        return draw(strategy)
+        data = _choice_source(draw)
+        return strategy.do_draw(data) if data is not None else draw(strategy)
 
     return draw_text
 
@@ -106,39 +156,21 @@ def unwrapped(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T]:
     """The strategy that a lazily built one (``st.integers()``, ``st.text()``...) stands for, validated.
 
     ``draw`` unwraps a lazy strategy again on every call, some ten microseconds each time; a drawer draws
-    from the unwrapped strategy directly (the same label, choices and values).
+    from the unwrapped strategy directly (the same label, choices and values).  Off the choice path the
+    strategy is only validated.
     """
     strategy.validate()
-    while hasattr(strategy, "wrapped_strategy"):
+    while FAST_PATH and hasattr(strategy, "wrapped_strategy"):
         strategy = strategy.wrapped_strategy
     return strategy
 
 
-class _Named:
-    """A drawer with a name, as the definition of a composite: Hypothesis labels the composite's spans by
-    the definition's hash, and its mutator copies a span only over others with the same label.  Named
-    after the member it draws, a Task is copied over another Task, never over a tag map (which would make
-    a misaligned example, most often thrown away)."""
-
-    def __init__(self, name: str, drawer: Drawer[Any]) -> None:
-        self.name = name
-        self.__name__ = self.__qualname__ = "drawn"  # composite() wants an identifier here
-        self.drawer = drawer
-
-    def __call__(self, draw: st.DrawFn) -> Any:
-        return self.drawer(draw)
-
-    def __hash__(self) -> int:
-        return zlib.crc32(self.name.encode())  # stable from run to run, unlike hash(str)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Named) and other.name == self.name
-
-
 def drawn(drawer: Drawer[T], name: str) -> st.SearchStrategy[T]:
-    """A strategy that runs ``drawer``: one composite (its spans labelled ``name``), however many parts
-    the drawer draws inline."""
-    return unwrapped(st.composite(_Named(name, drawer))())
+    """A strategy that runs ``drawer``: one span labelled ``name``, however many parts the drawer draws
+    inline."""
+    if FAST_PATH:
+        return _Drawn(drawer, name)
+    return st.composite(lambda draw: drawer(draw))()
 
 
 def one_of(strategies: Sequence[st.SearchStrategy[T]], name: str) -> st.SearchStrategy[T]:
