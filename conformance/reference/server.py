@@ -25,24 +25,11 @@ from socketserver import TCPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from conformance.reference.service import HttpRequest, ReferenceService, Reply
+from conformance.reference.messages import PROTOCOL_ERROR_TYPES, HttpRequest, Reply
+from conformance.reference.service import ReferenceService
 
 logger = logging.getLogger("conformance.reference")
 
-# Error types of answers given before any operation is chosen; the operation's contract lists none of
-# these, so the names follow what AWS's front ends and Smithy's server framework send.
-PROTOCOL_ERROR_TYPES = {
-    400: "BadRequestException",
-    404: "UnknownOperationException",
-    405: "MethodNotAllowedException",
-    408: "RequestTimeoutException",
-    411: "LengthRequiredException",
-    413: "RequestEntityTooLargeException",
-    414: "RequestURITooLongException",
-    431: "RequestHeaderFieldsTooLargeException",
-    501: "NotImplementedException",
-    505: "HTTPVersionNotSupportedException",
-}
 CONNECTION_TIMEOUT = 30.0  # seconds a connection may sit idle or half-sent before it is dropped
 MAX_LINE = 65536  # longest request, chunk-size or trailer line read
 MAX_TRAILERS = 100
