@@ -29,8 +29,9 @@ import pytest
 import requests
 
 from conformance.reference import ReferenceService, Reply, start_server
+from conformance.reference.routing import Route, RouteMatch, Router
 from conformance.reference.server import ReferenceHTTPServer, RunningServer
-from spec import load_contract
+from spec import load_contract, load_lifecycle
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = "test-domain"
@@ -264,6 +265,38 @@ def test_wrong_method_on_known_path_is_405(server: RunningServer, session: reque
 def test_unknown_path_is_404_in_json(server: RunningServer, session: requests.Session) -> None:
     assert_error(session.get(f"{server.url}/nope"), 404, "UnknownOperationException")
     assert_error(session.post(f"{create_url(server)}/extra", json={}), 404, "UnknownOperationException")
+
+
+def test_routes_are_the_models_bindings() -> None:
+    lifecycle = load_lifecycle()
+    router = Router.from_model(CONTRACT, lifecycle)
+    values = {"DomainName": "a/b c", "WorkflowId": "x/\u00e9"}  # an encoded "/" stays inside its label
+    create = router.match(CONTRACT.path(values["DomainName"]))
+    assert create is not None and create["POST"] == RouteMatch(CONTRACT.operation, {"DomainName": "a/b c"})
+    for name, operation in lifecycle.operations.items():
+        found = router.match(operation.path(values["DomainName"], values["WorkflowId"]))
+        assert found is not None
+        assert found[operation.method] == RouteMatch(
+            name, {label: values[label] for label in operation.labels}
+        )
+
+
+def test_literal_segments_match_as_sent(server: RunningServer) -> None:
+    # Labels are percent-decoded, literals are not: "%69ntegrations" can only be a WorkflowId.  Raw
+    # sockets, as requests decodes "%73" and "%69" before sending.
+    def answer(method: str, path: str) -> http.client.HTTPResponse:
+        head = f"{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        return raw_exchange(server, f"{head}Content-Length: 2\r\n\r\n{{}}".encode())
+
+    unknown = answer("POST", f"/domain%73/{DOMAIN}/workflows")
+    assert (unknown.status, unknown.getheader("X-Amzn-Errortype")) == (404, "UnknownOperationException")
+    encoded = answer("POST", f"/domains/{DOMAIN}/workflows/%69ntegrations")
+    assert (encoded.status, encoded.getheader("Allow")) == (405, "DELETE, GET")
+
+
+def test_a_template_the_router_cannot_match_is_refused() -> None:
+    with pytest.raises(ValueError, match="can't route"):
+        Route.parse("GetObject", "GET", "/{Bucket}/{Key+}")
 
 
 def test_garbage_request_line_gets_json_and_nothing_on_stderr(

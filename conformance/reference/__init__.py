@@ -8,6 +8,12 @@ tests is a subclass that overrides one of them::
 
     with start_server(ReferenceService(domains=["my-domain"])) as server:
         ...  # server.url, server.port
+
+One role per module: ``service`` (CreateIntegrationWorkflow and the decisions and answers every
+operation shares), ``lifecycle`` (ListWorkflows, GetWorkflow, DeleteWorkflow and the store they read),
+``shapes`` (botocore's shapes of the lifecycle inputs, judged), ``routing`` (the model's method and
+``requestUri`` of each operation, matched), ``server`` (HTTP framing, limits and writing) and
+``messages`` (what passes between the plumbing and the service).
 """
 
 from conformance.reference.server import ReferenceHTTPServer, RunningServer, start_server

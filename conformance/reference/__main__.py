@@ -6,30 +6,34 @@ import argparse
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import FrameType
+from typing import TypeVar
 
 from conformance.reference.server import CONNECTION_TIMEOUT, ReferenceHTTPServer
 from conformance.reference.service import ReferenceService
 from spec.patterns import DIALECTS
 from spec.validation import SEMANTICS, RequestValidator
 
+Number = TypeVar("Number", int, float)
+
+
+def _number(text: str, parse: Callable[[str], Number], what: str) -> Number:
+    try:
+        return parse(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+
 
 def port_number(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    port = _number(text, int, "a port number")
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{port} is not a port number (0-65535; 0 picks a free one)")
     return port
 
 
 def seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    value = _number(text, float, "a number of seconds")
     if not value > 0:  # 0 would make sockets non-blocking, and NaN fails every comparison
         raise argparse.ArgumentTypeError(f"{text} is not a positive number of seconds")
     return value

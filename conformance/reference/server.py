@@ -8,7 +8,8 @@ conformance target needs:
   client's delayed ACK would hold each keep-alive response back until the delayed-ACK timer fires;
 * bodies are bounded (413 before reading an oversized one), a connection that stalls mid-request times
   out, and whatever goes wrong answers in JSON the way a restJson1 service does, never with a traceback;
-* the service decides; this module never looks inside a body.
+* ``conformance.reference.routing`` matches a request against the model's bindings and names the
+  service method that answers it; the service decides, and this module never looks inside a body.
 """
 
 from __future__ import annotations
@@ -18,38 +19,24 @@ import re
 import socket
 import sys
 import threading
-from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from socketserver import TCPServer
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
-from conformance.reference.service import HttpRequest, ReferenceService, Reply
+from conformance.reference.messages import PROTOCOL_ERROR_TYPES, HttpRequest, Reply
+from conformance.reference.routing import OPERATIONS, RoutedRequest, Router
+from conformance.reference.service import ReferenceService
+from spec import load_lifecycle
 
 logger = logging.getLogger("conformance.reference")
 
-# Error types of answers given before any operation is chosen; the operation's contract lists none of
-# these, so the names follow what AWS's front ends and Smithy's server framework send.
-PROTOCOL_ERROR_TYPES = {
-    400: "BadRequestException",
-    404: "UnknownOperationException",
-    405: "MethodNotAllowedException",
-    408: "RequestTimeoutException",
-    411: "LengthRequiredException",
-    413: "RequestEntityTooLargeException",
-    414: "RequestURITooLongException",
-    431: "RequestHeaderFieldsTooLargeException",
-    501: "NotImplementedException",
-    505: "HTTPVersionNotSupportedException",
-}
 CONNECTION_TIMEOUT = 30.0  # seconds a connection may sit idle or half-sent before it is dropped
 MAX_LINE = 65536  # longest request, chunk-size or trailer line read
 MAX_TRAILERS = 100
 _DECIMAL = re.compile(r"[0-9]{1,18}")  # 18 digits can't overflow, and no body is that long
 _CHUNK_SIZE = re.compile(rb"[0-9a-fA-F]{1,15}")
-
-Operation = Callable[[], Reply]
 
 
 class _Reject(Exception):
@@ -221,39 +208,19 @@ class ReferenceRequestHandler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         return parts.path or "/", parts.query
 
-    def _routes(self, body: bytes) -> dict[str, Operation] | None:
-        """The operations at this path, by method; ``None`` for a path no operation serves."""
-        path, query = self._target()
-        segments = path.split("/")
-        if len(segments) not in (4, 5) or segments[:2] != ["", "domains"] or segments[3] != "workflows":
-            return None
-        # Labels are decoded one by one, so an encoded "/" stays inside its label.
-        domain = unquote(segments[2])
-        content_type = self.headers.get("Content-Type")
-        if len(segments) == 4:
-            return {"POST": lambda: self.service.list_workflows(domain, content_type, query, body)}
-        last = unquote(segments[4])
-        routes: dict[str, Operation] = {}
-        if last == "integrations":
-            routes["POST"] = lambda: self.service.create_integration_workflow(domain, content_type, body)
-        if last:
-            # GET .../workflows/integrations is GetWorkflow of a workflow named "integrations", as a
-            # Smithy router (method first, then path) would route it: a malformed WorkflowId there.
-            routes["GET"] = lambda: self.service.get_workflow(domain, last)
-            routes["DELETE"] = lambda: self.service.delete_workflow(domain, last)
-        return routes or None
-
     def _dispatch(self, body: bytes) -> Reply:
-        routes = self._routes(body)
-        if routes is None:
+        path, query = self._target()
+        found = self.server.router.match(path)
+        if found is None:
             return self._protocol_error(404, f"No operation serves {self.command} {self.path[:200]}.")
-        operation = routes.get(self.command)
-        if operation is None:
-            allowed = ", ".join(sorted(routes))
+        match = found.get(self.command)
+        if match is None:
+            allowed = ", ".join(sorted(found))
             return self._protocol_error(
                 405, f"Method {self.command} is not allowed here; use {allowed}.", {"Allow": allowed}
             )
-        return operation()
+        request = RoutedRequest(self.headers.get("Content-Type"), query, body)
+        return OPERATIONS[match.operation](self.service, match.labels, request)
 
     # -- writing --------------------------------------------------------------------------------------------
     def _write(self, reply: Reply) -> None:
@@ -310,6 +277,7 @@ class ReferenceHTTPServer(ThreadingHTTPServer):
         connection_timeout: float = CONNECTION_TIMEOUT,
     ) -> None:
         self.service = service
+        self.router = Router.from_model(service.contract, load_lifecycle())
         self.verbose = verbose
         self.connection_timeout = connection_timeout
         self._connections: set[socket.socket] = set()
