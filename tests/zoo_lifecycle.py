@@ -215,33 +215,38 @@ class Delete204(ReferenceService):
         return Reply(204, headers, b"")
 
 
-class SoftDeleteStillReadable(ReferenceService):
+class _SoftDelete(ReferenceService):
+    """Deletes, then puts back what ``left_behind`` makes of the deleted record: a soft delete."""
+
+    def left_behind(self, domain: str, workflow_id: str, record: Any) -> tuple[tuple[str, str], Any]:
+        raise NotImplementedError
+
+    def delete_workflow(self, domain: str, workflow_id: str) -> Reply:
+        with self._lock:
+            record = self._workflows.get((domain, workflow_id))
+        reply = super().delete_workflow(domain, workflow_id)
+        if reply.status == 200 and record is not None:
+            key, kept = self.left_behind(domain, workflow_id, record)
+            with self._lock:
+                self._workflows[key] = kept
+        return reply
+
+
+class SoftDeleteStillReadable(_SoftDelete):
     """Soft-deletes: marks the workflow deleted, which ListWorkflows' query skips and GetWorkflow's
     lookup forgets to, so the workflow reads back 200 after its delete.  (In the reference's terms the
     record stays, at listing position 0, before every page.)"""
 
-    def delete_workflow(self, domain: str, workflow_id: str) -> Reply:
-        with self._lock:
-            record = self._workflows.get((domain, workflow_id))
-        reply = super().delete_workflow(domain, workflow_id)
-        if reply.status == 200 and record is not None:
-            with self._lock:
-                self._workflows[(domain, workflow_id)] = dataclasses.replace(record, sequence=0)
-        return reply
+    def left_behind(self, domain: str, workflow_id: str, record: Any) -> tuple[tuple[str, str], Any]:
+        return (domain, workflow_id), dataclasses.replace(record, sequence=0)
 
 
-class TombstoneStillListed(ReferenceService):
+class TombstoneStillListed(_SoftDelete):
     """Soft-deletes the other way round: re-keys the workflow as a tombstone (``deleted:<id>``), which
     lookups miss, but ListWorkflows walks every record, tombstones included."""
 
-    def delete_workflow(self, domain: str, workflow_id: str) -> Reply:
-        with self._lock:
-            record = self._workflows.get((domain, workflow_id))
-        reply = super().delete_workflow(domain, workflow_id)
-        if reply.status == 200 and record is not None:
-            with self._lock:
-                self._workflows[(domain, f"deleted:{workflow_id}")] = record
-        return reply
+    def left_behind(self, domain: str, workflow_id: str, record: Any) -> tuple[tuple[str, str], Any]:
+        return (domain, f"deleted:{workflow_id}"), record
 
 
 class IdempotentDelete(ReferenceService):
