@@ -28,6 +28,7 @@ from conformance.checks import (
     error_problems,
     success_problems,
 )
+from conformance.errors import NOT_FOUND
 from conformance.exchange import Exchange
 from conformance.report import failure_message
 from spec import Contract, parent_path
@@ -157,9 +158,8 @@ class AnswerLedger:
         if exchange.status < 400:
             return
         if exchange.status < 500:
-            problems = error_problems(
-                exchange, self.contract, 404, "ResourceNotFoundException", prefix="not_found"
-            )
+            status = self.contract.status_of(NOT_FOUND)
+            problems = error_problems(exchange, self.contract, status, NOT_FOUND, prefix="not_found")
             self._judge(["not_found.status", "not_found.type"], problems, kind, exchange, "domain existence")
         self._judge(["error.body", "error.Message"], error_body_problems(exchange), kind, exchange, None)
 

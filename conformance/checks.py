@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from botocore.parsers import create_parser
 from requests.structures import CaseInsensitiveDict
 
+from conformance.errors import NOT_FOUND, named
 from conformance.exchange import NOT_JSON, Exchange
 from conformance.report import REDACTOR, describe_value, escape_controls, failure_message
 from spec import Contract, load_contract
@@ -310,13 +311,13 @@ def check_validated_domain(exchange: Exchange, case: str, due: str) -> None:
     )
 
 
-def check_domain_not_refused(exchange: Exchange, about: str) -> None:
+def check_domain_not_refused(exchange: Exchange, contract: Contract, about: str) -> None:
     """A valid domain name that does not exist is not found (404), not refused as invalid (400): a 400
     says the target's check of the name is stricter than ``about``."""
     __tracebackhide__ = True
     raise ConformanceFailure(
         about,
-        "a valid domain name that does not exist is not found (404 ResourceNotFoundException)",
+        f"a valid domain name that does not exist is not found ({named(contract, NOT_FOUND)})",
         exchange,
         f"it was refused as invalid: {_error_summary(exchange)}",
         "domain existence",

@@ -28,6 +28,7 @@ from conformance.aws import load_fixtures, sigv4
 from conformance.checks import ConformanceFailure
 from conformance.client import Exchange, TargetClient, TargetError
 from conformance.coverage import Coverage
+from conformance.errors import ACCESS_DENIED, INVALID, NOT_FOUND, THROTTLED, named
 from conformance.properties import choose_profile, chosen_profile
 from conformance.report import REDACTOR, escape_controls, failure_message
 from conformance.summary import RunTotals
@@ -39,24 +40,29 @@ from conformance.target import (
     throttle_account,
     workflow_path,
 )
-from spec import load_contract
+from spec import Contract, load_contract
 from spec.wire import Request
 
 # Workflow-creating requests a run sends to a target that is not on loopback, unless told otherwise.
 DEFAULT_MAX_CREATES = 200
 THROTTLE_RETRIES = 3
 DEFAULT_THROTTLE_WAIT = 60.0
-MARKERS = {
-    "valid": "valid requests on the existing domain get a conforming 200",
-    "invalid": "requests that break one constraint get 400 BadRequestException",
-    "boundaries": "the deterministic edge cases of every constraint",
-    "errors": "whole-body faults and the shape of error answers",
-    "domains": "valid requests on domains that don't exist get 404 (deselect for targets without domains)",
-    "responses": "properties of success answers across requests (unique WorkflowIds)",
-    "ambiguous": "the search-only zone of the patterns; runs with --pattern-semantics search|fullmatch",
-    "lifecycle": "GetWorkflow, ListWorkflows and DeleteWorkflow show that a create created (skipped for a "
-    "target without them)",
-}
+
+
+def markers(contract: Contract) -> dict[str, str]:
+    """The suite's markers and what each selects."""
+    return {
+        "valid": f"valid requests on the existing domain get a conforming {contract.success['status']}",
+        "invalid": f"requests that break one constraint get {named(contract, INVALID)}",
+        "boundaries": "the deterministic edge cases of every constraint",
+        "errors": "whole-body faults and the shape of error answers",
+        "domains": f"valid requests on domains that don't exist get {contract.status_of(NOT_FOUND)} "
+        "(deselect for targets without domains)",
+        "responses": "properties of success answers across requests (unique WorkflowIds)",
+        "ambiguous": "the search-only zone of the patterns; runs with --pattern-semantics search|fullmatch",
+        "lifecycle": "GetWorkflow, ListWorkflows and DeleteWorkflow show that a create created (skipped for "
+        "a target without them)",
+    }
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -151,7 +157,7 @@ _SUITE = Path(__file__).resolve().parent
 def pytest_configure(config: pytest.Config) -> None:
     # Before Hypothesis's plugin loads the profile asked for (which must then be registered).
     choose_profile(config.getoption("hypothesis_profile", None))
-    for name, description in MARKERS.items():
+    for name, description in markers(load_contract()).items():
         config.addinivalue_line("markers", f"{name}: {description}")
     _register_url_secrets(config.getoption("target_url"))
     problem = _option_problem(config)
@@ -362,21 +368,22 @@ def preflight(
     from strategies import canonical_body  # not at plugin import: Hypothesis warns of work done then
 
     url, domain = client.base_url, client.existing_domain
+    contract = load_contract()
     try:
         exchange = client.send(Request(None, apply_fixtures(canonical_body(), fixtures)))
     except TargetError as error:
         return str(error)
-    if exchange.status == 404:
+    if exchange.status == contract.status_of(NOT_FOUND):
         return (
-            f"the domain {domain!r} does not exist on {url}: a valid request on it was answered 404. "
-            "Name a domain that exists with --domain."
+            f"the domain {domain!r} does not exist on {url}: a valid request on it was answered "
+            f"{exchange.status}. Name a domain that exists with --domain."
         )
-    if exchange.status == 429:
+    if exchange.status == contract.status_of(THROTTLED):
         return (
             f"{url} throttled the first request: {_answer_in_brief(exchange)}, "
             f"{throttle_account(client)}. Lower --rate-limit, or run when the target is less busy."
         )
-    if exchange.status == 403:
+    if exchange.status == contract.status_of(ACCESS_DENIED):
         return (
             f"{url} refused the first request: {_answer_in_brief(exchange)}. "
             "Check the credentials, --aws-sigv4 and --aws-region."

@@ -31,6 +31,7 @@ from conformance.checks import (
 )
 from conformance.client import Exchange, TargetClient, TargetError
 from conformance.coverage import Coverage
+from conformance.errors import INVALID, NOT_FOUND, SERIALIZATION, THROTTLED, UNKNOWN_OPERATION, Due, named
 from conformance.report import REDACTOR, escape_controls, to_curl
 from spec import Contract, load_contract
 from spec.contract import strings_in
@@ -46,15 +47,16 @@ CONSECUTIVE_TRANSPORT_FAILURES = 5
 # would be another 429, and no property could be judged.
 CONSECUTIVE_THROTTLED = 5
 
-# Error types a client meets for a body it can't deserialize: the operation's own, or the one Smithy's
-# server framework uses (the guide, "Errors").  That is a malformed body, and a member of the wrong JSON
-# type too: Smithy's restJson1 malformed-request tests expect SerializationException for "true" as a
-# boolean or "123" as a long.
-MALFORMED_BODY_TYPES = frozenset({"BadRequestException", "SerializationException"})
-# An empty path label may fail routing (404) before validation (400); either is a rejection.
-EMPTY_DOMAIN_TYPES = frozenset(
-    {"BadRequestException", "ResourceNotFoundException", "UnknownOperationException"}
-)
+
+def due_rejection(contract: Contract, constraint_id: str, request: Request) -> Due:
+    """What a request that breaks ``constraint_id`` is due.  A body a client can't deserialize (malformed,
+    or a member of the wrong JSON type) may get the operation's own error or Smithy's (the guide,
+    "Errors"); an empty path label may fail routing (404) before validation (400), either a rejection."""
+    if request.domain == "":
+        return Due.of(contract, INVALID, NOT_FOUND, also=[UNKNOWN_OPERATION])
+    if constraint_id in ("Body.json", "Body.type") or constraint_id.endswith(".type"):
+        return Due.of(contract, INVALID, also=[SERIALIZATION])
+    return Due.of(contract, INVALID)
 
 
 class RateLimiter:
@@ -178,7 +180,7 @@ class Target:
         _transport_failure(message)
 
     def _note_throttled(self, exchange: Exchange) -> None:
-        if exchange.status != 429:
+        if exchange.status != self.contract.status_of(THROTTLED):
             self._throttled_in_a_row = 0
             return
         self._throttled_in_a_row += 1
@@ -235,7 +237,7 @@ class Target:
             if missing is not None:
                 return deleted, failed + self.created[index:], missing, lost
             failed.append(workflow_id)
-            if exchange.status == 404:
+            if exchange.status == self.contract.status_of(NOT_FOUND):
                 lost.append(workflow_id)
         return deleted, failed, None, lost
 
@@ -296,20 +298,14 @@ class Target:
             return
         if self.coverage is not None:
             self.coverage.invalid_request(constraint_id, boundary=boundary, smithy=smithy)
-        statuses: Collection[int] = {400}
-        types: Collection[str] = {"BadRequestException"}
-        if constraint_id in ("Body.json", "Body.type") or constraint_id.endswith(".type"):
-            types = MALFORMED_BODY_TYPES
-        if request.domain == "":
-            statuses, types = {400, 404}, EMPTY_DOMAIN_TYPES
-        self.answers.rejection(exchange, Kind("invalid", constraint_id, boundary), statuses, types)
-        due = " or ".join(f"{status} {' or '.join(sorted(types))}" for status in sorted(statuses))
+        due = due_rejection(self.contract, constraint_id, request)
+        self.answers.rejection(exchange, Kind("invalid", constraint_id, boundary), due.statuses, due.types)
         try:
-            check_rejected(exchange, self.contract, constraint_id, due)
-            if request.domain and exchange.status == 404:
+            check_rejected(exchange, self.contract, constraint_id, due.text())
+            if request.domain and exchange.status == self.contract.status_of(NOT_FOUND):
                 # An invalid domain goes to a domain that can't exist: a 404 says the name was looked up,
                 # not checked (an empty one may fail routing, and may have its 404).
-                check_validated_domain(exchange, constraint_id, due)
+                check_validated_domain(exchange, constraint_id, due.text())
         except ConformanceFailure:
             self._noting_failure()
             raise
@@ -335,9 +331,9 @@ class Target:
             exchange, Kind("unknown domain", boundary_of or "", boundary_of is not None)
         )
         try:
-            check_rejected(exchange, self.contract, "domain existence", "404 ResourceNotFoundException")
-            if exchange.status == 400:
-                check_domain_not_refused(exchange, boundary_of or "DomainName")
+            check_rejected(exchange, self.contract, "domain existence", named(self.contract, NOT_FOUND))
+            if exchange.status == self.contract.status_of(INVALID):
+                check_domain_not_refused(exchange, self.contract, boundary_of or "DomainName")
         except ConformanceFailure:
             self._noting_failure()
             raise
@@ -347,7 +343,7 @@ class Target:
         only its body is judged (a JSON object, a string Message), and the request is not counted as
         exercised.  Five in a row stop the run (``_note_throttled``)."""
         __tracebackhide__ = True
-        if exchange.status != 429:
+        if exchange.status != self.contract.status_of(THROTTLED):
             return False
         self.answers.throttled(exchange, kind)
         return True
@@ -373,15 +369,15 @@ _NO_SUCH_OPERATION = (405, 501)
 
 
 def operation_missing(exchange: Exchange) -> str | None:
-    """Why an answer says the operation does not exist (405, 501, or a 404 whose error type is not
-    ``ResourceNotFoundException``: a route that isn't there), or None."""
+    """Why an answer says the operation does not exist (405, 501, or a status of the model's not-found
+    error without its type: a route that isn't there), or None."""
     from conformance.checks import resolve_error_type
 
     error_type = resolve_error_type(exchange.status, exchange.headers, exchange.body)
     if (
         exchange.status in _NO_SUCH_OPERATION
-        or exchange.status == 404
-        and error_type != "ResourceNotFoundException"
+        or exchange.status == load_contract().status_of(NOT_FOUND)
+        and error_type != NOT_FOUND
     ):
         shown = "" if error_type in (None, str(exchange.status)) else f" {escape_controls(error_type)}"
         return f"{exchange.status}{shown}"
