@@ -18,7 +18,14 @@ from requests.structures import CaseInsensitiveDict
 
 from conformance.errors import NOT_FOUND, named
 from conformance.exchange import NOT_JSON, Exchange
-from conformance.report import REDACTOR, describe_value, escape_controls, failure_message
+from conformance.report import (
+    REDACTOR,
+    describe_answer,
+    describe_value,
+    escape_controls,
+    render_failure,
+    to_curl,
+)
 from spec import Contract, load_contract
 
 
@@ -28,31 +35,60 @@ class ConformanceFailure(AssertionError):
     ``property`` is what is broken (a constraint id such as ``Response.WorkflowId.pattern``, or a name
     such as ``success.status``), ``requirement`` what the contract asks for, ``observed`` what the target
     did instead, ``case`` what the request was about (the constraint it breaks, for an invalid request).
-    ``str()`` is the full report, with the default redaction of credential headers.
+
+    ``asdict()`` is the failure as plain JSON data, clean (redacted and escaped) in the process that saw
+    it: what travels (an xdist worker's results, a pickle) and what ``report.render_failure`` renders, so
+    that ``str()``, the plugin's report and a worker's example read the same, redacted the same way.
     """
 
     def __init__(
         self,
         property: str,
         requirement: str,
-        exchange: Exchange,
+        exchange: Exchange | None,
         observed: str,
         case: str | None = None,
     ) -> None:
         super().__init__(f"{property}: {observed}")
-        self._arguments = (property, requirement, exchange, observed, case)
         self.property = property
         self.requirement = requirement
         self.exchange = exchange
         self.observed = observed
         self.case = case
+        self._exchange_record: dict[str, Any] | None = None  # for a failure rebuilt without its exchange
+
+    def asdict(self) -> dict[str, Any]:
+        """``property``, ``requirement``, ``observed``, ``case``; ``answer`` (``status``, ``reason``,
+        ``elapsed``, ``headers``, ``body``); ``request``, a curl line that sends it again; ``notes``."""
+        exchange = self._exchange_record or {
+            "answer": describe_answer(self.exchange),  # type: ignore[arg-type]
+            "request": to_curl(self.exchange),  # type: ignore[arg-type]
+        }
+        return {
+            "property": REDACTOR.clean(self.property),
+            "requirement": REDACTOR.clean(self.requirement),
+            "observed": REDACTOR.clean(self.observed),
+            "case": None if self.case is None else REDACTOR.clean(self.case),
+            **exchange,
+            "notes": [REDACTOR.clean(note) for note in getattr(self, "__notes__", [])],
+        }
+
+    @classmethod
+    def from_dict(cls, record: dict[str, Any]) -> ConformanceFailure:
+        """The failure an ``asdict()`` record describes (with no exchange: its answer is the record's)."""
+        failure = cls(record["property"], record["requirement"], None, record["observed"], record["case"])
+        failure._exchange_record = {"answer": record["answer"], "request": record["request"]}
+        for note in record["notes"]:
+            failure.add_note(note)
+        return failure
 
     def __str__(self) -> str:
-        return failure_message(self)
+        return render_failure(self.asdict(), notes=False)  # a traceback prints the notes itself
 
-    def __reduce__(self) -> tuple[type[ConformanceFailure], tuple[Any, ...]]:
-        # Exceptions pickle through ``args``, which here is only the short form.
-        return (type(self), self._arguments)
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+        # Exceptions pickle through ``args``, which here is only the short form; the record is the whole
+        # report, and carries no credential of the request the exchange holds.
+        return (type(self).from_dict, (self.asdict(),))
 
 
 class SeenIds(Protocol):

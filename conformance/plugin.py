@@ -30,7 +30,7 @@ from conformance.client import Exchange, TargetClient, TargetError
 from conformance.coverage import Coverage
 from conformance.errors import ACCESS_DENIED, INVALID, NOT_FOUND, THROTTLED, named
 from conformance.properties import choose_profile, chosen_profile
-from conformance.report import REDACTOR, escape_controls, failure_message
+from conformance.report import REDACTOR, escape_controls, render_test_failures
 from conformance.summary import RunTotals
 from conformance.target import (
     PATTERN_SEMANTICS,
@@ -746,23 +746,12 @@ def _conformance_failures(error: BaseException) -> list[ConformanceFailure | Tra
 
 
 def _render(failures: list[ConformanceFailure | TransportFailure], error: BaseException) -> str:
-    """The failures of one test as their reports: each transport failure once (Hypothesis's replays of a
-    test meet the same one again and again), then every contract failure with its notes."""
-    parts: list[str] = []
-    transport = list(dict.fromkeys(str(f.msg) for f in failures if isinstance(f, TransportFailure)))
-    contract = [f for f in failures if isinstance(f, ConformanceFailure)]
-    parts += transport
-    if transport and contract:
-        parts.append(
-            "Before the transport failure, the test found the contract failures below; Hypothesis could "
-            "not replay them, the target no longer answering."
-        )
-    for failure in contract:
-        parts.append(failure_message(failure))
-        parts.extend(getattr(failure, "__notes__", []))
-    if len(failures) > 1 and not transport:
-        parts.extend(getattr(error, "__notes__", []))
-    return REDACTOR.clean("\n".join(parts))
+    """The failures of one test as one report (``report.render_test_failures``); the notes of the group
+    they came in are Hypothesis's, for more than one contract failure."""
+    transport = [str(f) for f in failures if isinstance(f, TransportFailure)]
+    records = [f.asdict() for f in failures if isinstance(f, ConformanceFailure)]
+    notes = getattr(error, "__notes__", []) if len(failures) > 1 and not transport else []
+    return render_test_failures(transport, records, notes)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -774,9 +763,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         _note_failed_constraint(item, call)
     if report.failed and call.excinfo is not None:
         failures = _conformance_failures(call.excinfo.value)
-        if len(failures) == 1 and isinstance(failures[0], TransportFailure):
-            report.longrepr = REDACTOR.clean(str(failures[0].msg))
-        elif failures:
+        if failures:
             report.longrepr = _render(failures, call.excinfo.value)
         elif isinstance(report.longrepr, str):
             report.longrepr = REDACTOR.clean(report.longrepr)
