@@ -5,6 +5,10 @@ One ``Target`` per test session (per xdist worker).  Sending goes through ``Targ
 error (timeout, refused connection, reset) fails the test with the client's one-line message, and once a
 test has met one, its later examples fail at once with the same message instead of waiting again, so
 Hypothesis's shrinking doesn't multiply a timeout.
+
+Nothing here knows pytest: a test's fate is said with the module's own exceptions (``TransportFailure``,
+``CreateBudgetSpent``) and the ``on_stop`` callback, and the plugin turns them into a failure, a skip and the
+end of the run.
 """
 
 from __future__ import annotations
@@ -14,8 +18,6 @@ import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn
-
-import pytest
 
 from conformance.answers import AnswerLedger, Kind
 from conformance.aws import apply_fixtures
@@ -126,7 +128,9 @@ class Target:
         if creates and self.creates_left is not None:
             with self._lock:
                 if self.creates_left <= 0:
-                    pytest.skip("--max-creates reached: no more workflow-creating requests in this run")
+                    raise CreateBudgetSpent(
+                        "--max-creates reached: no more workflow-creating requests in this run"
+                    )
                 self.creates_left -= 1
         exchange = self._exchange(
             lambda: self.client.send(request), lambda: to_curl_for(self.client, request), test_id
@@ -408,16 +412,22 @@ def describe_fault(reason: str, smithy: Collection[str] = ()) -> str:
     return text + (f" (Smithy: {', '.join(smithy)})" if smithy else "")
 
 
-class TransportFailure(pytest.fail.Exception):  # type: ignore[misc,name-defined]
+class TransportFailure(Exception):
     """A test failed because the target could not be talked to (or the run stops): its message is the
-    whole report, and the plugin renders it so even inside a Hypothesis exception group."""
+    whole report, and the plugin reports it as the test's failure, even inside a Hypothesis exception
+    group."""
+
+
+class CreateBudgetSpent(Exception):
+    """A request would create a workflow beyond the --max-creates budget: not sent, and the plugin skips
+    the test."""
 
 
 def _transport_failure(message: str) -> NoReturn:
     """One place that fails a test for a transport error: the first failure and Hypothesis's replays of
     it (which fail at once) then come from the same line, so Hypothesis sees one bug, not two."""
     __tracebackhide__ = True
-    raise TransportFailure(message, pytrace=False)
+    raise TransportFailure(message)
 
 
 def to_curl_raw(client: TargetClient, method: str, path: str, body: bytes | None) -> str:
