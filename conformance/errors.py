@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from spec import Contract
+from spec.wire import Request
 
 INVALID = "BadRequestException"  # a request that breaks a constraint
 NOT_FOUND = "ResourceNotFoundException"  # a well-formed name of a domain (or workflow) that does not exist
@@ -48,3 +49,14 @@ class Due:
 def named(contract: Contract, name: str) -> str:
     """``404 ResourceNotFoundException``: an error of the model with its documented status."""
     return f"{contract.status_of(name)} {name}"
+
+
+def due_rejection(contract: Contract, constraint_id: str, request: Request) -> Due:
+    """What a request that breaks ``constraint_id`` is due.  A body a client can't deserialize (malformed,
+    or a member of the wrong JSON type) may get the operation's own error or Smithy's (the guide,
+    "Errors"); an empty path label may fail routing (404) before validation (400), either a rejection."""
+    if request.domain == "":
+        return Due.of(contract, INVALID, NOT_FOUND, also=[UNKNOWN_OPERATION])
+    if constraint_id in ("Body.json", "Body.type") or constraint_id.endswith(".type"):
+        return Due.of(contract, INVALID, also=[SERIALIZATION])
+    return Due.of(contract, INVALID)

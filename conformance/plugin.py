@@ -35,12 +35,11 @@ from conformance.summary import RunTotals
 from conformance.target import (
     PATTERN_SEMANTICS,
     CreateBudgetSpent,
-    RateLimiter,
     Target,
     TransportFailure,
-    throttle_account,
     workflow_path,
 )
+from conformance.throttle import RateLimiter
 from spec import Contract, load_contract
 from spec.wire import Request
 
@@ -385,7 +384,7 @@ def preflight(
     if exchange.status == contract.status_of(THROTTLED):
         return (
             f"{url} throttled the first request: {_answer_in_brief(exchange)}, "
-            f"{throttle_account(client)}. Lower --rate-limit, or run when the target is less busy."
+            f"{client.throttle.account()}. Lower --rate-limit, or run when the target is less busy."
         )
     if exchange.status == contract.status_of(ACCESS_DENIED):
         return (

@@ -14,7 +14,6 @@ end of the run.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn
@@ -33,8 +32,9 @@ from conformance.checks import (
 )
 from conformance.client import Exchange, TargetClient, TargetError
 from conformance.coverage import Coverage
-from conformance.errors import INVALID, NOT_FOUND, SERIALIZATION, THROTTLED, UNKNOWN_OPERATION, Due, named
+from conformance.errors import INVALID, NOT_FOUND, THROTTLED, due_rejection, named
 from conformance.report import REDACTOR, escape_controls, to_curl
+from conformance.throttle import RateLimiter
 from spec import Contract, load_contract
 from spec.contract import strings_in
 from spec.wire import InvalidRequest, Request
@@ -48,37 +48,6 @@ CONSECUTIVE_TRANSPORT_FAILURES = 5
 # 429s, are spent), the target is taken to throttle everything and the run stops: every later answer
 # would be another 429, and no property could be judged.
 CONSECUTIVE_THROTTLED = 5
-
-
-def due_rejection(contract: Contract, constraint_id: str, request: Request) -> Due:
-    """What a request that breaks ``constraint_id`` is due.  A body a client can't deserialize (malformed,
-    or a member of the wrong JSON type) may get the operation's own error or Smithy's (the guide,
-    "Errors"); an empty path label may fail routing (404) before validation (400), either a rejection."""
-    if request.domain == "":
-        return Due.of(contract, INVALID, NOT_FOUND, also=[UNKNOWN_OPERATION])
-    if constraint_id in ("Body.json", "Body.type") or constraint_id.endswith(".type"):
-        return Due.of(contract, INVALID, also=[SERIALIZATION])
-    return Due.of(contract, INVALID)
-
-
-class RateLimiter:
-    """At most ``rate`` requests per second from this process (the plugin divides the run's rate among
-    the xdist workers)."""
-
-    def __init__(self, rate: float | None) -> None:
-        self.interval = 1.0 / rate if rate else 0.0
-        self._next = 0.0
-        self._lock = threading.Lock()
-
-    def wait(self) -> None:
-        if not self.interval:
-            return
-        with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next)
-            self._next = slot + self.interval
-        if slot > now:
-            time.sleep(slot - now)
 
 
 @dataclass
@@ -133,7 +102,15 @@ class Target:
                     )
                 self.creates_left -= 1
         exchange = self._exchange(
-            lambda: self.client.send(request), lambda: to_curl_for(self.client, request), test_id
+            lambda: self.client.send(request),
+            lambda: unanswered_curl(
+                self.client,
+                self.contract.method,
+                request.path(self.client.existing_domain),
+                request.body_bytes(),
+                request,
+            ),
+            test_id,
         )
         self._remember_created(exchange)
         return exchange
@@ -146,7 +123,7 @@ class Target:
         headers = {"Content-Type": "application/json"} if body is not None else None
         return self._exchange(
             lambda: self.client.send_raw(method, path, body, headers),
-            lambda: to_curl_raw(self.client, method, path, body),
+            lambda: unanswered_curl(self.client, method, path, body),
             test_id,
         )
 
@@ -191,7 +168,7 @@ class Target:
         if self._throttled_in_a_row >= CONSECUTIVE_THROTTLED:
             self._stop(
                 f"stopping: the target answered 429 to {self._throttled_in_a_row} requests in a row "
-                f"({throttle_account(self.client)}); lower --rate-limit, or run when it is less busy"
+                f"({self.client.throttle.account()}); lower --rate-limit, or run when it is less busy"
             )
 
     def _stop(self, message: str) -> NoReturn:
@@ -397,15 +374,6 @@ def workflow_path(domain: str, workflow_id: str) -> str:
     return load_lifecycle().operations["DeleteWorkflow"].path(domain, workflow_id)
 
 
-def throttle_account(client: TargetClient) -> str:
-    """How long the client waited on 429s, in a few words."""
-    waits = client.throttle
-    text = f"after {waits.retries} retries that waited {waits.waited:.0f} s in all"
-    if waits.spent:
-        text += f", all of the {waits.budget:g} s that --max-throttle-wait allows"
-    return text
-
-
 def describe_fault(reason: str, smithy: Collection[str] = ()) -> str:
     """What is wrong with an invalid request, in one line (and the Smithy cases it is an instance of)."""
     text = f"Fault: {escape_controls(reason)}"
@@ -430,36 +398,19 @@ def _transport_failure(message: str) -> NoReturn:
     raise TransportFailure(message)
 
 
-def to_curl_raw(client: TargetClient, method: str, path: str, body: bytes | None) -> str:
-    """A curl line for another operation's request that got no answer."""
+def unanswered_curl(
+    client: TargetClient, method: str, path: str, body: bytes | None, request: Request | None = None
+) -> str:
+    """A curl line for a request that got no answer (there is no exchange to render)."""
     exchange = Exchange(
         method=method,
         url=client.url_for(path),
         request_headers={"Content-Type": "application/json"} if body is not None else {},
         request_body=body or b"",
-        request=None,
-        status=0,
-        reason="",
-        headers={},
-        body=b"",
-    )
-    return to_curl(exchange)
-
-
-def to_curl_for(client: TargetClient, request: Request) -> str:
-    """A curl line for a request that got no answer (there is no exchange to render)."""
-    url = client.url_for(request.path(client.existing_domain))
-    exchange = Exchange(
-        method="POST",
-        url=url,
-        request_headers={"Content-Type": "application/json"},
-        request_body=request.body_bytes(),
         request=request,
         status=0,
         reason="",
         headers={},
         body=b"",
-        truncated=False,
-        elapsed=0.0,
     )
     return to_curl(exchange)
