@@ -4,29 +4,29 @@ A check returns ``None`` when the answer conforms and raises :class:`Conformance
 naming the property (a constraint id of ``spec/contract.json`` where there is one), what the contract
 requires and what the target did, side by side.  Checks never generate or send anything, and every
 fact they hold the target to (a status, a pattern, a length) is read from the contract.
+
+The module is a little over 400 lines because every property of an answer is here, side by side with
+the failure that names it: read one check, and the others it must agree with are on the same page.
+How an SDK reads an answer, which the checks lean on, is ``conformance.sdk``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
-from functools import cache
+from collections.abc import Collection
 from typing import Any, Protocol
 
-from botocore.parsers import create_parser
-from requests.structures import CaseInsensitiveDict
-
 from conformance.errors import NOT_FOUND, named
-from conformance.exchange import NOT_JSON, Exchange
+from conformance.exchange import Exchange
 from conformance.report import (
     REDACTOR,
     describe_answer,
     describe_value,
-    escape_controls,
     render_failure,
     to_curl,
 )
-from spec import Contract, load_contract
+from conformance.sdk import body_kind, describe_error_type, resolve_error_type, summarize_error
+from spec import Contract
 
 
 class ConformanceFailure(AssertionError):
@@ -97,60 +97,6 @@ class SeenIds(Protocol):
     def __contains__(self, item: object, /) -> bool: ...
 
 
-# -- error types, as an SDK reads them --------------------------------------------------------------------
-
-
-@cache
-def _error_parsing() -> tuple[Any, Any]:
-    import botocore.session
-
-    contract = load_contract()
-    model = botocore.session.get_session().get_service_model(contract.service)
-    return create_parser(model.metadata["protocol"]), model.operation_model(contract.operation).output_shape
-
-
-def resolve_error_type(status: int, headers: Mapping[str, str], body: bytes) -> str | None:
-    """The error type an SDK user would catch, resolved by botocore's own restJson1 parser.
-
-    Asking botocore rather than re-implementing it keeps the suite honest about the order of the
-    sources (``X-Amzn-Errortype``, then ``code``/``Code``, then ``__type``, else the bare status) and
-    about the trimming of ``:...`` and ``...#``.  ``None`` when botocore does not read the answer as an
-    error (status below 301) or cannot read it at all (a body that is JSON but not an object, bytes that
-    are not UTF-8, a type that is not a string).
-    """
-    parser, output_shape = _error_parsing()
-    response = {"status_code": status, "headers": CaseInsensitiveDict(headers), "body": body}
-    try:
-        parsed = parser.parse(response, output_shape)
-    except Exception:  # botocore raising here means an SDK user gets no typed error either
-        return None
-    code = parsed.get("Error", {}).get("Code") if isinstance(parsed, dict) else None
-    return code if isinstance(code, str) else None
-
-
-def _error_summary(exchange: Exchange) -> str:
-    """``400 BadRequestException: <message>``, the way a user of an SDK would see the answer."""
-    error_type = resolve_error_type(exchange.status, exchange.headers, exchange.body)
-    body = exchange.json()
-    message = None
-    if isinstance(body, dict):
-        message = body.get("Message", body.get("message"))
-    text = f"status {exchange.status}"
-    if error_type is not None and error_type != str(exchange.status):
-        text += f" {escape_controls(REDACTOR.clip(error_type, 120))}"
-    elif error_type is None and exchange.headers.get("X-Amzn-Errortype"):
-        header = escape_controls(REDACTOR.clip(exchange.headers["X-Amzn-Errortype"], 120))
-        text += f", X-Amzn-Errortype {header}, which botocore cannot read with this body"
-    if isinstance(message, str) and message:
-        text += f": {describe_value(message, limit=120, length=False)}"
-    elif body is NOT_JSON and exchange.body and exchange.status >= 300:
-        text += f" (the body is {_body_kind(exchange)})"
-    return text
-
-
-summarize_error = _error_summary
-
-
 def _status_and_exception(contract: Contract, status: int) -> str:
     documented = contract.error_for_status(status)
     return f"{status} {documented.name}" if documented else str(status)
@@ -191,7 +137,7 @@ def success_problems(exchange: Exchange, contract: Contract) -> list[Problem]:
             (
                 "success.status",
                 f"a valid request on an existing domain gets status {success['status']}",
-                _error_summary(exchange),
+                summarize_error(exchange),
             )
         )
     if _media_type(exchange.content_type) != success["content_type"]:
@@ -206,7 +152,7 @@ def success_problems(exchange: Exchange, contract: Contract) -> list[Problem]:
         )
     body = exchange.json()
     if not isinstance(body, dict):
-        problems.append(("Response.type", "the body is a JSON object", f"the body is {_body_kind(exchange)}"))
+        problems.append(("Response.type", "the body is a JSON object", f"the body is {body_kind(exchange)}"))
         return problems
     workflow_id = body.get("WorkflowId")
     # The model's pattern, as a full match: the contract's intentional difference (see the docstring).
@@ -279,7 +225,7 @@ def error_problems(
             "" if status in contract.documented_statuses else ", which the operation does not document"
         )
         problems.append(
-            (f"{prefix}.status", f"the status is {due}", f"{_error_summary(exchange)}{documented}")
+            (f"{prefix}.status", f"the status is {due}", f"{summarize_error(exchange)}{documented}")
         )
     if expected_type is not None:
         types = frozenset({expected_type}) if isinstance(expected_type, str) else frozenset(expected_type)
@@ -294,7 +240,7 @@ def error_problems(
             (
                 f"{prefix}.type",
                 f"the error type, read as an SDK reads it, is {_join(types)}",
-                _describe_error_type(error_type, status, exchange),
+                describe_error_type(error_type, status, exchange),
             )
         )
     problems.extend(p for p in body if p[0] != "error.body")
@@ -305,7 +251,7 @@ def error_body_problems(exchange: Exchange) -> list[Problem]:
     """Any error answer: a JSON object body whose ``Message`` (or ``message``), when present, is a string."""
     body = exchange.json()
     if not isinstance(body, dict):
-        return [("error.body", "an error's body is a JSON object", f"the body is {_body_kind(exchange)}")]
+        return [("error.body", "an error's body is a JSON object", f"the body is {body_kind(exchange)}")]
     return [
         (
             "error.Message",
@@ -325,13 +271,13 @@ def check_rejected(exchange: Exchange, contract: Contract, case: str, due: str) 
     requirement = f"a request that breaks {case} is rejected with a client error ({due})"
     if 200 <= status < 300:
         raise ConformanceFailure(
-            case, requirement, exchange, f"it was accepted: {_error_summary(exchange)}", case
+            case, requirement, exchange, f"it was accepted: {summarize_error(exchange)}", case
         )
     if status >= 500:
-        observed = f"a server error instead: {_error_summary(exchange)}"
+        observed = f"a server error instead: {summarize_error(exchange)}"
         raise ConformanceFailure(case, requirement, exchange, observed, case)
     if not 400 <= status < 500:
-        observed = f"no client error: {_error_summary(exchange)}"
+        observed = f"no client error: {summarize_error(exchange)}"
         raise ConformanceFailure(case, requirement, exchange, observed, case)
 
 
@@ -342,7 +288,7 @@ def check_validated_domain(exchange: Exchange, case: str, due: str) -> None:
         case,
         f"a request whose domain breaks {case} is rejected as invalid ({due})",
         exchange,
-        f"the domain was looked up, not checked: {_error_summary(exchange)}",
+        f"the domain was looked up, not checked: {summarize_error(exchange)}",
         case,
     )
 
@@ -355,7 +301,7 @@ def check_domain_not_refused(exchange: Exchange, contract: Contract, about: str)
         about,
         f"a valid domain name that does not exist is not found ({named(contract, NOT_FOUND)})",
         exchange,
-        f"it was refused as invalid: {_error_summary(exchange)}",
+        f"it was refused as invalid: {summarize_error(exchange)}",
         "domain existence",
     )
 
@@ -369,7 +315,7 @@ def check_accepted(exchange: Exchange) -> None:
             "success.status",
             "a valid request on an existing domain is accepted",
             exchange,
-            _error_summary(exchange),
+            summarize_error(exchange),
         )
 
 
@@ -412,12 +358,12 @@ def check_error(
     status = exchange.status
     subject = f"a request that breaks {case}" if case else "this request"
     if 200 <= status < 300:
-        observed = f"it was accepted: {_error_summary(exchange)}"
+        observed = f"it was accepted: {summarize_error(exchange)}"
         raise ConformanceFailure(
             case or "error.status", f"{subject} is rejected with {due}", exchange, observed, case
         )
     if status >= 500:
-        observed = f"a server error instead: {_error_summary(exchange)}"
+        observed = f"a server error instead: {summarize_error(exchange)}"
         raise ConformanceFailure(
             "error.status", f"{subject} is rejected with {due}", exchange, observed, case
         )
@@ -439,7 +385,7 @@ def check_documented(exchange: Exchange, contract: Contract) -> None:
             "documented.status",
             f"the status is one that {contract.operation} documents: {', '.join(map(str, statuses))}",
             exchange,
-            _error_summary(exchange),
+            summarize_error(exchange),
         )
     if exchange.status == contract.success["status"]:
         return
@@ -451,7 +397,7 @@ def check_documented(exchange: Exchange, contract: Contract) -> None:
             "documented.type",
             f"a {exchange.status} carries the error type documented for it, {documented.name}",
             exchange,
-            _describe_error_type(error_type, exchange.status, exchange),
+            describe_error_type(error_type, exchange.status, exchange),
         )
 
 
@@ -463,38 +409,8 @@ def check_no_server_error(exchange: Exchange) -> None:
             "no_server_error",
             "the target answers without a server error (5xx)",
             exchange,
-            _error_summary(exchange),
+            summarize_error(exchange),
         )
-
-
-def _describe_error_type(error_type: str | None, status: int, exchange: Exchange | None = None) -> str:
-    if error_type is None:
-        text = "botocore cannot read an error type from this answer"
-        if exchange is not None:
-            header = exchange.headers.get("X-Amzn-Errortype")
-            if header:
-                text += f", although its X-Amzn-Errortype is {escape_controls(REDACTOR.clip(header, 120))}"
-            if exchange.body and exchange.json() is NOT_JSON:
-                text += f": the body is {_body_kind(exchange)}"
-        return text
-    if error_type == str(status):
-        return (
-            f"no error type: no X-Amzn-Errortype header, no code or __type in the body, "
-            f"so an SDK sees only the bare status {status}"
-        )
-    return f"the error type is {escape_controls(REDACTOR.clip(error_type, 120))}"
-
-
-def _body_kind(exchange: Exchange) -> str:
-    """What a body is, in a few words: ``empty``, ``not JSON``, ``a JSON array``..."""
-    if not exchange.body:
-        return "empty"
-    body = exchange.json()
-    if body is NOT_JSON:
-        if exchange.truncated:
-            return "not JSON (cut short by the client)"
-        return exchange.json_problem or "not JSON"
-    return f"JSON but {describe_value(body)}"
 
 
 def length_units_hint(value: str, limit: int) -> str | None:

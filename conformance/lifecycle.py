@@ -11,6 +11,9 @@ raises a ``ConformanceFailure`` that names its property: a constraint id of an o
 Which of the operations the target has is found out once per process (``probe``): an answer that says
 the operation does not exist (405, 501, a 404 that is not ``ResourceNotFoundException``) means "not
 implemented", and the checks that need it are skipped, or failed with ``--lifecycle required``.
+
+A little over 400 lines: the checks of the three operations share the sending, the second look at a
+store that settles and the paging, and read best next to them.
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ from typing import Any
 import pytest
 
 from conformance.answers import Kind
-from conformance.checks import ConformanceFailure, error_problems, summarize_error
+from conformance.checks import ConformanceFailure, error_problems
 from conformance.errors import INVALID, NOT_FOUND, Due, named
 from conformance.exchange import Exchange, TargetError
 from conformance.report import REDACTOR, describe_value, to_curl
+from conformance.sdk import resolve_error_type, summarize_error
 from conformance.target import Target, operation_missing
 from spec.lifecycle import Lifecycle as LifecycleContract
 from spec.lifecycle import load_lifecycle
@@ -96,8 +100,6 @@ def _signature(exchange: Exchange | None) -> str | None:
     ResourceNotFoundException, a 400, a 200): then the same answer elsewhere says nothing either."""
     if exchange is None or operation_missing(exchange) is not None:
         return None
-    from conformance.checks import resolve_error_type
-
     error_type = resolve_error_type(exchange.status, exchange.headers, exchange.body)
     return f"{exchange.status} {error_type or 'no error type'}"
 

@@ -16,6 +16,7 @@ from conformance.client import Exchange, TargetClient, TargetError
 from conformance.errors import ACCESS_DENIED, NOT_FOUND, THROTTLED
 from conformance.options import is_worker
 from conformance.report import REDACTOR, escape_controls
+from conformance.sdk import resolve_error_type
 from conformance.target import Target, workflow_path
 from spec import load_contract
 from spec.wire import Request
@@ -44,8 +45,6 @@ def check_target(config: pytest.Config) -> str | None:
 
 
 def answer_in_brief(exchange: Any) -> str:
-    from conformance.checks import resolve_error_type
-
     error_type = resolve_error_type(exchange.status, exchange.headers, exchange.body)
     if error_type in (None, str(exchange.status)):
         error_type = "no error type"
@@ -96,7 +95,11 @@ def preflight(
             "follows no redirects: use that address as --target-url."
         )
     body = exchange.json()
-    workflow_id = body.get("WorkflowId") if exchange.status == 200 and isinstance(body, dict) else None
+    workflow_id = (
+        body.get("WorkflowId")
+        if exchange.status == contract.success["status"] and isinstance(body, dict)
+        else None
+    )
     if not (isinstance(workflow_id, str) and workflow_id):
         workflow_id = None
     deletes_own = cleanup and workflow_id is not None

@@ -8,7 +8,8 @@ Hypothesis's shrinking doesn't multiply a timeout.
 
 Nothing here knows pytest: a test's fate is said with the module's own exceptions (``TransportFailure``,
 ``CreateBudgetSpent``) and the ``on_stop`` callback, and the plugin turns them into a failure, a skip and the
-end of the run.
+end of the run.  The module runs a little over 400 lines: sending, and what each kind of request is due,
+are the one object the properties are written against.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from conformance.client import Exchange, TargetClient, TargetError
 from conformance.coverage import Coverage
 from conformance.errors import INVALID, NOT_FOUND, THROTTLED, due_rejection, named
 from conformance.report import REDACTOR, escape_controls, to_curl
+from conformance.sdk import resolve_error_type
 from conformance.throttle import RateLimiter
 from spec import Contract, load_contract
 from spec.contract import strings_in
@@ -182,8 +184,8 @@ class Target:
         _transport_failure(self.stopped)
 
     def _remember_created(self, exchange: Exchange) -> None:
-        """Any 200 with a WorkflowId made a workflow (even for a request that should have failed)."""
-        if exchange.status != 200:
+        """Any success with a WorkflowId made a workflow (even for a request that should have failed)."""
+        if exchange.status != self.contract.success["status"]:
             return
         body = exchange.json()
         workflow_id = body.get("WorkflowId") if isinstance(body, dict) else None
@@ -238,15 +240,17 @@ class Target:
         """A valid request is accepted (2xx); on a 400, say if the target seems to count lengths another
         way.  How the success looks is the answer ledger's business."""
         __tracebackhide__ = True
-        if self._throttled(exchange, Kind("valid", boundary_of or "", boundary_of is not None)):
+        kind = _kind("valid", boundary_of)
+        if self._throttled(exchange, kind):
             return
+        success = self.contract.success["status"]
         if self.coverage is not None:
             self.coverage.valid_request(request.domain is not None, request.body, boundary_of=boundary_of)
-            if exchange.status == 200:
+            if exchange.status == success:
                 self.coverage.success_answer()
-        self.answers.success(exchange, Kind("valid", boundary_of or "", boundary_of is not None))
+        self.answers.success(exchange, kind)
         try:
-            if self.expect == "lenient" and exchange.status != 200:
+            if self.expect == "lenient" and exchange.status != success:
                 # The real service without fixtures may refuse a valid request for reasons of its own
                 # (a role it can't assume); it must still answer as documented.
                 check_no_server_error(exchange)
@@ -255,7 +259,7 @@ class Target:
             check_accepted(exchange)
         except ConformanceFailure as failure:
             self._noting_failure()
-            hint = self.length_hint(request) if exchange.status == 400 else None
+            hint = self.length_hint(request) if exchange.status == self.contract.status_of(INVALID) else None
             if hint is None:
                 raise
             raise ConformanceFailure(
@@ -275,12 +279,13 @@ class Target:
         malformed-request cases ``smithy``) is rejected with a client error.  Whether the rejection is
         400 with the documented error type is the answer ledger's business."""
         __tracebackhide__ = True
-        if self._throttled(exchange, Kind("invalid", constraint_id, boundary)):
+        kind = Kind("invalid", constraint_id, boundary)
+        if self._throttled(exchange, kind):
             return
         if self.coverage is not None:
             self.coverage.invalid_request(constraint_id, boundary=boundary, smithy=smithy)
         due = due_rejection(self.contract, constraint_id, request)
-        self.answers.rejection(exchange, Kind("invalid", constraint_id, boundary), due.statuses, due.types)
+        self.answers.rejection(exchange, kind, due.statuses, due.types)
         try:
             check_rejected(exchange, self.contract, constraint_id, due.text())
             if request.domain and exchange.status == self.contract.status_of(NOT_FOUND):
@@ -304,13 +309,12 @@ class Target:
         self, exchange: Exchange, request: Request, *, boundary_of: str | None = None
     ) -> None:
         __tracebackhide__ = True
-        if self._throttled(exchange, Kind("unknown domain", boundary_of or "", boundary_of is not None)):
+        kind = _kind("unknown domain", boundary_of)
+        if self._throttled(exchange, kind):
             return
         if self.coverage is not None:
             self.coverage.valid_request(True, request.body, boundary_of=boundary_of)
-        self.answers.unknown_domain(
-            exchange, Kind("unknown domain", boundary_of or "", boundary_of is not None)
-        )
+        self.answers.unknown_domain(exchange, kind)
         try:
             check_rejected(exchange, self.contract, "domain existence", named(self.contract, NOT_FOUND))
             if exchange.status == self.contract.status_of(INVALID):
@@ -345,6 +349,11 @@ class Target:
         ]
 
 
+def _kind(request: str, boundary_of: str | None) -> Kind:
+    """The kind of a valid request's exchange: drawn, or a boundary case of ``boundary_of``."""
+    return Kind(request, boundary_of or "", boundary_of is not None)
+
+
 # Statuses that say the method or the operation is not there at all: Method Not Allowed, Not Implemented.
 _NO_SUCH_OPERATION = (405, 501)
 
@@ -352,8 +361,6 @@ _NO_SUCH_OPERATION = (405, 501)
 def operation_missing(exchange: Exchange) -> str | None:
     """Why an answer says the operation does not exist (405, 501, or a status of the model's not-found
     error without its type: a route that isn't there), or None."""
-    from conformance.checks import resolve_error_type
-
     error_type = resolve_error_type(exchange.status, exchange.headers, exchange.body)
     if (
         exchange.status in _NO_SUCH_OPERATION

@@ -20,10 +20,10 @@ from conformance.checks import (
     check_no_server_error,
     check_success,
     length_units_hint,
-    resolve_error_type,
 )
 from conformance.client import Exchange
 from conformance.report import describe_value, render_failure, to_curl
+from conformance.sdk import resolve_error_type
 from spec import load_contract
 from spec.wire import Request
 
