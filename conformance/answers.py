@@ -28,8 +28,9 @@ from conformance.checks import (
     error_problems,
     success_problems,
 )
+from conformance.errors import NOT_FOUND
 from conformance.exchange import Exchange
-from conformance.report import failure_message
+from conformance.report import render_failure
 from spec import Contract, parent_path
 
 NODE = "conformance/answers.py::test_answers"
@@ -100,7 +101,7 @@ class _Tally:
     applicable: Counter[str] = field(default_factory=Counter)
     broken: Counter[str] = field(default_factory=Counter)
     requirement: str = ""
-    example: tuple[int, str] | None = None  # (request size, the rendered failure), the smallest seen
+    example: tuple[int, dict[str, Any]] | None = None  # (request size, the failure's record), the smallest
     _pending: tuple[int, Exchange, Problem, str | None] | None = None
 
     def add(self, kind: Kind, exchange: Exchange, problem: Problem | None, case: str | None) -> None:
@@ -116,11 +117,11 @@ class _Tally:
             self._pending = (size, exchange, problem, case)
 
     def render(self) -> None:
-        """The pending smallest example as text (an exchange holds sockets' worth of state; text travels)."""
+        """The pending smallest example as a failure's record: plain data, clean in the process that saw
+        it, which travels from an xdist worker to the controller."""
         if self._pending is not None:
             size, exchange, (name, requirement, observed), case = self._pending
-            failure = ConformanceFailure(name, requirement, exchange, observed, case)
-            self.example = (size, failure_message(failure))
+            self.example = (size, ConformanceFailure(name, requirement, exchange, observed, case).asdict())
             self._pending = None
 
 
@@ -157,9 +158,8 @@ class AnswerLedger:
         if exchange.status < 400:
             return
         if exchange.status < 500:
-            problems = error_problems(
-                exchange, self.contract, 404, "ResourceNotFoundException", prefix="not_found"
-            )
+            status = self.contract.status_of(NOT_FOUND)
+            problems = error_problems(exchange, self.contract, status, NOT_FOUND, prefix="not_found")
             self._judge(["not_found.status", "not_found.type"], problems, kind, exchange, "domain existence")
         self._judge(["error.body", "error.Message"], error_body_problems(exchange), kind, exchange, None)
 
@@ -236,7 +236,7 @@ class AnswerLedger:
             if tally.example is not None:
                 lines += [
                     "The smallest request that showed it:",
-                    *("  " + line for line in tally.example[1].splitlines()),
+                    *("  " + line for line in render_failure(tally.example[1]).splitlines()),
                 ]
             out.append((nodeid, False, "\n".join(lines)))
         return out

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from conformance.report import REDACTOR
 
 _SIGNATURE = re.compile(r"Signature=([0-9a-f]{64})")
@@ -26,6 +24,11 @@ FIXTURE_MEMBERS = {
     "connector_profile_name": f"{_FLOW}.SourceFlowConfig.ConnectorProfileName",
 }
 FIXTURE_KEYS = ("domain", *FIXTURE_MEMBERS)
+
+
+class OptionError(ValueError):
+    """What is wrong with the options that reach the real service (the credentials, the region, the
+    fixtures file), in one sentence for the user; the plugin makes it pytest's usage error."""
 
 
 @dataclass(frozen=True)
@@ -47,13 +50,13 @@ def sigv4(signing_name: str, profile: str | None, region: str | None) -> Signing
         credentials = session.get_credentials()
         region = region or session.get_config_variable("region")
     except BotoCoreError as error:
-        raise pytest.UsageError(f"--aws-sigv4: {error}") from None
+        raise OptionError(f"--aws-sigv4: {error}") from None
     if credentials is None:
-        raise pytest.UsageError(
+        raise OptionError(
             "--aws-sigv4: no AWS credentials found (environment, shared credentials file, or --aws-profile)"
         )
     if not region:
-        raise pytest.UsageError("--aws-sigv4: no region; pass --aws-region or set AWS_REGION")
+        raise OptionError("--aws-sigv4: no region; pass --aws-region or set AWS_REGION")
     frozen = credentials.get_frozen_credentials()
     secrets = tuple(s for s in (frozen.secret_key, frozen.token) if s)
     # The access key id is no secret to AWS, but a reader of a failure has no use for it either (a curl
@@ -86,21 +89,21 @@ def load_fixtures(path: str, validator: Any) -> dict[str, str]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as error:
-        raise pytest.UsageError(f"--fixtures-file: can't read {path}: {error.strerror}") from None
+        raise OptionError(f"--fixtures-file: can't read {path}: {error.strerror}") from None
     except json.JSONDecodeError as error:
-        raise pytest.UsageError(
+        raise OptionError(
             f"--fixtures-file: {path} is not JSON: {error.msg} at line {error.lineno}"
         ) from None
     if not isinstance(data, dict):
-        raise pytest.UsageError(f"--fixtures-file: {path} must hold a JSON object")
+        raise OptionError(f"--fixtures-file: {path} must hold a JSON object")
     unknown = sorted(set(data) - set(FIXTURE_KEYS))
     if unknown:
-        raise pytest.UsageError(f"--fixtures-file: unknown keys {unknown}; known: {list(FIXTURE_KEYS)}")
+        raise OptionError(f"--fixtures-file: unknown keys {unknown}; known: {list(FIXTURE_KEYS)}")
     for key, value in data.items():
         if not isinstance(value, str):
-            raise pytest.UsageError(f"--fixtures-file: {key} must be a string")
+            raise OptionError(f"--fixtures-file: {key} must be a string")
     if "domain" in data and validator.domain_violations(data["domain"]):
-        raise pytest.UsageError(f"--fixtures-file: domain {data['domain']!r} breaks DomainName's constraints")
+        raise OptionError(f"--fixtures-file: domain {data['domain']!r} breaks DomainName's constraints")
     probe = {
         "WorkflowType": "APPFLOW_INTEGRATION",
         "ObjectTypeName": "o",
@@ -110,7 +113,7 @@ def load_fixtures(path: str, validator: Any) -> dict[str, str]:
     body = apply_fixtures(probe, data, full=True)
     problems = [str(v) for v in validator.body_violations(body) if not v.constraint_id.endswith(".required")]
     if problems:
-        raise pytest.UsageError("--fixtures-file: values break the contract: " + "; ".join(problems))
+        raise OptionError("--fixtures-file: values break the contract: " + "; ".join(problems))
     return data
 
 

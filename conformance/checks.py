@@ -4,21 +4,29 @@ A check returns ``None`` when the answer conforms and raises :class:`Conformance
 naming the property (a constraint id of ``spec/contract.json`` where there is one), what the contract
 requires and what the target did, side by side.  Checks never generate or send anything, and every
 fact they hold the target to (a status, a pattern, a length) is read from the contract.
+
+The module is a little over 400 lines because every property of an answer is here, side by side with
+the failure that names it: read one check, and the others it must agree with are on the same page.
+How an SDK reads an answer, which the checks lean on, is ``conformance.sdk``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
-from functools import cache
+from collections.abc import Collection
 from typing import Any, Protocol
 
-from botocore.parsers import create_parser
-from requests.structures import CaseInsensitiveDict
-
-from conformance.exchange import NOT_JSON, Exchange
-from conformance.report import REDACTOR, describe_value, escape_controls, failure_message
-from spec import Contract, load_contract
+from conformance.errors import NOT_FOUND, named
+from conformance.exchange import Exchange
+from conformance.report import (
+    REDACTOR,
+    describe_answer,
+    describe_value,
+    render_failure,
+    to_curl,
+)
+from conformance.sdk import body_kind, describe_error_type, resolve_error_type, summarize_error
+from spec import Contract
 
 
 class ConformanceFailure(AssertionError):
@@ -27,91 +35,66 @@ class ConformanceFailure(AssertionError):
     ``property`` is what is broken (a constraint id such as ``Response.WorkflowId.pattern``, or a name
     such as ``success.status``), ``requirement`` what the contract asks for, ``observed`` what the target
     did instead, ``case`` what the request was about (the constraint it breaks, for an invalid request).
-    ``str()`` is the full report, with the default redaction of credential headers.
+
+    ``asdict()`` is the failure as plain JSON data, clean (redacted and escaped) in the process that saw
+    it: what travels (an xdist worker's results, a pickle) and what ``report.render_failure`` renders, so
+    that ``str()``, the plugin's report and a worker's example read the same, redacted the same way.
     """
 
     def __init__(
         self,
         property: str,
         requirement: str,
-        exchange: Exchange,
+        exchange: Exchange | None,
         observed: str,
         case: str | None = None,
     ) -> None:
         super().__init__(f"{property}: {observed}")
-        self._arguments = (property, requirement, exchange, observed, case)
         self.property = property
         self.requirement = requirement
         self.exchange = exchange
         self.observed = observed
         self.case = case
+        self._exchange_record: dict[str, Any] | None = None  # for a failure rebuilt without its exchange
+
+    def asdict(self) -> dict[str, Any]:
+        """``property``, ``requirement``, ``observed``, ``case``; ``answer`` (``status``, ``reason``,
+        ``elapsed``, ``headers``, ``body``); ``request``, a curl line that sends it again; ``notes``."""
+        exchange = self._exchange_record or {
+            "answer": describe_answer(self.exchange),  # type: ignore[arg-type]
+            "request": to_curl(self.exchange),  # type: ignore[arg-type]
+        }
+        return {
+            "property": REDACTOR.clean(self.property),
+            "requirement": REDACTOR.clean(self.requirement),
+            "observed": REDACTOR.clean(self.observed),
+            "case": None if self.case is None else REDACTOR.clean(self.case),
+            **exchange,
+            "notes": [REDACTOR.clean(note) for note in getattr(self, "__notes__", [])],
+        }
+
+    @classmethod
+    def from_dict(cls, record: dict[str, Any]) -> ConformanceFailure:
+        """The failure an ``asdict()`` record describes (with no exchange: its answer is the record's)."""
+        failure = cls(record["property"], record["requirement"], None, record["observed"], record["case"])
+        failure._exchange_record = {"answer": record["answer"], "request": record["request"]}
+        for note in record["notes"]:
+            failure.add_note(note)
+        return failure
 
     def __str__(self) -> str:
-        return failure_message(self)
+        return render_failure(self.asdict(), notes=False)  # a traceback prints the notes itself
 
-    def __reduce__(self) -> tuple[type[ConformanceFailure], tuple[Any, ...]]:
-        # Exceptions pickle through ``args``, which here is only the short form.
-        return (type(self), self._arguments)
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+        # Exceptions pickle through ``args``, which here is only the short form; the record is the whole
+        # report, and carries no credential of the request the exchange holds.
+        return (type(self).from_dict, (self.asdict(),))
 
 
 class SeenIds(Protocol):
     def add(self, item: str, /) -> None: ...
 
     def __contains__(self, item: object, /) -> bool: ...
-
-
-# -- error types, as an SDK reads them --------------------------------------------------------------------
-
-
-@cache
-def _error_parsing() -> tuple[Any, Any]:
-    import botocore.session
-
-    contract = load_contract()
-    model = botocore.session.get_session().get_service_model(contract.service)
-    return create_parser(model.metadata["protocol"]), model.operation_model(contract.operation).output_shape
-
-
-def resolve_error_type(status: int, headers: Mapping[str, str], body: bytes) -> str | None:
-    """The error type an SDK user would catch, resolved by botocore's own restJson1 parser.
-
-    Asking botocore rather than re-implementing it keeps the suite honest about the order of the
-    sources (``X-Amzn-Errortype``, then ``code``/``Code``, then ``__type``, else the bare status) and
-    about the trimming of ``:...`` and ``...#``.  ``None`` when botocore does not read the answer as an
-    error (status below 301) or cannot read it at all (a body that is JSON but not an object, bytes that
-    are not UTF-8, a type that is not a string).
-    """
-    parser, output_shape = _error_parsing()
-    response = {"status_code": status, "headers": CaseInsensitiveDict(headers), "body": body}
-    try:
-        parsed = parser.parse(response, output_shape)
-    except Exception:  # botocore raising here means an SDK user gets no typed error either
-        return None
-    code = parsed.get("Error", {}).get("Code") if isinstance(parsed, dict) else None
-    return code if isinstance(code, str) else None
-
-
-def _error_summary(exchange: Exchange) -> str:
-    """``400 BadRequestException: <message>``, the way a user of an SDK would see the answer."""
-    error_type = resolve_error_type(exchange.status, exchange.headers, exchange.body)
-    body = exchange.json()
-    message = None
-    if isinstance(body, dict):
-        message = body.get("Message", body.get("message"))
-    text = f"status {exchange.status}"
-    if error_type is not None and error_type != str(exchange.status):
-        text += f" {escape_controls(REDACTOR.clip(error_type, 120))}"
-    elif error_type is None and exchange.headers.get("X-Amzn-Errortype"):
-        header = escape_controls(REDACTOR.clip(exchange.headers["X-Amzn-Errortype"], 120))
-        text += f", X-Amzn-Errortype {header}, which botocore cannot read with this body"
-    if isinstance(message, str) and message:
-        text += f": {describe_value(message, limit=120, length=False)}"
-    elif body is NOT_JSON and exchange.body and exchange.status >= 300:
-        text += f" (the body is {_body_kind(exchange)})"
-    return text
-
-
-summarize_error = _error_summary
 
 
 def _status_and_exception(contract: Contract, status: int) -> str:
@@ -154,7 +137,7 @@ def success_problems(exchange: Exchange, contract: Contract) -> list[Problem]:
             (
                 "success.status",
                 f"a valid request on an existing domain gets status {success['status']}",
-                _error_summary(exchange),
+                summarize_error(exchange),
             )
         )
     if _media_type(exchange.content_type) != success["content_type"]:
@@ -169,7 +152,7 @@ def success_problems(exchange: Exchange, contract: Contract) -> list[Problem]:
         )
     body = exchange.json()
     if not isinstance(body, dict):
-        problems.append(("Response.type", "the body is a JSON object", f"the body is {_body_kind(exchange)}"))
+        problems.append(("Response.type", "the body is a JSON object", f"the body is {body_kind(exchange)}"))
         return problems
     workflow_id = body.get("WorkflowId")
     # The model's pattern, as a full match: the contract's intentional difference (see the docstring).
@@ -242,7 +225,7 @@ def error_problems(
             "" if status in contract.documented_statuses else ", which the operation does not document"
         )
         problems.append(
-            (f"{prefix}.status", f"the status is {due}", f"{_error_summary(exchange)}{documented}")
+            (f"{prefix}.status", f"the status is {due}", f"{summarize_error(exchange)}{documented}")
         )
     if expected_type is not None:
         types = frozenset({expected_type}) if isinstance(expected_type, str) else frozenset(expected_type)
@@ -257,7 +240,7 @@ def error_problems(
             (
                 f"{prefix}.type",
                 f"the error type, read as an SDK reads it, is {_join(types)}",
-                _describe_error_type(error_type, status, exchange),
+                describe_error_type(error_type, status, exchange),
             )
         )
     problems.extend(p for p in body if p[0] != "error.body")
@@ -268,7 +251,7 @@ def error_body_problems(exchange: Exchange) -> list[Problem]:
     """Any error answer: a JSON object body whose ``Message`` (or ``message``), when present, is a string."""
     body = exchange.json()
     if not isinstance(body, dict):
-        return [("error.body", "an error's body is a JSON object", f"the body is {_body_kind(exchange)}")]
+        return [("error.body", "an error's body is a JSON object", f"the body is {body_kind(exchange)}")]
     return [
         (
             "error.Message",
@@ -288,13 +271,13 @@ def check_rejected(exchange: Exchange, contract: Contract, case: str, due: str) 
     requirement = f"a request that breaks {case} is rejected with a client error ({due})"
     if 200 <= status < 300:
         raise ConformanceFailure(
-            case, requirement, exchange, f"it was accepted: {_error_summary(exchange)}", case
+            case, requirement, exchange, f"it was accepted: {summarize_error(exchange)}", case
         )
     if status >= 500:
-        observed = f"a server error instead: {_error_summary(exchange)}"
+        observed = f"a server error instead: {summarize_error(exchange)}"
         raise ConformanceFailure(case, requirement, exchange, observed, case)
     if not 400 <= status < 500:
-        observed = f"no client error: {_error_summary(exchange)}"
+        observed = f"no client error: {summarize_error(exchange)}"
         raise ConformanceFailure(case, requirement, exchange, observed, case)
 
 
@@ -305,20 +288,20 @@ def check_validated_domain(exchange: Exchange, case: str, due: str) -> None:
         case,
         f"a request whose domain breaks {case} is rejected as invalid ({due})",
         exchange,
-        f"the domain was looked up, not checked: {_error_summary(exchange)}",
+        f"the domain was looked up, not checked: {summarize_error(exchange)}",
         case,
     )
 
 
-def check_domain_not_refused(exchange: Exchange, about: str) -> None:
+def check_domain_not_refused(exchange: Exchange, contract: Contract, about: str) -> None:
     """A valid domain name that does not exist is not found (404), not refused as invalid (400): a 400
     says the target's check of the name is stricter than ``about``."""
     __tracebackhide__ = True
     raise ConformanceFailure(
         about,
-        "a valid domain name that does not exist is not found (404 ResourceNotFoundException)",
+        f"a valid domain name that does not exist is not found ({named(contract, NOT_FOUND)})",
         exchange,
-        f"it was refused as invalid: {_error_summary(exchange)}",
+        f"it was refused as invalid: {summarize_error(exchange)}",
         "domain existence",
     )
 
@@ -332,7 +315,7 @@ def check_accepted(exchange: Exchange) -> None:
             "success.status",
             "a valid request on an existing domain is accepted",
             exchange,
-            _error_summary(exchange),
+            summarize_error(exchange),
         )
 
 
@@ -375,12 +358,12 @@ def check_error(
     status = exchange.status
     subject = f"a request that breaks {case}" if case else "this request"
     if 200 <= status < 300:
-        observed = f"it was accepted: {_error_summary(exchange)}"
+        observed = f"it was accepted: {summarize_error(exchange)}"
         raise ConformanceFailure(
             case or "error.status", f"{subject} is rejected with {due}", exchange, observed, case
         )
     if status >= 500:
-        observed = f"a server error instead: {_error_summary(exchange)}"
+        observed = f"a server error instead: {summarize_error(exchange)}"
         raise ConformanceFailure(
             "error.status", f"{subject} is rejected with {due}", exchange, observed, case
         )
@@ -402,7 +385,7 @@ def check_documented(exchange: Exchange, contract: Contract) -> None:
             "documented.status",
             f"the status is one that {contract.operation} documents: {', '.join(map(str, statuses))}",
             exchange,
-            _error_summary(exchange),
+            summarize_error(exchange),
         )
     if exchange.status == contract.success["status"]:
         return
@@ -414,7 +397,7 @@ def check_documented(exchange: Exchange, contract: Contract) -> None:
             "documented.type",
             f"a {exchange.status} carries the error type documented for it, {documented.name}",
             exchange,
-            _describe_error_type(error_type, exchange.status, exchange),
+            describe_error_type(error_type, exchange.status, exchange),
         )
 
 
@@ -426,38 +409,8 @@ def check_no_server_error(exchange: Exchange) -> None:
             "no_server_error",
             "the target answers without a server error (5xx)",
             exchange,
-            _error_summary(exchange),
+            summarize_error(exchange),
         )
-
-
-def _describe_error_type(error_type: str | None, status: int, exchange: Exchange | None = None) -> str:
-    if error_type is None:
-        text = "botocore cannot read an error type from this answer"
-        if exchange is not None:
-            header = exchange.headers.get("X-Amzn-Errortype")
-            if header:
-                text += f", although its X-Amzn-Errortype is {escape_controls(REDACTOR.clip(header, 120))}"
-            if exchange.body and exchange.json() is NOT_JSON:
-                text += f": the body is {_body_kind(exchange)}"
-        return text
-    if error_type == str(status):
-        return (
-            f"no error type: no X-Amzn-Errortype header, no code or __type in the body, "
-            f"so an SDK sees only the bare status {status}"
-        )
-    return f"the error type is {escape_controls(REDACTOR.clip(error_type, 120))}"
-
-
-def _body_kind(exchange: Exchange) -> str:
-    """What a body is, in a few words: ``empty``, ``not JSON``, ``a JSON array``..."""
-    if not exchange.body:
-        return "empty"
-    body = exchange.json()
-    if body is NOT_JSON:
-        if exchange.truncated:
-            return "not JSON (cut short by the client)"
-        return exchange.json_problem or "not JSON"
-    return f"JSON but {describe_value(body)}"
 
 
 def length_units_hint(value: str, limit: int) -> str | None:

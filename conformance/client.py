@@ -6,7 +6,8 @@ whole answer (not per socket read, which a server trickling one byte at a time n
 most ``max_response_bytes`` of a body, sends the request bytes exactly as the strategies made them, and
 turns every transport failure into one of four ``TargetError`` exceptions whose message is one sentence.
 What an exchange is lives in ``conformance.exchange``, the deadline in ``conformance.deadline`` and the
-resending of throttled requests in ``conformance.throttle``.
+resending of throttled requests in ``conformance.throttle``; what remains, a little over 400 lines, is
+the sending and the translation of each way a transport fails into its sentence, which read best as one.
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ raises a ``ConformanceFailure`` that names its property: a constraint id of an o
 Which of the operations the target has is found out once per process (``probe``): an answer that says
 the operation does not exist (405, 501, a 404 that is not ``ResourceNotFoundException``) means "not
 implemented", and the checks that need it are skipped, or failed with ``--lifecycle required``.
+
+A little over 400 lines: the checks of the three operations share the sending, the second look at a
+store that settles and the paging, and read best next to them.
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ from typing import Any
 import pytest
 
 from conformance.answers import Kind
-from conformance.checks import ConformanceFailure, error_problems, summarize_error
+from conformance.checks import ConformanceFailure, error_problems
+from conformance.errors import INVALID, NOT_FOUND, Due, named
 from conformance.exchange import Exchange, TargetError
 from conformance.report import REDACTOR, describe_value, to_curl
+from conformance.sdk import resolve_error_type, summarize_error
 from conformance.target import Target, operation_missing
 from spec.lifecycle import Lifecycle as LifecycleContract
 from spec.lifecycle import load_lifecycle
@@ -95,8 +100,6 @@ def _signature(exchange: Exchange | None) -> str | None:
     ResourceNotFoundException, a 400, a 200): then the same answer elsewhere says nothing either."""
     if exchange is None or operation_missing(exchange) is not None:
         return None
-    from conformance.checks import resolve_error_type
-
     error_type = resolve_error_type(exchange.status, exchange.headers, exchange.body)
     return f"{exchange.status} {error_type or 'no error type'}"
 
@@ -229,8 +232,9 @@ class Lifecycle:
 
     def expect_not_found(self, exchange: Exchange, property: str, requirement: str, case: str) -> None:
         __tracebackhide__ = True
+        contract = self.target.contract
         problems = error_problems(
-            exchange, self.target.contract, 404, "ResourceNotFoundException", prefix=property
+            exchange, contract, contract.status_of(NOT_FOUND), NOT_FOUND, prefix=property
         )
         if problems:
             self.fail(property, requirement, exchange, problems[0][2], case)
@@ -239,15 +243,17 @@ class Lifecycle:
     def expect_gone(self, workflow_id: str, case: str) -> None:
         """GetWorkflow of a workflow just deleted answers 404 (looked at twice, for a store that settles)."""
         __tracebackhide__ = True
+        not_found = self.target.contract.status_of(NOT_FOUND)
         got = self.get(workflow_id)
-        if got.status != 404 and self.settle():
+        if got.status != not_found and self.settle():
             got = self.get(workflow_id)
-            if got.status == 404:
+            if got.status == not_found:
                 self.settled()
         self.expect_not_found(
             got,
             "lifecycle.delete.gone",
-            "GetWorkflow of a workflow DeleteWorkflow removed answers 404 ResourceNotFoundException",
+            "GetWorkflow of a workflow DeleteWorkflow removed answers "
+            + named(self.target.contract, NOT_FOUND),
             case,
         )
 
@@ -256,16 +262,15 @@ class Lifecycle:
         id was looked up, not checked).  How the refusal looks (400 BadRequestException, a JSON body) is
         the answer ledger's business, as for every invalid request: one deviation, one verdict."""
         __tracebackhide__ = True
-        self.target.answers.rejection(
-            exchange, Kind("invalid", constraint_id), {400}, {"BadRequestException"}
-        )
-        if not 400 <= exchange.status < 500 or exchange.status == 404:
+        due = Due.of(self.target.contract, INVALID)
+        self.target.answers.rejection(exchange, Kind("invalid", constraint_id), due.statuses, due.types)
+        looked_up = exchange.status == self.target.contract.status_of(NOT_FOUND)
+        if not 400 <= exchange.status < 500 or looked_up:
             self.fail(
                 constraint_id,
-                f"a request that breaks {constraint_id} is rejected as invalid (400 BadRequestException)",
+                f"a request that breaks {constraint_id} is rejected as invalid ({due.text()})",
                 exchange,
-                summarize_error(exchange)
-                + (": the id was looked up, not checked" if exchange.status == 404 else ""),
+                summarize_error(exchange) + (": the id was looked up, not checked" if looked_up else ""),
                 case,
             )
         self.passed(constraint_id)
@@ -274,9 +279,10 @@ class Lifecycle:
         """GetWorkflow of a workflow just created: 200, the model's output, and what the create asked for."""
         __tracebackhide__ = True
         case = "GetWorkflow of a workflow the create just made"
-        if got.status == 404 and self.settle():
+        not_found = self.target.contract.status_of(NOT_FOUND)
+        if got.status == not_found and self.settle():
             got = self.get(workflow_id)
-            if got.status != 404:
+            if got.status != not_found:
                 self.settled()
         try:
             answer = self.expect_ok(

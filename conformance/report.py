@@ -4,6 +4,10 @@ The reader is someone fixing their implementation, often from a CI log: one fact
 to a readable size, no Python reprs, and a request they can paste into a shell to see the answer again.
 Credentials never reach the page: headers that carry them are redacted by name, and any secret string
 the caller knows of is redacted wherever it appears.
+
+A failure is rendered in one place, ``render_failure``, from its record (``ConformanceFailure.asdict``):
+``str()`` of a failure, the plugin's report of a test and an answer ledger's example sent by an xdist
+worker all read the same, and all pass through ``REDACTOR.clean`` on the way out.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 if TYPE_CHECKING:
-    from conformance.checks import ConformanceFailure
     from conformance.exchange import Exchange
 
 REDACTED = "<redacted>"
@@ -198,26 +201,63 @@ def describe_body(exchange: Exchange, limit: int = BODY_LIMIT) -> str:
     return f"body ({size}): {shown}"
 
 
-def failure_message(failure: ConformanceFailure, *, redact: Iterable[str] = ()) -> str:
-    """The whole report of one failure, in the order a reader needs it (clean: redacted and escaped)."""
-    exchange = failure.exchange
-    reason = escape_controls(REDACTOR.clip(exchange.reason, 200))
+def describe_answer(exchange: Exchange) -> dict[str, Any]:
+    """The answer of an exchange as a failure's record holds it: its status line, the relevant headers it
+    has, and its body described (all clean)."""
+    return {
+        "status": exchange.status,
+        "reason": escape_controls(REDACTOR.clip(exchange.reason, 200)),
+        "elapsed": exchange.elapsed,
+        "headers": {
+            name: shown_text(exchange.headers[name], 300, _CONTROL_OR_NEWLINE)[0]
+            for name in RELEVANT_HEADERS
+            if exchange.headers.get(name) is not None
+        },
+        "body": describe_body(exchange),
+    }
+
+
+def render_failure(record: Mapping[str, Any], *, redact: Iterable[str] = (), notes: bool = True) -> str:
+    """The whole report of one failure, from its record (``ConformanceFailure.asdict``), in the order a
+    reader needs it: the one renderer of a failure, and clean (redacted and escaped) however the record
+    came (from this process, or from an xdist worker that knew secrets of its own)."""
+    answer = record["answer"]
     lines = [
-        f"Broken: {failure.property}",
-        f"Required: {failure.requirement}",
-        f"Answered: {failure.observed}",
-        f"  status: {exchange.status} {reason}".rstrip() + f" (after {exchange.elapsed:.3f} s)",
+        f"Broken: {record['property']}",
+        f"Required: {record['requirement']}",
+        f"Answered: {record['observed']}",
+        f"  status: {answer['status']} {answer['reason']}".rstrip() + f" (after {answer['elapsed']:.3f} s)",
     ]
     for name in RELEVANT_HEADERS:
-        value = exchange.headers.get(name)
+        value = answer["headers"].get(name)
         if value is not None:
-            lines.append(f"  {name}: {shown_text(value, 300, _CONTROL_OR_NEWLINE)[0]}")
+            lines.append(f"  {name}: {value}")
         elif name == "Content-Type":
             lines.append("  Content-Type: (none)")
-    lines.append("  " + describe_body(exchange))
-    lines.append(f"Request ({failure.case}), to reproduce:" if failure.case else "Request, to reproduce:")
-    lines.append("  " + to_curl(exchange))
+    lines.append("  " + answer["body"])
+    case = record["case"]
+    lines.append(f"Request ({case}), to reproduce:" if case else "Request, to reproduce:")
+    lines.append("  " + record["request"])
+    if notes:
+        lines += record["notes"]
     return REDACTOR.clean("\n".join(lines), redact)
+
+
+def render_test_failures(
+    transport: Iterable[str], failures: Iterable[Mapping[str, Any]], notes: list[str]
+) -> str:
+    """The failures of one test as their reports: each transport failure once (Hypothesis's replays of a
+    test meet the same one again and again), then every contract failure (a record) with its notes, then
+    ``notes``, those of the group they came in."""
+    parts = list(dict.fromkeys(transport))
+    records = list(failures)
+    if parts and records:
+        parts.append(
+            "Before the transport failure, the test found the contract failures below; Hypothesis could "
+            "not replay them, the target no longer answering."
+        )
+    parts += [render_failure(record) for record in records]
+    return REDACTOR.clean("\n".join(parts + notes))
 
 
 def to_curl(exchange: Exchange, *, redact: Iterable[str] = ()) -> str:

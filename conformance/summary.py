@@ -1,14 +1,32 @@
 """What a run did, added up across xdist workers: requests sent, the first failure, the workflows created
-and deleted, and constraint coverage; printed at the end and, on request, written as a report."""
+and deleted, and constraint coverage; printed at the end and, on request, written as a report.
+
+Each process's share is plain data (``RunTotals.from_target``: numbers, strings, the coverage's and the
+answer ledger's ``to_dict``, whose examples are failure records), since xdist carries a worker's
+``workeroutput`` to the controller only as such; the controller adds the shares up (``add``).
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+
+from conformance import stash
 from conformance.answers import AnswerLedger
 from conformance.coverage import Coverage
+from conformance.options import is_worker
+from conformance.preflight import lifecycle_line
+from conformance.report import REDACTOR
 from spec import load_contract
+
+# What a process's cleanup did: created, deleted, the ids not deleted, the answer that said the target has
+# no DeleteWorkflow (or None), the ids whose delete was answered 404.
+Cleanup = tuple[int, int, list[str], str | None, list[str]]
+# The key of a worker's share in the ``workeroutput`` xdist sends to the controller.
+WORKER_OUTPUT = "conformance"
 
 
 @dataclass
@@ -31,7 +49,7 @@ class RunTotals:
     throttle_spent: bool = False  # a wait was refused: --max-throttle-wait was used up
 
     @staticmethod
-    def from_target(target: Any, cleanup: tuple | None) -> dict[str, Any]:
+    def from_target(target: Any, cleanup: Cleanup | None) -> dict[str, Any]:
         """One process's share, as plain data (what an xdist worker sends to the controller)."""
         return {
             "requests": target.requests_sent,
@@ -128,3 +146,57 @@ def _short(workflow_id: str) -> str:
     """A WorkflowId the target made up, as one short word (it may be anything: 1 MiB, spaces, controls)."""
     shown = workflow_id if len(workflow_id) <= 40 else workflow_id[:40] + "…"
     return repr(shown) if not shown.isprintable() or " " in shown or not shown else shown
+
+
+def totals(config: pytest.Config) -> RunTotals:
+    """The run's totals (the controller's, or a run's without xdist)."""
+    if stash.TOTALS not in config.stash:
+        config.stash[stash.TOTALS] = RunTotals(no_cleanup=config.getoption("no_cleanup"))
+    return config.stash[stash.TOTALS]
+
+
+def add_own_share(config: pytest.Config) -> None:
+    """This process's share of the run, at its end: a worker hands it to xdist, which sends it to the
+    controller; the controller, or a run without xdist, adds it to the totals."""
+    target = config.stash.get(stash.TARGET, None)
+    if target is None:
+        return
+    share = RunTotals.from_target(target, config.stash.get(stash.CLEANUP, None))
+    if is_worker(config):
+        config.workeroutput[WORKER_OUTPUT] = share  # type: ignore[attr-defined]
+    else:
+        totals(config).add(share)
+
+
+def add_worker_share(node: Any) -> None:
+    """Under xdist, the controller adds up what each worker sent, as the worker goes down."""
+    share = getattr(node, "workeroutput", {}).get(WORKER_OUTPUT)
+    if share:
+        totals(node.config).add(share)
+
+
+def write_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The run's lines at the end of the terminal report, and the coverage report where it was asked for
+    (the --conformance-report files, a GitHub Actions job's step summary)."""
+    config = terminalreporter.config
+    run = totals(config)
+    lines = run.lines()
+    missing = lifecycle_line(config.stash.get(stash.LIFECYCLE, {}), config.getoption("lifecycle"))
+    if missing and run.requests:
+        lines.append(missing)
+    for line in lines:
+        terminalreporter.write_line(REDACTOR.clean(line))
+    path = config.getoption("conformance_report")
+    if path and run.requests:
+        written = run.coverage.write(path)
+        terminalreporter.write_line(f"conformance: coverage report written to {', '.join(map(str, written))}")
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if step_summary and run.requests and not is_worker(config):
+        # In a GitHub Actions job: the report on the run's summary page, where a person looks first.
+        try:
+            with open(step_summary, "a", encoding="utf-8") as summary_file:
+                summary_file.write(run.coverage.markdown())
+        except OSError as error:
+            terminalreporter.write_line(
+                f"conformance: could not write $GITHUB_STEP_SUMMARY: {error.strerror}"
+            )

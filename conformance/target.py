@@ -5,17 +5,19 @@ One ``Target`` per test session (per xdist worker).  Sending goes through ``Targ
 error (timeout, refused connection, reset) fails the test with the client's one-line message, and once a
 test has met one, its later examples fail at once with the same message instead of waiting again, so
 Hypothesis's shrinking doesn't multiply a timeout.
+
+Nothing here knows pytest: a test's fate is said with the module's own exceptions (``TransportFailure``,
+``CreateBudgetSpent``) and the ``on_stop`` callback, and the plugin turns them into a failure, a skip and the
+end of the run.  The module runs a little over 400 lines: sending, and what each kind of request is due,
+are the one object the properties are written against.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn
-
-import pytest
 
 from conformance.answers import AnswerLedger, Kind
 from conformance.aws import apply_fixtures
@@ -31,7 +33,10 @@ from conformance.checks import (
 )
 from conformance.client import Exchange, TargetClient, TargetError
 from conformance.coverage import Coverage
+from conformance.errors import INVALID, NOT_FOUND, THROTTLED, due_rejection, named
 from conformance.report import REDACTOR, escape_controls, to_curl
+from conformance.sdk import resolve_error_type
+from conformance.throttle import RateLimiter
 from spec import Contract, load_contract
 from spec.contract import strings_in
 from spec.wire import InvalidRequest, Request
@@ -45,36 +50,6 @@ CONSECUTIVE_TRANSPORT_FAILURES = 5
 # 429s, are spent), the target is taken to throttle everything and the run stops: every later answer
 # would be another 429, and no property could be judged.
 CONSECUTIVE_THROTTLED = 5
-
-# Error types a client meets for a body it can't deserialize: the operation's own, or the one Smithy's
-# server framework uses (the guide, "Errors").  That is a malformed body, and a member of the wrong JSON
-# type too: Smithy's restJson1 malformed-request tests expect SerializationException for "true" as a
-# boolean or "123" as a long.
-MALFORMED_BODY_TYPES = frozenset({"BadRequestException", "SerializationException"})
-# An empty path label may fail routing (404) before validation (400); either is a rejection.
-EMPTY_DOMAIN_TYPES = frozenset(
-    {"BadRequestException", "ResourceNotFoundException", "UnknownOperationException"}
-)
-
-
-class RateLimiter:
-    """At most ``rate`` requests per second from this process (the plugin divides the run's rate among
-    the xdist workers)."""
-
-    def __init__(self, rate: float | None) -> None:
-        self.interval = 1.0 / rate if rate else 0.0
-        self._next = 0.0
-        self._lock = threading.Lock()
-
-    def wait(self) -> None:
-        if not self.interval:
-            return
-        with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next)
-            self._next = slot + self.interval
-        if slot > now:
-            time.sleep(slot - now)
 
 
 @dataclass
@@ -124,10 +99,20 @@ class Target:
         if creates and self.creates_left is not None:
             with self._lock:
                 if self.creates_left <= 0:
-                    pytest.skip("--max-creates reached: no more workflow-creating requests in this run")
+                    raise CreateBudgetSpent(
+                        "--max-creates reached: no more workflow-creating requests in this run"
+                    )
                 self.creates_left -= 1
         exchange = self._exchange(
-            lambda: self.client.send(request), lambda: to_curl_for(self.client, request), test_id
+            lambda: self.client.send(request),
+            lambda: unanswered_curl(
+                self.client,
+                self.contract.method,
+                request.path(self.client.existing_domain),
+                request.body_bytes(),
+                request,
+            ),
+            test_id,
         )
         self._remember_created(exchange)
         return exchange
@@ -140,7 +125,7 @@ class Target:
         headers = {"Content-Type": "application/json"} if body is not None else None
         return self._exchange(
             lambda: self.client.send_raw(method, path, body, headers),
-            lambda: to_curl_raw(self.client, method, path, body),
+            lambda: unanswered_curl(self.client, method, path, body),
             test_id,
         )
 
@@ -178,14 +163,14 @@ class Target:
         _transport_failure(message)
 
     def _note_throttled(self, exchange: Exchange) -> None:
-        if exchange.status != 429:
+        if exchange.status != self.contract.status_of(THROTTLED):
             self._throttled_in_a_row = 0
             return
         self._throttled_in_a_row += 1
         if self._throttled_in_a_row >= CONSECUTIVE_THROTTLED:
             self._stop(
                 f"stopping: the target answered 429 to {self._throttled_in_a_row} requests in a row "
-                f"({throttle_account(self.client)}); lower --rate-limit, or run when it is less busy"
+                f"({self.client.throttle.account()}); lower --rate-limit, or run when it is less busy"
             )
 
     def _stop(self, message: str) -> NoReturn:
@@ -199,8 +184,8 @@ class Target:
         _transport_failure(self.stopped)
 
     def _remember_created(self, exchange: Exchange) -> None:
-        """Any 200 with a WorkflowId made a workflow (even for a request that should have failed)."""
-        if exchange.status != 200:
+        """Any success with a WorkflowId made a workflow (even for a request that should have failed)."""
+        if exchange.status != self.contract.success["status"]:
             return
         body = exchange.json()
         workflow_id = body.get("WorkflowId") if isinstance(body, dict) else None
@@ -235,7 +220,7 @@ class Target:
             if missing is not None:
                 return deleted, failed + self.created[index:], missing, lost
             failed.append(workflow_id)
-            if exchange.status == 404:
+            if exchange.status == self.contract.status_of(NOT_FOUND):
                 lost.append(workflow_id)
         return deleted, failed, None, lost
 
@@ -255,15 +240,17 @@ class Target:
         """A valid request is accepted (2xx); on a 400, say if the target seems to count lengths another
         way.  How the success looks is the answer ledger's business."""
         __tracebackhide__ = True
-        if self._throttled(exchange, Kind("valid", boundary_of or "", boundary_of is not None)):
+        kind = _kind("valid", boundary_of)
+        if self._throttled(exchange, kind):
             return
+        success = self.contract.success["status"]
         if self.coverage is not None:
             self.coverage.valid_request(request.domain is not None, request.body, boundary_of=boundary_of)
-            if exchange.status == 200:
+            if exchange.status == success:
                 self.coverage.success_answer()
-        self.answers.success(exchange, Kind("valid", boundary_of or "", boundary_of is not None))
+        self.answers.success(exchange, kind)
         try:
-            if self.expect == "lenient" and exchange.status != 200:
+            if self.expect == "lenient" and exchange.status != success:
                 # The real service without fixtures may refuse a valid request for reasons of its own
                 # (a role it can't assume); it must still answer as documented.
                 check_no_server_error(exchange)
@@ -272,7 +259,7 @@ class Target:
             check_accepted(exchange)
         except ConformanceFailure as failure:
             self._noting_failure()
-            hint = self.length_hint(request) if exchange.status == 400 else None
+            hint = self.length_hint(request) if exchange.status == self.contract.status_of(INVALID) else None
             if hint is None:
                 raise
             raise ConformanceFailure(
@@ -292,24 +279,19 @@ class Target:
         malformed-request cases ``smithy``) is rejected with a client error.  Whether the rejection is
         400 with the documented error type is the answer ledger's business."""
         __tracebackhide__ = True
-        if self._throttled(exchange, Kind("invalid", constraint_id, boundary)):
+        kind = Kind("invalid", constraint_id, boundary)
+        if self._throttled(exchange, kind):
             return
         if self.coverage is not None:
             self.coverage.invalid_request(constraint_id, boundary=boundary, smithy=smithy)
-        statuses: Collection[int] = {400}
-        types: Collection[str] = {"BadRequestException"}
-        if constraint_id in ("Body.json", "Body.type") or constraint_id.endswith(".type"):
-            types = MALFORMED_BODY_TYPES
-        if request.domain == "":
-            statuses, types = {400, 404}, EMPTY_DOMAIN_TYPES
-        self.answers.rejection(exchange, Kind("invalid", constraint_id, boundary), statuses, types)
-        due = " or ".join(f"{status} {' or '.join(sorted(types))}" for status in sorted(statuses))
+        due = due_rejection(self.contract, constraint_id, request)
+        self.answers.rejection(exchange, kind, due.statuses, due.types)
         try:
-            check_rejected(exchange, self.contract, constraint_id, due)
-            if request.domain and exchange.status == 404:
+            check_rejected(exchange, self.contract, constraint_id, due.text())
+            if request.domain and exchange.status == self.contract.status_of(NOT_FOUND):
                 # An invalid domain goes to a domain that can't exist: a 404 says the name was looked up,
                 # not checked (an empty one may fail routing, and may have its 404).
-                check_validated_domain(exchange, constraint_id, due)
+                check_validated_domain(exchange, constraint_id, due.text())
         except ConformanceFailure:
             self._noting_failure()
             raise
@@ -327,17 +309,16 @@ class Target:
         self, exchange: Exchange, request: Request, *, boundary_of: str | None = None
     ) -> None:
         __tracebackhide__ = True
-        if self._throttled(exchange, Kind("unknown domain", boundary_of or "", boundary_of is not None)):
+        kind = _kind("unknown domain", boundary_of)
+        if self._throttled(exchange, kind):
             return
         if self.coverage is not None:
             self.coverage.valid_request(True, request.body, boundary_of=boundary_of)
-        self.answers.unknown_domain(
-            exchange, Kind("unknown domain", boundary_of or "", boundary_of is not None)
-        )
+        self.answers.unknown_domain(exchange, kind)
         try:
-            check_rejected(exchange, self.contract, "domain existence", "404 ResourceNotFoundException")
-            if exchange.status == 400:
-                check_domain_not_refused(exchange, boundary_of or "DomainName")
+            check_rejected(exchange, self.contract, "domain existence", named(self.contract, NOT_FOUND))
+            if exchange.status == self.contract.status_of(INVALID):
+                check_domain_not_refused(exchange, self.contract, boundary_of or "DomainName")
         except ConformanceFailure:
             self._noting_failure()
             raise
@@ -347,7 +328,7 @@ class Target:
         only its body is judged (a JSON object, a string Message), and the request is not counted as
         exercised.  Five in a row stop the run (``_note_throttled``)."""
         __tracebackhide__ = True
-        if exchange.status != 429:
+        if exchange.status != self.contract.status_of(THROTTLED):
             return False
         self.answers.throttled(exchange, kind)
         return True
@@ -368,20 +349,23 @@ class Target:
         ]
 
 
+def _kind(request: str, boundary_of: str | None) -> Kind:
+    """The kind of a valid request's exchange: drawn, or a boundary case of ``boundary_of``."""
+    return Kind(request, boundary_of or "", boundary_of is not None)
+
+
 # Statuses that say the method or the operation is not there at all: Method Not Allowed, Not Implemented.
 _NO_SUCH_OPERATION = (405, 501)
 
 
 def operation_missing(exchange: Exchange) -> str | None:
-    """Why an answer says the operation does not exist (405, 501, or a 404 whose error type is not
-    ``ResourceNotFoundException``: a route that isn't there), or None."""
-    from conformance.checks import resolve_error_type
-
+    """Why an answer says the operation does not exist (405, 501, or a status of the model's not-found
+    error without its type: a route that isn't there), or None."""
     error_type = resolve_error_type(exchange.status, exchange.headers, exchange.body)
     if (
         exchange.status in _NO_SUCH_OPERATION
-        or exchange.status == 404
-        and error_type != "ResourceNotFoundException"
+        or exchange.status == load_contract().status_of(NOT_FOUND)
+        and error_type != NOT_FOUND
     ):
         shown = "" if error_type in (None, str(exchange.status)) else f" {escape_controls(error_type)}"
         return f"{exchange.status}{shown}"
@@ -397,63 +381,43 @@ def workflow_path(domain: str, workflow_id: str) -> str:
     return load_lifecycle().operations["DeleteWorkflow"].path(domain, workflow_id)
 
 
-def throttle_account(client: TargetClient) -> str:
-    """How long the client waited on 429s, in a few words."""
-    waits = client.throttle
-    text = f"after {waits.retries} retries that waited {waits.waited:.0f} s in all"
-    if waits.spent:
-        text += f", all of the {waits.budget:g} s that --max-throttle-wait allows"
-    return text
-
-
 def describe_fault(reason: str, smithy: Collection[str] = ()) -> str:
     """What is wrong with an invalid request, in one line (and the Smithy cases it is an instance of)."""
     text = f"Fault: {escape_controls(reason)}"
     return text + (f" (Smithy: {', '.join(smithy)})" if smithy else "")
 
 
-class TransportFailure(pytest.fail.Exception):  # type: ignore[misc,name-defined]
+class TransportFailure(Exception):
     """A test failed because the target could not be talked to (or the run stops): its message is the
-    whole report, and the plugin renders it so even inside a Hypothesis exception group."""
+    whole report, and the plugin reports it as the test's failure, even inside a Hypothesis exception
+    group."""
+
+
+class CreateBudgetSpent(Exception):
+    """A request would create a workflow beyond the --max-creates budget: not sent, and the plugin skips
+    the test."""
 
 
 def _transport_failure(message: str) -> NoReturn:
     """One place that fails a test for a transport error: the first failure and Hypothesis's replays of
     it (which fail at once) then come from the same line, so Hypothesis sees one bug, not two."""
     __tracebackhide__ = True
-    raise TransportFailure(message, pytrace=False)
+    raise TransportFailure(message)
 
 
-def to_curl_raw(client: TargetClient, method: str, path: str, body: bytes | None) -> str:
-    """A curl line for another operation's request that got no answer."""
+def unanswered_curl(
+    client: TargetClient, method: str, path: str, body: bytes | None, request: Request | None = None
+) -> str:
+    """A curl line for a request that got no answer (there is no exchange to render)."""
     exchange = Exchange(
         method=method,
         url=client.url_for(path),
         request_headers={"Content-Type": "application/json"} if body is not None else {},
         request_body=body or b"",
-        request=None,
-        status=0,
-        reason="",
-        headers={},
-        body=b"",
-    )
-    return to_curl(exchange)
-
-
-def to_curl_for(client: TargetClient, request: Request) -> str:
-    """A curl line for a request that got no answer (there is no exchange to render)."""
-    url = client.url_for(request.path(client.existing_domain))
-    exchange = Exchange(
-        method="POST",
-        url=url,
-        request_headers={"Content-Type": "application/json"},
-        request_body=request.body_bytes(),
         request=request,
         status=0,
         reason="",
         headers={},
         body=b"",
-        truncated=False,
-        elapsed=0.0,
     )
     return to_curl(exchange)

@@ -1,5 +1,6 @@
-"""Resending throttled requests: a 429 was not processed, so even a POST is safe to send again; how long
-that may take, each time and in all."""
+"""The pace of a run: at most so many requests a second (``RateLimiter``), and resending throttled
+requests: a 429 was not processed, so even a POST is safe to send again; how long that may take, each
+time and in all."""
 
 from __future__ import annotations
 
@@ -36,6 +37,13 @@ class ThrottleWaits:
             self.waited += seconds
             self.retries += 1
             return True
+
+    def account(self) -> str:
+        """How long the process waited on 429s, in a few words."""
+        text = f"after {self.retries} retries that waited {self.waited:.0f} s in all"
+        if self.spent:
+            text += f", all of the {self.budget:g} s that --max-throttle-wait allows"
+        return text
 
 
 class _ThrottleRetry(Retry):
@@ -109,3 +117,23 @@ def throttle_retry(retries: int, waits: ThrottleWaits | None) -> Retry | int:
         raise_on_redirect=False,
         waits=waits,
     )
+
+
+class RateLimiter:
+    """At most ``rate`` requests per second from this process (the plugin divides the run's rate among
+    the xdist workers)."""
+
+    def __init__(self, rate: float | None) -> None:
+        self.interval = 1.0 / rate if rate else 0.0
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next)
+            self._next = slot + self.interval
+        if slot > now:
+            time.sleep(slot - now)

@@ -160,6 +160,14 @@ class Contract:
     def error_named(self, name: str) -> ErrorSpec:
         return next(error for error in self.errors if error.name == name)
 
+    def status_of(self, name: str) -> int:
+        """The status the operation documents for its error ``name``: the one place each status is read
+        from.  A name the operation does not document is a KeyError (a typo, not a status to guess)."""
+        for error in self.errors:
+            if error.name == name:
+                return error.status
+        raise KeyError(f"{self.operation} documents no error {name!r}")
+
     @property
     def documented_statuses(self) -> frozenset[int]:
         return frozenset({self.success["status"], *(error.status for error in self.errors)})

@@ -20,10 +20,10 @@ from conformance.checks import (
     check_no_server_error,
     check_success,
     length_units_hint,
-    resolve_error_type,
 )
 from conformance.client import Exchange
-from conformance.report import describe_value, failure_message, to_curl
+from conformance.report import describe_value, render_failure, to_curl
+from conformance.sdk import resolve_error_type
 from spec import load_contract
 from spec.wire import Request
 
@@ -141,6 +141,59 @@ def test_a_failure_pickles_whole() -> None:
     copy = pickle.loads(pickle.dumps(failure))
     assert (copy.property, copy.requirement, copy.observed, copy.case) == ("p", "r", "o", "c")
     assert str(copy) == str(failure)
+
+
+def _plain_json(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and _plain_json(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_plain_json(item) for item in value)
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def test_a_failure_round_trips_through_json_and_reads_the_same() -> None:
+    answer = exchange(400, {"Message": "RoleArn is invalid"}, headers={"x-amzn-RequestId": "req-1"})
+    failure = failure_of(answer, case="RoleArn.pattern")
+    failure.add_note("Fault: RoleArn has a space")
+    record = failure.asdict()
+    assert _plain_json(record)
+    assert set(record) == {"property", "requirement", "observed", "case", "answer", "request", "notes"}
+    loaded = json.loads(json.dumps(record))
+    assert loaded == record
+    assert render_failure(loaded) == render_failure(record)
+    assert render_failure(loaded).splitlines()[-1] == "Fault: RoleArn has a space"
+    rebuilt = ConformanceFailure.from_dict(loaded)
+    assert str(rebuilt) == str(failure) and rebuilt.asdict() == record
+    assert "Fault:" not in str(failure)  # a traceback prints the notes itself
+    assert "  x-amzn-RequestId: req-1" in str(rebuilt) and "Request (RoleArn.pattern)" in str(rebuilt)
+
+
+def test_a_failure_record_is_redacted_where_it_is_made_and_where_it_is_rendered() -> None:
+    from conformance.report import REDACTOR
+
+    secret, later = "FwoGZXIvYXdzRecordSecret", "LaterKnownSecret42"
+    answer = exchange(
+        400,
+        {"Message": f"bad {secret} and {later}"},
+        request_headers={"Content-Type": "application/json", "Authorization": f"Bearer {secret}"},
+    )
+    failure = ConformanceFailure("p", "r", answer, f"echoed {secret}\x1b[2J", "c")
+    failure.add_note(f"Note: {secret}")
+    REDACTOR.add(secret)
+    try:
+        record = failure.asdict()
+        assert secret not in json.dumps(record) and record["observed"] == "echoed <redacted>\\x1b[2J"
+        assert later in record["answer"]["body"]  # not known yet where the record was made
+        # The controller may know a secret the worker that made the record did not, and the other way
+        # round: the record is clean where it was made, and cleaned again whenever it is rendered.
+        REDACTOR.add(later)
+        rendered = render_failure(record)
+        assert later not in rendered and secret not in rendered and "<redacted>" in rendered
+        assert "\\x1b[2J" in rendered
+        pickled = pickle.dumps(failure)
+        assert secret.encode() not in pickled and later.encode() not in pickled
+    finally:
+        REDACTOR.forget()
 
 
 def test_a_repeated_workflow_id_fails_the_second_time() -> None:
@@ -300,7 +353,7 @@ def test_the_report_reads_in_order() -> None:
         headers={"x-amzn-RequestId": "req-1", "Content-Length": "60", "Server": "x"},
     )
     failure = failure_of(answer)
-    message = failure_message(failure)
+    message = render_failure(failure.asdict())
     lines = message.splitlines()
     assert lines[0] == "Broken: Response.WorkflowId.pattern"
     assert lines[1] == "Required: WorkflowId matches [a-f0-9]{32} as a whole string"
@@ -319,13 +372,13 @@ def test_the_report_reads_in_order() -> None:
 def test_the_report_names_the_case_and_cuts_a_long_body() -> None:
     accepted = exchange(200, {"WorkflowId": GOOD_ID, "Message": "m" * 5000})
     failure = failure_of(accepted, case="RoleArn.pattern")
-    message = failure_message(failure)
+    message = render_failure(failure.asdict())
     assert message.splitlines()[0] == "Broken: RoleArn.pattern"
     body_line = next(line for line in message.splitlines() if line.startswith("  body"))
     assert body_line.startswith(f"  body ({len(accepted.body)} bytes): ")
     assert body_line.endswith("… (first 600 characters shown)") and len(body_line) < 700
     assert "Request (RoleArn.pattern), to reproduce:" in message
-    cut = failure_message(failure_of(exchange(400, raw=b"x" * 10, truncated=True), case="c"))
+    cut = render_failure(failure_of(exchange(400, raw=b"x" * 10, truncated=True), case="c").asdict())
     assert "body (more than 10 bytes, cut by the client)" in cut
 
 
@@ -397,7 +450,7 @@ def test_secrets_are_redacted_in_headers_and_anywhere_in_the_message() -> None:
         },
     )
     failure = ConformanceFailure("p", "r", answer, "AKIAEXAMPLE seen")
-    message = failure_message(failure, redact=["AKIAEXAMPLE", "SeCrEt/xyz", ""])
+    message = render_failure(failure.asdict(), redact=["AKIAEXAMPLE", "SeCrEt/xyz", ""])
     for secret in ("abc.def", "FwoGZXIvYXdzEXAMPLETOKEN", "session=1", "k-123", "AKIAEXAMPLE", "SeCrEt/xyz"):
         assert secret not in message
     assert "-H 'Authorization: <redacted>'" in message and "bad key <redacted> and <redacted>" in message
@@ -437,7 +490,7 @@ def test_a_secret_is_redacted_before_any_cut_so_no_part_of_it_shows() -> None:
         assert "FwoGZ" not in shown and "<redacted>" in shown
         escaped = token.replace("/", "\\/")  # JSON may escape "/" as "\/"
         echoed = exchange(400, raw=f'{{"Message": "bad {escaped}"}}'.encode())
-        report = failure_message(ConformanceFailure("p", "r", echoed, "o"))
+        report = str(ConformanceFailure("p", "r", echoed, "o"))
         assert "FwoGZ" not in report and "<redacted>" in report
         signed = "Signature=" + "ab" * 32
         assert REDACTOR.clean(f"auth {signed}") == "auth Signature=<redacted>"

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from conformance.aws import sigv4
+from conformance.aws import OptionError, sigv4
 from conformance.client import TargetClient
 from conformance.reference import HttpRequest
-from conformance.target import RateLimiter
+from conformance.throttle import RateLimiter
 from spec.wire import Request
 from strategies import canonical_body
 from tests.hostile_servers import (
@@ -156,7 +156,7 @@ def test_sigv4_signs_with_the_named_profile_of_the_shared_files(
     tampered = as_received("POST", url, headers, b'{"a":2}')
     assert "does not match" in (signature_problem(tampered, profile, "eu-central-1") or "")
 
-    with pytest.raises(pytest.UsageError, match="no-such-profile"):
+    with pytest.raises(OptionError, match="no-such-profile"):
         sigv4("profile", "no-such-profile", REGION)
 
 

@@ -1,0 +1,183 @@
+"""The run's options and what follows from them: the suite's markers, the checks that refuse a bad option
+before anything is sent, how the run reaches its target (``Connection``), and whether this process is an
+xdist worker.  The options themselves are declared in the plugin's one ``pytest_addoption``."""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from conformance.aws import OptionError, load_fixtures, sigv4
+from conformance.client import TargetClient
+from conformance.errors import INVALID, NOT_FOUND, named
+from conformance.report import REDACTOR
+from spec import Contract, load_contract
+
+# Workflow-creating requests a run sends to a target that is not on loopback, unless told otherwise.
+DEFAULT_MAX_CREATES = 200
+THROTTLE_RETRIES = 3
+DEFAULT_THROTTLE_WAIT = 60.0
+
+
+def markers(contract: Contract) -> dict[str, str]:
+    """The suite's markers and what each selects."""
+    return {
+        "valid": f"valid requests on the existing domain get a conforming {contract.success['status']}",
+        "invalid": f"requests that break one constraint get {named(contract, INVALID)}",
+        "boundaries": "the deterministic edge cases of every constraint",
+        "errors": "whole-body faults and the shape of error answers",
+        "domains": f"valid requests on domains that don't exist get {contract.status_of(NOT_FOUND)} "
+        "(deselect for targets without domains)",
+        "responses": "properties of success answers across requests (unique WorkflowIds)",
+        "ambiguous": "the search-only zone of the patterns; runs with --pattern-semantics search|fullmatch",
+        "lifecycle": "GetWorkflow, ListWorkflows and DeleteWorkflow show that a create created (skipped for "
+        "a target without them)",
+    }
+
+
+def register_url_secrets(url: str | None) -> None:
+    """A password in --target-url is a secret from the start (the client sends it as HTTP Basic)."""
+    try:
+        password = urlsplit(url).password if url else None
+    except ValueError:
+        return
+    if password:
+        REDACTOR.add(password, unquote(password))
+
+
+def option_problem(config: pytest.Config) -> str | None:
+    """What is wrong with the options, in one sentence, before anything is sent or started."""
+    url = config.getoption("target_url")
+    if url:
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises for a port that is not a number from 0 to 65535
+        except ValueError as error:
+            return f"--target-url {url!r} is not a URL the suite can reach: {error}"
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return f"--target-url must be an http:// or https:// URL with a host, not {url!r}"
+        if parts.query or parts.fragment:
+            return (
+                f"--target-url {url!r} has a query or fragment; give the base URL (an optional path prefix)"
+            )
+        if parts.password is not None and config.getoption("aws_sigv4"):
+            return (
+                "--target-url carries a user and password, sent as HTTP Basic authorization, and "
+                "--aws-sigv4 signs the Authorization header: choose one"
+            )
+        if not config.getoption("domain"):
+            return "--target-url needs --domain NAME: a domain that exists on the target"
+    domain = config.getoption("domain")
+    if domain is not None:
+        from spec.validation import RequestValidator
+
+        violations = RequestValidator().domain_violations(domain)
+        if violations:
+            return f"--domain {domain!r} is no valid domain name: {violations[0].message}"
+    timeout = config.getoption("request_timeout")
+    if not (math.isfinite(timeout) and timeout > 0):
+        return "--request-timeout must be a positive number of seconds"
+    rate = config.getoption("rate_limit")
+    if rate is not None and not (math.isfinite(rate) and rate > 0):
+        return "--rate-limit must be a positive number of requests per second"
+    wait = config.getoption("max_throttle_wait")
+    if not (math.isfinite(wait) and wait >= 0):
+        return "--max-throttle-wait must be a number of seconds, 0 or more"
+    creates = config.getoption("max_creates")
+    if creates is not None and creates < 1:
+        return "--max-creates must be at least 1"
+    report = config.getoption("conformance_report")
+    if report:
+        folder = Path(report).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            return f"--conformance-report={report}: cannot make the folder {str(folder)!r}: {error.strerror}"
+        if not os.access(folder, os.W_OK):
+            return f"--conformance-report={report}: cannot write there"
+    return None
+
+
+def is_loopback(url: str) -> bool:
+    """Whether a URL's host is this machine (then --max-creates has no default)."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class Connection:
+    """How this run reaches its target, worked out once from the options."""
+
+    signer: Any
+    verify_tls: bool
+    fixtures: dict[str, str]
+    max_creates: int | None
+    throttle_wait: float
+
+    def client(self, url: str, domain: str, timeout: float, *, share: int = 1) -> TargetClient:
+        """A client of the target; ``share`` is the number of processes the run's limits are divided by."""
+        return TargetClient(
+            url,
+            domain,
+            timeout=timeout,
+            signer=self.signer,
+            verify_tls=self.verify_tls,
+            throttle_retries=THROTTLE_RETRIES,
+            throttle_wait=self.throttle_wait / share,
+        )
+
+
+def connection(config: pytest.Config) -> Connection:
+    """The run's ``Connection``; a problem with the credentials or the fixtures file is a usage error."""
+    signer = None
+    fixtures: dict[str, str] = {}
+    try:
+        if config.getoption("aws_sigv4"):
+            signing = sigv4(
+                load_contract().signing_name, config.getoption("aws_profile"), config.getoption("aws_region")
+            )
+            signer = signing.sign
+        if config.getoption("fixtures_file"):
+            from spec.validation import RequestValidator
+
+            fixtures = load_fixtures(config.getoption("fixtures_file"), RequestValidator())
+    except OptionError as error:
+        raise pytest.UsageError(str(error)) from None
+    url = config.getoption("target_url")
+    max_creates = config.getoption("max_creates")
+    if max_creates is None and url and not is_loopback(url):
+        max_creates = DEFAULT_MAX_CREATES
+    return Connection(
+        signer, not config.getoption("insecure"), fixtures, max_creates, config.getoption("max_throttle_wait")
+    )
+
+
+def is_worker(config: pytest.Config) -> bool:
+    """Whether this process is an xdist worker (which sends its share of the results to the controller)."""
+    return hasattr(config, "workerinput")
+
+
+def workers(config: pytest.Config) -> int:
+    """How many processes the run's limits (rate, creates, 429 waits) are divided among."""
+    return int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) if is_worker(config) else 1
+
+
+def shown_url(url: str) -> str:
+    """A URL without its password, if it has one (the suite never sends it)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return parts._replace(netloc=f"{parts.username}:<redacted>@{host}").geturl()

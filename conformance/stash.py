@@ -1,0 +1,26 @@
+"""What the plugin keeps in pytest's ``config.stash``, for a run (the controller's) or a process (an xdist
+worker's): every key in one place, so that one module writes each and the others can see who reads it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from conformance.options import Connection
+    from conformance.summary import Cleanup, RunTotals
+    from conformance.target import Target
+
+#: How the run reaches its target, worked out once from the options (``options.connection``).
+CONNECTION: pytest.StashKey[Connection] = pytest.StashKey()
+#: Which lifecycle operations the target has: learnt by the preflight, or probed by a worker.
+LIFECYCLE: pytest.StashKey[dict[str, str | None]] = pytest.StashKey()
+#: This process's target, once a property asked for it.
+TARGET: pytest.StashKey[Target] = pytest.StashKey()
+#: What this process's cleanup of the workflows it created did, at the end of the session.
+CLEANUP: pytest.StashKey[Cleanup] = pytest.StashKey()
+#: The run's totals, added up from every process (the controller's only).
+TOTALS: pytest.StashKey[RunTotals] = pytest.StashKey()
+#: Whether the run's header line is written already.
+HEADER_WRITTEN: pytest.StashKey[bool] = pytest.StashKey()
