@@ -24,8 +24,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
-
 from conformance.answers import Kind
 from conformance.checks import ConformanceFailure, error_problems
 from conformance.errors import INVALID, NOT_FOUND, Due, named
@@ -134,18 +132,20 @@ class Lifecycle:
         return "lifecycle"
 
     # -- what the test needs ---------------------------------------------------------------------------
-    def require(self, *names: str) -> None:
-        """Skip the test (fail it, with --lifecycle required) unless the target has every operation."""
-        __tracebackhide__ = True
+    def unmet(self, *names: str) -> tuple[str, bool] | None:
+        """Why the test can't run on this target, if it can't: the operation of ``names`` that the target
+        lacks (or ``--lifecycle off``), and whether that fails the test (``--lifecycle required``) rather
+        than skips it.  The test's module says it to pytest."""
         if self.mode == "off":
-            pytest.skip("--lifecycle off: GetWorkflow, ListWorkflows and DeleteWorkflow are not sent")
+            return "--lifecycle off: GetWorkflow, ListWorkflows and DeleteWorkflow are not sent", False
         for name in names:
             reason = lacking(self.missing).get(name)
             if reason is not None:
                 message = f"the target has no {name} (it answered {reason})"
                 if self.mode == "required":
-                    pytest.fail(f"{message}, and --lifecycle required asks for it", pytrace=False)
-                pytest.skip(message)
+                    return f"{message}, and --lifecycle required asks for it", True
+                return message, False
+        return None
 
     def has(self, name: str) -> bool:
         return self.mode != "off" and name not in lacking(self.missing)
