@@ -88,15 +88,17 @@ class Server:
         self.process.wait(timeout=10)
 
 
-def run_suite(*args: str, storage: str | None = None) -> tuple[float, str]:
-    """Wall time and output of a suite run; Hypothesis's storage in ``storage``, or a fresh directory."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def run_suite(*args: str, storage: str | None = None, checkout: Path = ROOT) -> tuple[float, str]:
+    """Wall time and output of a suite run in ``checkout``; Hypothesis's storage in ``storage``, or a fresh
+    directory."""
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    env.pop("PYTEST_ADDOPTS", None)
     with tempfile.TemporaryDirectory() as fresh:
         env["HYPOTHESIS_STORAGE_DIRECTORY"] = storage or fresh
         started = time.monotonic()
         done = subprocess.run(
             [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
-            cwd=ROOT,
+            cwd=checkout,
             env=env,
             capture_output=True,
             text=True,
@@ -104,7 +106,7 @@ def run_suite(*args: str, storage: str | None = None) -> tuple[float, str]:
         )
     seconds = time.monotonic() - started
     if done.returncode != 0:
-        raise SystemExit(f"the suite failed ({done.returncode}):\n{done.stdout[-2000:]}")
+        raise SystemExit(f"the suite failed in {checkout} ({done.returncode}):\n{done.stdout[-2000:]}")
     return seconds, done.stdout
 
 
