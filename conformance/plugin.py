@@ -282,6 +282,11 @@ def _write_header(config: pytest.Config) -> None:
     line = lifecycle_line(config.stash.get(stash.LIFECYCLE, {}), config.getoption("lifecycle"))
     if line:
         terminal.write_line(REDACTOR.clean(line))
+    from strategies.drawing import public_path_note  # builds no strategy
+
+    note = public_path_note()
+    if note:
+        terminal.write_line(note)
 
 
 def _is_ours(item: pytest.Item) -> bool:

@@ -72,6 +72,17 @@ def choices_supported(version: tuple[int, ...] = hypothesis.__version_info__) ->
 FAST_PATH = choices_supported()
 
 
+def public_path_note() -> str | None:
+    """One line for a run on a Hypothesis the choice path was not tested on, else None."""
+    if FAST_PATH:
+        return None
+    lowest, newest = (".".join(map(str, v)) for v in TESTED_HYPOTHESIS)
+    return (
+        f"conformance: Hypothesis {hypothesis.__version__} is not one the fast drawing path was tested on "
+        f"({lowest} to {newest}); requests are drawn through public strategies, the same values more slowly"
+    )
+
+
 class _Draw:
     """The ``draw`` a drawer gets inside a ``drawn`` strategy: draws a strategy as the ``draw`` of a
     ``st.composite`` does, and holds the ConjectureData for the bare choices of this module."""

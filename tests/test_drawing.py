@@ -159,3 +159,12 @@ def test_the_public_path_generates_valid_and_invalid_requests() -> None:
         "invalid()\n"
     )
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, timeout=600)
+
+
+def test_a_run_on_an_untested_hypothesis_says_so_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(drawing, "FAST_PATH", True)
+    assert drawing.public_path_note() is None
+    monkeypatch.setattr(drawing, "FAST_PATH", False)
+    note = drawing.public_path_note()
+    assert note is not None and "\n" not in note
+    assert hypothesis.__version__ in note and "6.100.0 to" in note and "public strategies" in note
