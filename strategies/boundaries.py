@@ -4,6 +4,9 @@ Each case changes one value of the canonical full body (every member present onc
 valid at each bound, invalid just past it, every enum value and its near misses, every required member
 missing or null, every wrong JSON type, astral-plane text at a length bound.  Case ids are
 ``<constraint id>[<edge>]``, so a failing parametrized test names both.
+
+What the cases send is data (``strategies.catalogue``, ``strategies.near_misses``, ``strategies.smithy``);
+what is left here is one method per constraint kind, a little over 400 lines that read best together.
 """
 
 from __future__ import annotations
