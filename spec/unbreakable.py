@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from spec import patterns as dialects
 from spec.contract import Constraint, Contract
@@ -43,18 +44,24 @@ RULES: tuple[Rule, ...] = (
 
 def unbreakable(contract: Contract) -> dict[str, str]:
     """Request constraint id -> the sentence of the first rule that keeps it from being broken alone."""
+    return dict(_unbreakable(contract))
+
+
+def breakable_ids(contract: Contract) -> list[str]:
+    """The request constraints some request breaks alone, in contract order."""
+    skip = _unbreakable(contract)
+    return [c.id for c in contract.request_constraints() if c.id not in skip]
+
+
+@cache
+def _unbreakable(contract: Contract) -> dict[str, str]:
+    # Worked out once per contract: the pattern rule asks every dialect whether the pattern matches "".
     reasons = {}
     for constraint in contract.request_constraints():
         rule = next((rule for rule in RULES if rule.applies(constraint)), None)
         if rule is not None:
             reasons[constraint.id] = rule.sentence
     return reasons
-
-
-def breakable_ids(contract: Contract) -> list[str]:
-    """The request constraints some request breaks alone, in contract order."""
-    skip = unbreakable(contract)
-    return [c.id for c in contract.request_constraints() if c.id not in skip]
 
 
 __all__ = ["RULES", "Rule", "breakable_ids", "unbreakable"]

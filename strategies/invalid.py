@@ -104,19 +104,11 @@ class InvalidRequests:
             self._filled[path] = self.canonical.value(path)
         return copy_json(self._filled[path])
 
-    # -- which constraints can be broken -----
-    def unexpressible(self) -> dict[str, str]:
-        """Request constraint id -> why no request can break it (alone, under every reading)."""
-        return unbreakable(self.contract)
-
-    def ids(self) -> list[str]:
-        return breakable_ids(self.contract)
-
     # -- strategies -----
     def any(self, ids: list[str] | None = None) -> st.SearchStrategy[InvalidRequest]:
         """One constraint drawn, then a request breaking it; not a flatmap, whose every draw would build
         the constraint's strategy anew (Hypothesis then validates it again, which costs more than a draw)."""
-        which = unwrapped(st.sampled_from(ids or self.ids()))
+        which = unwrapped(st.sampled_from(ids or breakable_ids(self.contract)))
         return drawn(lambda draw: draw(self.for_constraint(draw(which))), "invalid request")
 
     def for_constraint(self, constraint_id: str) -> st.SearchStrategy[InvalidRequest]:
@@ -126,7 +118,7 @@ class InvalidRequests:
 
     def _for_constraint(self, constraint_id: str) -> st.SearchStrategy[InvalidRequest]:
         constraint = self.contract.constraints[constraint_id]
-        reasons = self.unexpressible()
+        reasons = unbreakable(self.contract)
         if constraint_id in reasons:
             raise ValueError(f"{constraint_id} can't be broken: {reasons[constraint_id]}")
         if constraint_id == "Body.json":
