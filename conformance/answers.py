@@ -31,7 +31,7 @@ from conformance.checks import (
 from conformance.errors import NOT_FOUND
 from conformance.exchange import Exchange
 from conformance.report import render_failure
-from spec import Contract, parent_path
+from conformance.spec import Contract, parent_path
 
 NODE = "conformance/answers.py::test_answers"
 

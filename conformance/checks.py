@@ -26,7 +26,7 @@ from conformance.report import (
     to_curl,
 )
 from conformance.sdk import body_kind, describe_error_type, resolve_error_type, summarize_error
-from spec import Contract
+from conformance.spec import Contract
 
 
 class ConformanceFailure(AssertionError):

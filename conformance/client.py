@@ -39,8 +39,8 @@ from conformance.exchange import (  # the client's own words; importers read the
     TargetUnreachable,
 )
 from conformance.report import REDACTOR
+from conformance.spec.wire import Request
 from conformance.throttle import RETRY_AFTER_MAX, ThrottleWaits, throttle_retry
-from spec.wire import Request
 
 __all__ = [
     "NOT_JSON",

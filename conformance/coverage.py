@@ -17,10 +17,10 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from spec import Contract, Lifecycle, load_lifecycle
-from spec.contract import PATH_KEYWORD
-from spec.smithy import smithy_catalogue
-from spec.unbreakable import breakable_ids, unbreakable
+from conformance.spec import Contract, Lifecycle, load_lifecycle
+from conformance.spec.contract import PATH_KEYWORD
+from conformance.spec.smithy import smithy_catalogue
+from conformance.spec.unbreakable import breakable_ids, unbreakable
 
 SIDES = ("valid", "invalid", "boundary")
 

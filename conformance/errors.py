@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from spec import Contract
-from spec.wire import Request
+from conformance.spec import Contract
+from conformance.spec.wire import Request
 
 INVALID = "BadRequestException"  # a request that breaks a constraint
 NOT_FOUND = "ResourceNotFoundException"  # a well-formed name of a domain (or workflow) that does not exist

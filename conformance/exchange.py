@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from requests.structures import CaseInsensitiveDict
 
 if TYPE_CHECKING:
-    from spec.wire import Request
+    from conformance.spec.wire import Request
 
 
 class _NotJSON(enum.Enum):

@@ -30,9 +30,9 @@ from conformance.errors import INVALID, NOT_FOUND, Due, named
 from conformance.exchange import Exchange, TargetError
 from conformance.report import REDACTOR, describe_value, to_curl
 from conformance.sdk import resolve_error_type, summarize_error
+from conformance.spec.lifecycle import Lifecycle as LifecycleContract
+from conformance.spec.lifecycle import load_lifecycle
 from conformance.target import Target, operation_missing
-from spec.lifecycle import Lifecycle as LifecycleContract
-from spec.lifecycle import load_lifecycle
 
 OPERATIONS = ("GetWorkflow", "ListWorkflows", "DeleteWorkflow")
 _FLOW = ("IntegrationConfig", "AppflowIntegration", "FlowDefinition", "SourceFlowConfig")

@@ -18,7 +18,7 @@ from conformance.aws import OptionError, load_fixtures, sigv4
 from conformance.client import TargetClient
 from conformance.errors import INVALID, NOT_FOUND, named
 from conformance.report import REDACTOR
-from spec import Contract, load_contract
+from conformance.spec import Contract, load_contract
 
 # Workflow-creating requests a run sends to a target that is not on loopback, unless told otherwise.
 DEFAULT_MAX_CREATES = 200
@@ -76,7 +76,7 @@ def option_problem(config: pytest.Config) -> str | None:
             return "--target-url needs --domain NAME: a domain that exists on the target"
     domain = config.getoption("domain")
     if domain is not None:
-        from spec.validation import RequestValidator
+        from conformance.spec.validation import RequestValidator
 
         violations = RequestValidator().domain_violations(domain)
         if violations:
@@ -150,7 +150,7 @@ def connection(config: pytest.Config) -> Connection:
             )
             signer = signing.sign
         if config.getoption("fixtures_file"):
-            from spec.validation import RequestValidator
+            from conformance.spec.validation import RequestValidator
 
             fixtures = load_fixtures(config.getoption("fixtures_file"), RequestValidator())
     except OptionError as error:

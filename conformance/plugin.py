@@ -40,11 +40,11 @@ from conformance.outcomes import SUITE
 from conformance.preflight import check_target, lifecycle_line, lifecycle_support
 from conformance.properties import choose_profile, chosen_profile
 from conformance.report import REDACTOR
+from conformance.spec import load_contract
+from conformance.spec.wire import Request
 from conformance.summary import Cleanup
 from conformance.target import PATTERN_SEMANTICS, CreateBudgetSpent, Target
 from conformance.throttle import RateLimiter
-from spec import load_contract
-from spec.wire import Request
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -282,7 +282,7 @@ def _write_header(config: pytest.Config) -> None:
     line = lifecycle_line(config.stash.get(stash.LIFECYCLE, {}), config.getoption("lifecycle"))
     if line:
         terminal.write_line(REDACTOR.clean(line))
-    from strategies.drawing import public_path_note  # builds no strategy
+    from conformance.strategies.drawing import public_path_note  # builds no strategy
 
     note = public_path_note()
     if note:

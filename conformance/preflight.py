@@ -17,9 +17,9 @@ from conformance.errors import ACCESS_DENIED, NOT_FOUND, THROTTLED
 from conformance.options import is_worker
 from conformance.report import REDACTOR, escape_controls
 from conformance.sdk import resolve_error_type
+from conformance.spec import load_contract
+from conformance.spec.wire import Request
 from conformance.target import Target, workflow_path
-from spec import load_contract
-from spec.wire import Request
 
 
 def check_target(config: pytest.Config) -> str | None:
@@ -65,7 +65,9 @@ def preflight(
     (deleted again unless ``cleanup`` is off).  With ``lifecycle`` (a dict), it also learns which of
     GetWorkflow, ListWorkflows and DeleteWorkflow the target has, and fills it in."""
     from conformance.aws import apply_fixtures
-    from strategies import canonical_body  # not at plugin import: Hypothesis warns of work done then
+    from conformance.strategies import (
+        canonical_body,  # not at plugin import: Hypothesis warns of work done then
+    )
 
     url, domain = client.base_url, client.existing_domain
     contract = load_contract()

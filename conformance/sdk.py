@@ -16,7 +16,7 @@ from requests.structures import CaseInsensitiveDict
 
 from conformance.exchange import NOT_JSON, Exchange
 from conformance.report import REDACTOR, describe_value, escape_controls
-from spec import load_contract
+from conformance.spec import load_contract
 
 
 @cache

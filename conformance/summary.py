@@ -20,7 +20,7 @@ from conformance.coverage import Coverage
 from conformance.options import is_worker
 from conformance.preflight import lifecycle_line
 from conformance.report import REDACTOR
-from spec import load_contract
+from conformance.spec import load_contract
 
 # What a process's cleanup did: created, deleted, the ids not deleted, the answer that said the target has
 # no DeleteWorkflow (or None), the ids whose delete was answered 404.

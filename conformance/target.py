@@ -36,10 +36,10 @@ from conformance.coverage import Coverage
 from conformance.errors import INVALID, NOT_FOUND, THROTTLED, due_rejection, named
 from conformance.report import REDACTOR, escape_controls, to_curl
 from conformance.sdk import resolve_error_type
+from conformance.spec import Contract, load_contract
+from conformance.spec.contract import strings_in
+from conformance.spec.wire import InvalidRequest, Request
 from conformance.throttle import RateLimiter
-from spec import Contract, load_contract
-from spec.contract import strings_in
-from spec.wire import InvalidRequest, Request
 
 PATTERN_SEMANTICS = ("strict", "search", "fullmatch")
 # After this many requests in a row without a usable answer (timed out, refused, reset, cut short), the
@@ -376,7 +376,7 @@ def workflow_path(domain: str, workflow_id: str) -> str:
     """The path of one workflow (DeleteWorkflow's, GetWorkflow's), both labels percent-encoded as botocore
     encodes them.  A WorkflowId is the target's, and may hold anything JSON can: a lone surrogate goes as
     the bytes it would be in UTF-8 (no text encoding takes it), so that deleting it is still tried."""
-    from spec.lifecycle import load_lifecycle
+    from conformance.spec.lifecycle import load_lifecycle
 
     return load_lifecycle().operations["DeleteWorkflow"].path(domain, workflow_id)
 

@@ -10,10 +10,10 @@ from collections import defaultdict
 
 import pytest
 
-import strategies
+from conformance import strategies
 from conformance.checks import ConformanceFailure
+from conformance.spec.wire import BoundaryCase
 from conformance.target import Target, describe_fault
-from spec.wire import BoundaryCase
 
 pytestmark = pytest.mark.boundaries
 

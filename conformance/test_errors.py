@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 
-import strategies
+from conformance import strategies
 from conformance.properties import suite_settings
+from conformance.spec.wire import InvalidRequest
 from conformance.target import Target
-from spec.wire import InvalidRequest
 
 pytestmark = pytest.mark.errors
 

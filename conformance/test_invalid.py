@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import strategies
+from conformance import strategies
 from conformance.properties import suite_settings
 from conformance.target import Target
 

@@ -13,15 +13,15 @@ from typing import Any
 import pytest
 from hypothesis import given
 
-import strategies
+from conformance import strategies
 from conformance.exchange import Exchange
 from conformance.lifecycle import Lifecycle, dig, unknown_workflow_ids
 from conformance.properties import suite_settings
+from conformance.spec import load_contract
+from conformance.spec.lifecycle import load_lifecycle
+from conformance.spec.wire import Request
+from conformance.strategies import canonical_body
 from conformance.target import Target
-from spec import load_contract
-from spec.lifecycle import load_lifecycle
-from spec.wire import Request
-from strategies import canonical_body
 
 pytestmark = pytest.mark.lifecycle
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from conformance.spec.wire import Request
+from conformance.strategies import canonical_body
 from conformance.target import Target
-from spec.wire import Request
-from strategies import canonical_body
 
 pytestmark = pytest.mark.responses
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 
-import strategies
+from conformance import strategies
 from conformance.properties import suite_settings
+from conformance.spec.wire import Request
 from conformance.target import Target
-from spec.wire import Request
 
 pytestmark = pytest.mark.valid
 

@@ -1,8 +1,8 @@
 """The contract as data: CreateIntegrationWorkflow's members, constraints with stable ids and errors
 (``contract.json``), and the lifecycle operations that show what it created (``lifecycle.json``)."""
 
-from spec.contract import Constraint, Contract, ErrorSpec, Member, load_contract, parent_path
-from spec.lifecycle import Lifecycle, LifecycleOperation, load_lifecycle
+from conformance.spec.contract import Constraint, Contract, ErrorSpec, Member, load_contract, parent_path
+from conformance.spec.lifecycle import Lifecycle, LifecycleOperation, load_lifecycle
 
 __all__ = [
     "Constraint",

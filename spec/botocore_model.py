@@ -5,13 +5,15 @@ contract, and :func:`model_constraints` derives the same records from botocore, 
 compare the two and name every constraint that moved.  ``spec/lifecycle.json`` is the same for the
 operations that show what a create made (GetWorkflow, ListWorkflows, DeleteWorkflow), read by the same
 walk with ids that start with the operation's name, and derived whole: it has no hand-written part.
-``python -m spec.botocore_model --write`` rewrites both, keeping contract.json's provenance and notes.
+``python -m conformance.spec.botocore_model --write`` rewrites both, keeping contract.json's provenance
+and notes.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,14 +29,16 @@ LIFECYCLE_PATH = Path(__file__).with_name("lifecycle.json")
 # Where a member travels when it isn't in the body; any other member is where its parent is.
 _BOUND_LOCATIONS = ("uri", "querystring", "header", "headers")
 
-# Smithy shape type -> the kind of length/size/range constraint its min and max express.
+# Smithy shape type -> the kind of length/size/range constraint its min and max express (a blob's length is
+# counted in bytes, a string's in code points).
 _BOUND_KINDS = {
     "string": ("minLength", "maxLength"),
+    "blob": ("minLength", "maxLength"),
     "list": ("minItems", "maxItems"),
     "map": ("minItems", "maxItems"),
-    "long": ("minimum", "maximum"),
-    "integer": ("minimum", "maximum"),
+    **{number: ("minimum", "maximum") for number in ("byte", "short", "integer", "long", "float", "double")},
 }
+_LABEL = re.compile(r"\{([A-Za-z0-9_]+)(\+?)\}")
 
 
 def _operation_model(service_model: Any = None, operation: str = OPERATION) -> Any:
@@ -48,13 +52,68 @@ def _operation_model(service_model: Any = None, operation: str = OPERATION) -> A
 def _child_path(parent: str, name: str, prefix: str) -> str:
     # Request members live at the top level of their ids (``RoleArn.pattern``, or with the operation's
     # prefix ``GetWorkflow.WorkflowId.pattern``), as users read them.
-    return prefix + name if parent == prefix + REQUEST_ROOT else f"{parent}.{name}"
+    # A member named like the root itself (a payload called ``Body``) keeps the root in front.
+    at_top = parent == prefix + REQUEST_ROOT and name != REQUEST_ROOT
+    return prefix + name if at_top else f"{parent}.{name}"
 
 
-def _walk(shape: Any, path: str, prefix: str, required: bool, location: str) -> Iterator[tuple[dict, list]]:
-    """Yield (member record, constraint records) for ``shape`` and everything under it."""
-    member = {"path": path, "shape": shape.name, "type": shape.type_name, "location": location}
-    constraints: list[dict] = [{"path": path, "kind": "type", "value": shape.type_name}]
+def _type_name(shape: Any) -> str:
+    """The Smithy type: botocore calls documents and unions structures, and says which in the metadata."""
+    if shape.type_name == "structure" and shape.metadata.get("document"):
+        return "document"
+    if shape.type_name == "structure" and shape.metadata.get("union"):
+        return "union"
+    return shape.type_name
+
+
+def _bindings(shape: Any, name: str | None, greedy: frozenset[str]) -> dict[str, Any]:
+    """What the member record says beyond path, shape, type and location, each only where it is not the
+    default: the name on the wire (a URI label, a query key, a header, a prefix of headers or a JSON member
+    name), an explicit timestamp format, and the traits a generator or a judge must honour."""
+    serialization = shape.serialization
+    extra: dict[str, Any] = {}
+    if name is not None and serialization.get("name", name) != name:
+        extra["wire_name"] = serialization["name"]
+    if "timestampFormat" in serialization:
+        extra["timestamp_format"] = serialization["timestampFormat"]
+    flags = {
+        "idempotency_token": bool(shape.metadata.get("idempotencyToken")),
+        "sparse": bool(getattr(shape, "_shape_model", {}).get("sparse")),
+        "streaming": bool(
+            serialization.get("streaming")
+            or shape.type_name == "blob"
+            and getattr(shape, "_shape_model", {}).get("streaming")
+        ),
+        "json_value": bool(serialization.get("jsonvalue")),
+        "greedy": name is not None
+        and serialization.get("location") == "uri"
+        and serialization.get("name", name) in greedy,
+        "event_stream": bool(serialization.get("eventstream")),
+    }
+    extra.update({flag: True for flag, on in flags.items() if on})
+    return extra
+
+
+def _walk(
+    shape: Any,
+    path: str,
+    prefix: str,
+    required: bool,
+    location: str,
+    name: str | None = None,
+    greedy: frozenset[str] = frozenset(),
+    seen: tuple[str, ...] = (),
+) -> Iterator[tuple[dict, list]]:
+    """Yield (member record, constraint records) for ``shape`` and everything under it.  A structure that
+    holds itself (a filter of filters) is walked once on each path: the second time it is a leaf marked
+    ``recursive``, which generators leave out and judges take as it comes."""
+    kind = _type_name(shape)
+    member = {"path": path, "shape": shape.name, "type": kind, "location": location}
+    member.update(_bindings(shape, name, greedy))
+    recursive = kind in ("structure", "union") and shape.name in seen
+    if recursive:
+        member["recursive"] = True
+    constraints: list[dict] = [{"path": path, "kind": "type", "value": kind}]
     if required:
         constraints.append({"path": path, "kind": "required", "value": True})
     meta = shape.metadata
@@ -67,44 +126,65 @@ def _walk(shape: Any, path: str, prefix: str, required: bool, location: str) -> 
         constraints.append({"path": path, "kind": "pattern", "value": meta["pattern"]})
     if "enum" in meta:
         constraints.append({"path": path, "kind": "enum", "value": list(meta["enum"])})
+    if kind == "union" and not recursive:
+        # Smithy: a union has exactly one member set.
+        constraints.append({"path": path, "kind": "union", "value": sorted(shape.members)})
     yield member, constraints
+    if recursive:
+        return
 
-    if shape.type_name == "structure":
-        for name, child in shape.members.items():
+    if kind in ("structure", "union"):
+        payload = shape.serialization.get("payload")
+        for child_name, child in shape.members.items():
             child_location = child.serialization.get("location")
-            child_location = child_location if child_location in _BOUND_LOCATIONS else location
+            if child_location not in _BOUND_LOCATIONS:
+                child_location = "payload" if child_name == payload else location
             yield from _walk(
-                child, _child_path(path, name, prefix), prefix, name in shape.required_members, child_location
+                child,
+                _child_path(path, child_name, prefix),
+                prefix,
+                child_name in shape.required_members,
+                child_location,
+                child_name,
+                greedy,
+                (*seen, shape.name),
             )
-    elif shape.type_name == "list":
-        yield from _walk(shape.member, f"{path}[]", prefix, False, location)
-    elif shape.type_name == "map":
-        yield from _walk(shape.key, f"{path}.<key>", prefix, False, location)
-        yield from _walk(shape.value, f"{path}.<value>", prefix, False, location)
+    elif kind == "list":
+        yield from _walk(shape.member, f"{path}[]", prefix, False, location, None, greedy, seen)
+    elif kind == "map":
+        yield from _walk(shape.key, f"{path}.<key>", prefix, False, location, None, greedy, seen)
+        yield from _walk(shape.value, f"{path}.<value>", prefix, False, location, None, greedy, seen)
 
 
 def _errors(op: Any) -> list[dict]:
-    errors = [
-        {
+    errors = []
+    for shape in op.error_shapes:
+        error = shape.metadata.get("error", {})
+        # An error the model gives no status is a client error (botocore's and Smithy's default).
+        record = {
             "name": shape.name,
-            "status": shape.metadata["error"]["httpStatusCode"],
+            "status": error.get("httpStatusCode", 400),
             "documentation": _plain(shape.documentation),
         }
-        for shape in op.error_shapes
-    ]
-    return sorted(errors, key=lambda error: error["status"])
+        if error.get("code", shape.name) != shape.name:  # the code on the wire, where it is not the name
+            record["code"] = error["code"]
+        errors.append(record)
+    return sorted(errors, key=lambda error: (error["status"], error["name"]))
 
 
 def _members_and_constraints(op: Any, prefix: str) -> tuple[list[dict], list[dict]]:
     members: list[dict] = []
     constraints: list[dict] = []
+    greedy = frozenset(name for name, plus in _LABEL.findall(op.http.get("requestUri", "")) if plus)
     for root, shape, location in (
         (REQUEST_ROOT, op.input_shape, "body"),
         (RESPONSE_ROOT, op.output_shape, "response"),
     ):
-        if shape is None:  # an operation without output; none of this service's has one
+        if shape is None:  # an operation without input or output: an empty structure
+            members.append({"path": prefix + root, "shape": "", "type": "structure", "location": location})
+            constraints.append({"path": prefix + root, "kind": "type", "value": "structure"})
             continue
-        for member, member_constraints in _walk(shape, prefix + root, prefix, False, location):
+        for member, member_constraints in _walk(shape, prefix + root, prefix, False, location, None, greedy):
             members.append(member)
             constraints.extend(member_constraints)
     for record in constraints:
@@ -112,15 +192,17 @@ def _members_and_constraints(op: Any, prefix: str) -> tuple[list[dict], list[dic
     return members, constraints
 
 
-def model_contract(service_model: Any = None) -> dict[str, Any]:
-    """The members, constraints and errors of the operation, as the official model states them."""
-    op = _operation_model(service_model)
+def model_contract(service_model: Any = None, operation: str = OPERATION) -> dict[str, Any]:
+    """The members, constraints and errors of an operation (the flagship unless named), as the official
+    model states them; ``service_model`` is botocore's (customer-profiles' unless given)."""
+    op = _operation_model(service_model, operation)
     members, constraints = _members_and_constraints(op, "")
+    metadata = op.service_model.metadata
     return {
-        "service": SERVICE,
-        "operation": OPERATION,
+        "service": op.service_model.service_name,
+        "operation": op.name,
         "http": {"method": op.http["method"], "uri": op.http["requestUri"]},
-        "signing_name": op.service_model.metadata.get("signingName"),
+        "signing_name": metadata.get("signingName") or metadata.get("endpointPrefix"),
         "members": members,
         "constraints": constraints,
         "errors": _errors(op),

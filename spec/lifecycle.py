@@ -32,9 +32,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from spec import patterns
-from spec.contract import expand_uri, parent_path
-from spec.validation import Violation
+from conformance.spec import patterns
+from conformance.spec.contract import expand_uri, parent_path
+from conformance.spec.validation import Violation
 
 LIFECYCLE_FILE = Path(__file__).with_name("lifecycle.json")
 

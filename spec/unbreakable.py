@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from spec import patterns as dialects
-from spec.contract import Constraint, Contract
+from conformance.spec import patterns as dialects
+from conformance.spec.contract import Constraint, Contract
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from typing import Any
 import jsonschema
 from jsonschema import Draft202012Validator, ValidationError
 
-from spec import patterns
-from spec.contract import KIND_OF_KEYWORD, PATH_KEYWORD, Contract, load_contract
+from conformance.spec import patterns
+from conformance.spec.contract import KIND_OF_KEYWORD, PATH_KEYWORD, Contract, load_contract
 
 SEMANTICS = ("search", "fullmatch")
 

@@ -12,34 +12,34 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-from spec import Contract, load_contract
-from spec.unbreakable import breakable_ids, unbreakable
-from spec.wire import BoundaryCase, InvalidRequest, Request
+from conformance.spec import Contract, load_contract
+from conformance.spec.unbreakable import breakable_ids, unbreakable
+from conformance.spec.wire import BoundaryCase, InvalidRequest, Request
 
 if TYPE_CHECKING:
     from hypothesis import strategies as st
 
-    from strategies.bodies import ValueStrategies
-    from strategies.invalid import InvalidRequests
+    from conformance.strategies.bodies import ValueStrategies
+    from conformance.strategies.invalid import InvalidRequests
 
 
 @cache
 def _values(contract: Contract) -> ValueStrategies:
-    from strategies.bodies import ValueStrategies
+    from conformance.strategies.bodies import ValueStrategies
 
     return ValueStrategies(contract)
 
 
 @cache
 def _invalid(contract: Contract) -> InvalidRequests:
-    from strategies.invalid import InvalidRequests
+    from conformance.strategies.invalid import InvalidRequests
 
     return InvalidRequests(contract)
 
 
 def boundary_cases(contract: Contract | None = None) -> tuple[BoundaryCase, ...]:
     """The deterministic catalogue of edge cases (``strategies.boundaries``)."""
-    from strategies.boundaries import boundary_cases as catalogue
+    from conformance.strategies.boundaries import boundary_cases as catalogue
 
     return catalogue(contract)
 
@@ -90,7 +90,7 @@ def search_only_requests(
 
 
 def canonical_body(contract: Contract | None = None, *, full: bool = False) -> dict:
-    from strategies.canonical import CanonicalValues
+    from conformance.strategies.canonical import CanonicalValues
 
     canonical = CanonicalValues(contract or load_contract())
     return canonical.full_body() if full else canonical.minimal_body()

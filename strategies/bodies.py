@@ -20,12 +20,21 @@ from typing import Any
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from spec import Contract, Member, load_contract
-from spec.wire import Request
-from strategies.canonical import CanonicalValues, fixed_keys, string_bounds
-from strategies.drawing import ABSENT, Drawer, drawn, first_draw, index_drawer, one_of, pick, unwrapped
-from strategies.paths import MEMBER_ORDERS, reordered
-from strategies.text import LAYOUTS_MAX, TextShape, text_shape
+from conformance.spec import Contract, Member, load_contract
+from conformance.spec.wire import Request
+from conformance.strategies.canonical import CanonicalValues, fixed_keys, string_bounds
+from conformance.strategies.drawing import (
+    ABSENT,
+    Drawer,
+    drawn,
+    first_draw,
+    index_drawer,
+    one_of,
+    pick,
+    unwrapped,
+)
+from conformance.strategies.paths import MEMBER_ORDERS, reordered
+from conformance.strategies.text import LAYOUTS_MAX, TextShape, text_shape
 
 # Lists have no bounds in the model; a few items reach "several" (Batches, Tasks) without bloating requests.
 LIST_MAX = 4

@@ -16,13 +16,13 @@ from dataclasses import replace
 from functools import cache, partial
 from typing import Any
 
-from spec import Constraint, Contract, Member, load_contract
-from spec import patterns as dialects
-from spec.unbreakable import unbreakable
-from spec.wire import BoundaryCase, Request
-from strategies import smithy as smithy_cases
-from strategies.canonical import CanonicalValues, fixed_keys, new_map_key, string_bounds
-from strategies.catalogue import (
+from conformance.spec import Constraint, Contract, Member, load_contract
+from conformance.spec import patterns as dialects
+from conformance.spec.unbreakable import unbreakable
+from conformance.spec.wire import BoundaryCase, Request
+from conformance.strategies import smithy as smithy_cases
+from conformance.strategies.canonical import CanonicalValues, fixed_keys, new_map_key, string_bounds
+from conformance.strategies.catalogue import (
     DOMAIN_FORBIDDEN,
     DOMAIN_UNSENDABLE,
     JSON_KINDS,
@@ -32,11 +32,11 @@ from strategies.catalogue import (
     malformed_body,
     wrong_kinds,
 )
-from strategies.grammar import UNBOUNDED, parse
-from strategies.invalid import in_collection
-from strategies.near_misses import far_misses, near_misses
-from strategies.paths import FIRST, SECOND, place_member, remove_member, reordered
-from strategies.text import canonical_text
+from conformance.strategies.grammar import UNBOUNDED, parse
+from conformance.strategies.invalid import in_collection
+from conformance.strategies.near_misses import far_misses, near_misses
+from conformance.strategies.paths import FIRST, SECOND, place_member, remove_member, reordered
+from conformance.strategies.text import canonical_text
 
 
 class BoundaryCatalogue:

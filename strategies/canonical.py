@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from spec import Contract, Member, load_contract
-from spec import patterns as dialects
-from strategies.grammar import parse
-from strategies.text import UNBOUNDED_STRING_MAX, canonical_text, length_range
+from conformance.spec import Contract, Member, load_contract
+from conformance.spec import patterns as dialects
+from conformance.strategies.grammar import parse
+from conformance.strategies.text import UNBOUNDED_STRING_MAX, canonical_text, length_range
 
 # A timestamp every reading takes (restJson1 timestamps are epoch seconds as JSON numbers).
 CANONICAL_TIMESTAMP = 1_700_000_000

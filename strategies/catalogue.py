@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from strategies.smithy import NOT_AN_OBJECT
+from conformance.strategies.smithy import NOT_AN_OBJECT
 
 
 @dataclass(frozen=True)

@@ -16,15 +16,15 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
-from spec import Member
-from spec import patterns as dialects
-from strategies.canonical import fixed_keys
-from strategies.catalogue import COERCIBLE_WORDS, wrong_kinds
-from strategies.drawing import drawn, index_drawer, one_of, unwrapped
-from strategies.grammar import UNBOUNDED, Grammar, parse
-from strategies.near_misses import NearMiss, case_broken, inserted, near_misses, show
-from strategies.paths import copy_json
-from strategies.text import ANY_CHARACTER, length_range, lengths, text_of_length, texts_of_lengths
+from conformance.spec import Member
+from conformance.spec import patterns as dialects
+from conformance.strategies.canonical import fixed_keys
+from conformance.strategies.catalogue import COERCIBLE_WORDS, wrong_kinds
+from conformance.strategies.drawing import drawn, index_drawer, one_of, unwrapped
+from conformance.strategies.grammar import UNBOUNDED, Grammar, parse
+from conformance.strategies.near_misses import NearMiss, case_broken, inserted, near_misses, show
+from conformance.strategies.paths import copy_json
+from conformance.strategies.text import ANY_CHARACTER, length_range, lengths, text_of_length, texts_of_lengths
 
 Fault = tuple[Any, str, frozenset[str]]
 NOTHING: frozenset[str] = frozenset()

@@ -18,7 +18,7 @@ from functools import cache
 
 from hypothesis import strategies as st
 
-from spec import patterns
+from conformance.spec import patterns
 
 UNBOUNDED = 1 << 30
 

@@ -14,22 +14,22 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from spec import Constraint, Contract, Member, load_contract
-from spec import patterns as dialects
-from spec.unbreakable import breakable_ids, unbreakable
-from spec.wire import InvalidRequest, Request
-from strategies import faults, smithy
-from strategies.bodies import ValueStrategies
-from strategies.canonical import CanonicalValues, new_map_key
-from strategies.catalogue import (
+from conformance.spec import Constraint, Contract, Member, load_contract
+from conformance.spec import patterns as dialects
+from conformance.spec.unbreakable import breakable_ids, unbreakable
+from conformance.spec.wire import InvalidRequest, Request
+from conformance.strategies import faults, smithy
+from conformance.strategies.bodies import ValueStrategies
+from conformance.strategies.canonical import CanonicalValues, new_map_key
+from conformance.strategies.catalogue import (
     DOMAIN_FORBIDDEN,
     DOMAIN_UNSENDABLE,
     MALFORMED_KINDS,
     NON_OBJECT_BODIES,
     malformed_body,
 )
-from strategies.drawing import Drawer, drawn, index_drawer, one_of, unwrapped
-from strategies.paths import (
+from conformance.strategies.drawing import Drawer, drawn, index_drawer, one_of, unwrapped
+from conformance.strategies.paths import (
     FIRST,
     MEMBER_ORDERS,
     PLACEMENTS,

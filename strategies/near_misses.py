@@ -27,8 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from spec import patterns as dialects
-from strategies.grammar import UNBOUNDED, Grammar, Segment, parse
+from conformance.spec import patterns as dialects
+from conformance.strategies.grammar import UNBOUNDED, Grammar, Segment, parse
 
 NON_ASCII_LETTER = "é"
 ASTRAL_CHARACTER = "😀"

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from spec import Constraint, Member
-from spec.smithy import SmithyCase, smithy_catalogue
+from conformance.spec import Constraint, Member
+from conformance.spec.smithy import SmithyCase, smithy_catalogue
 
 NOT_JSON: Any = type("NotJson", (), {"__repr__": lambda self: "NOT_JSON"})()
 # Stands for a member's value in a body's JSON text until a literal that is not JSON takes its place.

@@ -21,8 +21,8 @@ from typing import Any
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from strategies.drawing import ABSENT, Drawer, drawn, first_draw, text_drawer
-from strategies.grammar import UNBOUNDED, Grammar, Segment, parse
+from conformance.strategies.drawing import ABSENT, Drawer, drawn, first_draw, text_drawer
+from conformance.strategies.grammar import UNBOUNDED, Grammar, Segment, parse
 
 # Characters used where a value should visibly carry non-ASCII text: accented Latin, CJK, emoji
 # (astral plane, so one code point is two UTF-16 code units and four UTF-8 bytes).

@@ -15,8 +15,8 @@ import argparse
 import hashlib
 import json
 
-import strategies
-from strategies import boundary_cases
+from conformance import strategies
+from conformance.strategies import boundary_cases
 
 
 def rows() -> list[tuple[dict, str]]:

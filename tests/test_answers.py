@@ -12,7 +12,7 @@ from requests.structures import CaseInsensitiveDict
 from conformance.answers import AnswerLedger, Kind, describe_breaks
 from conformance.client import Exchange
 from conformance.reference import ReferenceService, start_server
-from spec import load_contract
+from conformance.spec import load_contract
 from tests.suite_runner import run_suite
 from tests.zoo import DOMAIN
 from tests.zoo_near import ALL_MUTANTS

@@ -8,12 +8,12 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-import strategies
-from spec import load_contract
-from spec import patterns as dialects
-from spec.unbreakable import RULES, breakable_ids, unbreakable
-from strategies import catalogue
-from strategies.near_misses import case_broken, far_misses, inserted
+from conformance import strategies
+from conformance.spec import load_contract
+from conformance.spec import patterns as dialects
+from conformance.spec.unbreakable import RULES, breakable_ids, unbreakable
+from conformance.strategies import catalogue
+from conformance.strategies.near_misses import case_broken, far_misses, inserted
 
 CONTRACT = load_contract()
 

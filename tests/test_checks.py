@@ -24,8 +24,8 @@ from conformance.checks import (
 from conformance.client import Exchange
 from conformance.report import describe_value, render_failure, to_curl
 from conformance.sdk import resolve_error_type
-from spec import load_contract
-from spec.wire import Request
+from conformance.spec import load_contract
+from conformance.spec.wire import Request
 
 CONTRACT = load_contract()
 GOOD_ID = "0123456789abcdef0123456789abcdef"

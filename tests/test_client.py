@@ -25,7 +25,7 @@ from conformance.client import (
     TargetTLSError,
     TargetUnreachable,
 )
-from spec.wire import Request
+from conformance.spec.wire import Request
 
 Handler = Callable[[socket.socket, bytes], None]
 VALID = Request(domain=None, body={"WorkflowType": "APPFLOW_INTEGRATION"})

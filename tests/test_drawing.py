@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
-from strategies import drawing
+from conformance.strategies import drawing
 
 ROOT = Path(__file__).resolve().parents[1]
 # Enough examples for Hypothesis to exhaust each small domain below (it stops once it has seen them all).
@@ -117,7 +117,10 @@ def test_a_span_label_is_the_name_and_the_same_in_every_process() -> None:
     task = drawing.drawn(drawing.pick([1, 2]), "Tasks[]")
     assert task.label == drawing.drawn(drawing.pick(["x"]), "Tasks[]").label
     assert task.label != drawing.drawn(drawing.pick([1, 2]), "Tags").label
-    script = "from strategies import drawing\nprint(drawing.drawn(drawing.pick([0]), 'Tasks[]').label)\n"
+    script = (
+        "from conformance.strategies import drawing\n"
+        "print(drawing.drawn(drawing.pick([0]), 'Tasks[]').label)\n"
+    )
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         command = [sys.executable, "-c", script]
@@ -130,15 +133,15 @@ def test_the_public_path_generates_valid_and_invalid_requests() -> None:
     """With the choice path switched off before anything is built, the suite's strategies make no strategy
     of their own class and still draw valid requests, and invalid ones that break what they name."""
     script = (
-        "from strategies import drawing\n"
+        "from conformance.strategies import drawing\n"
         "drawing.FAST_PATH = False\n"
         "def refuse(*args, **kwargs):\n"
         "    raise AssertionError('a choice-path strategy was built with the choice path off')\n"
         "drawing._Drawn.__init__ = refuse\n"
         "from hypothesis import HealthCheck, given, settings\n"
-        "import strategies\n"
-        "from spec import load_contract\n"
-        "from spec.validation import RequestValidator\n"
+        "from conformance import strategies\n"
+        "from conformance.spec import load_contract\n"
+        "from conformance.spec.validation import RequestValidator\n"
         "readings = [RequestValidator(load_contract(), s) for s in ('search', 'fullmatch')]\n"
         "def broken(request, reading):\n"
         "    if request.raw_body is not None:\n"

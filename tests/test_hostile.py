@@ -22,8 +22,8 @@ from urllib.parse import quote
 import pytest
 
 from conformance.client import TargetClient, TargetError
-from spec.wire import Request
-from strategies import canonical_body
+from conformance.spec.wire import Request
+from conformance.strategies import canonical_body
 from tests.hostile_servers import (
     DOMAIN,
     SUCCESS_BODY,

@@ -14,9 +14,9 @@ import botocore.session
 import pytest
 
 from conformance.coverage import Coverage
-from spec import load_contract, load_lifecycle, patterns
-from spec.botocore_model import LIFECYCLE_PATH, lifecycle_drift, model_lifecycle
-from spec.lifecycle import Lifecycle
+from conformance.spec import load_contract, load_lifecycle, patterns
+from conformance.spec.botocore_model import LIFECYCLE_PATH, lifecycle_drift, model_lifecycle
+from conformance.spec.lifecycle import Lifecycle
 
 LIFECYCLE = load_lifecycle()
 FILE = json.loads(LIFECYCLE_PATH.read_text(encoding="utf-8"))
@@ -70,7 +70,7 @@ def with_change(body: dict, dotted: str, value: Any) -> dict:
 # -- the file and the model -----------------------------------------------------------------------------
 def test_lifecycle_json_is_what_the_botocore_model_derives() -> None:
     """Fails naming each constraint (or binding, input, error, member) that moved; rerun
-    ``python -m spec.botocore_model --write`` once the change is understood."""
+    ``python -m conformance.spec.botocore_model --write`` once the change is understood."""
     problems = lifecycle_drift(FILE, model_lifecycle())
     assert not problems, "spec/lifecycle.json drifted from the botocore model:\n" + "\n".join(problems)
 

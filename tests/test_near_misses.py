@@ -9,17 +9,17 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
-import strategies
-from spec import load_contract
-from spec import patterns as dialects
-from spec.contract import PATH_KEYWORD, strings_in
-from spec.smithy import smithy_catalogue
-from spec.wire import InvalidRequest, Request
-from strategies import smithy
-from strategies.catalogue import DOMAIN_UNSENDABLE
-from strategies.grammar import parse
-from strategies.invalid import in_collection
-from strategies.near_misses import near_misses, show
+from conformance import strategies
+from conformance.spec import load_contract
+from conformance.spec import patterns as dialects
+from conformance.spec.contract import PATH_KEYWORD, strings_in
+from conformance.spec.smithy import smithy_catalogue
+from conformance.spec.wire import InvalidRequest, Request
+from conformance.strategies import smithy
+from conformance.strategies.catalogue import DOMAIN_UNSENDABLE
+from conformance.strategies.grammar import parse
+from conformance.strategies.invalid import in_collection
+from conformance.strategies.near_misses import near_misses, show
 
 CONTRACT = load_contract()
 FLOW = "IntegrationConfig.AppflowIntegration.FlowDefinition"
@@ -170,7 +170,7 @@ def test_every_applying_smithy_case_is_in_the_boundary_catalogue() -> None:
 def test_smithy_values_are_sent_in_an_otherwise_valid_body() -> None:
     """A lenient parser that takes the value sees a valid request: the boundary case's body, with the
     value replaced by a valid one, is valid."""
-    from spec.validation import RequestValidator
+    from conformance.spec.validation import RequestValidator
 
     validator = RequestValidator(CONTRACT)
     by_id = {case.case_id: case for case in strategies.boundary_cases()}

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-import strategies
+from conformance import strategies
 from conformance.reference import ReferenceService, start_server
-from spec import load_contract
-from spec import patterns as dialects
-from spec.validation import RequestValidator
-from strategies.grammar import PROBE
-from strategies.near_misses import near_misses
-from strategies.paths import get_member
+from conformance.spec import load_contract
+from conformance.spec import patterns as dialects
+from conformance.spec.validation import RequestValidator
+from conformance.strategies.grammar import PROBE
+from conformance.strategies.near_misses import near_misses
+from conformance.strategies.paths import get_member
 from tests.external_engines import available, java_engine, node_engine
 from tests.suite_runner import run_suite
 

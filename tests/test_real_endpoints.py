@@ -19,9 +19,9 @@ import pytest
 from conformance.aws import OptionError, sigv4
 from conformance.client import TargetClient
 from conformance.reference import HttpRequest
+from conformance.spec.wire import Request
+from conformance.strategies import canonical_body
 from conformance.throttle import RateLimiter
-from spec.wire import Request
-from strategies import canonical_body
 from tests.hostile_servers import (
     DOMAIN,
     AwsCredentials,

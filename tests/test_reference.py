@@ -31,7 +31,7 @@ import requests
 from conformance.reference import ReferenceService, Reply, start_server
 from conformance.reference.routing import Route, RouteMatch, Router
 from conformance.reference.server import ReferenceHTTPServer, RunningServer
-from spec import load_contract, load_lifecycle
+from conformance.spec import load_contract, load_lifecycle
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = "test-domain"

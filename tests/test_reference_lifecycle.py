@@ -26,7 +26,7 @@ import requests
 
 from conformance.reference import ReferenceService, start_server
 from conformance.reference.server import RunningServer
-from spec import patterns
+from conformance.spec import patterns
 from tests.test_reference import VALID_BODY, assert_error, with_member
 
 DOMAIN = "lifecycle-domain"

@@ -9,10 +9,10 @@ from types import SimpleNamespace
 from conformance.answers import AnswerLedger
 from conformance.client import ThrottleWaits
 from conformance.coverage import Coverage
+from conformance.spec import load_contract
+from conformance.spec.smithy import smithy_catalogue
+from conformance.strategies import canonical_body, invalid_constraint_ids
 from conformance.summary import RunTotals
-from spec import load_contract
-from spec.smithy import smithy_catalogue
-from strategies import canonical_body, invalid_constraint_ids
 
 CONTRACT = load_contract()
 

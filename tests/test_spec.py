@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from spec import load_contract
-from spec.botocore_model import drift, model_constraints, model_contract
-from spec.validation import RequestValidator
+from conformance.spec import load_contract
+from conformance.spec.botocore_model import drift, model_constraints, model_contract
+from conformance.spec.validation import RequestValidator
 
 CONTRACT = load_contract()
 PAGE = (Path(__file__).parents[1] / "spec" / "reference-page.txt").read_text()

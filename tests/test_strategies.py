@@ -16,13 +16,13 @@ import pytest
 from botocore.validate import ParamValidator
 from hypothesis import HealthCheck, Phase, find, given, settings
 
-import strategies
-from spec import load_contract
-from spec import patterns as dialects
-from spec.contract import strings_in
-from spec.validation import RequestValidator
-from spec.wire import InvalidRequest, Request
-from strategies.grammar import UnsupportedPattern, parse
+from conformance import strategies
+from conformance.spec import load_contract
+from conformance.spec import patterns as dialects
+from conformance.spec.contract import strings_in
+from conformance.spec.validation import RequestValidator
+from conformance.spec.wire import InvalidRequest, Request
+from conformance.strategies.grammar import UnsupportedPattern, parse
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -130,7 +130,7 @@ def _scheduled(request: Request) -> dict:
 
 @pytest.mark.parametrize("member_path", [m.path for m in CONTRACT.members.values() if m.get("enum")])
 def test_every_enum_value_occurs(member_path: str) -> None:
-    from strategies.bodies import ValueStrategies
+    from conformance.strategies.bodies import ValueStrategies
 
     values = ValueStrategies(CONTRACT).of(member_path)
     for value in CONTRACT.member(member_path).get("enum"):
@@ -236,7 +236,7 @@ def test_generation_needs_no_codec_table(tmp_path: Any) -> None:
     (about two seconds in each process whose storage directory lacks the table: first runs, CI)."""
     script = (
         "from hypothesis import HealthCheck, given, settings\n"
-        "import strategies\n"
+        "from conformance import strategies\n"
         "@settings(max_examples=300, database=None, suppress_health_check=list(HealthCheck))\n"
         "@given(strategies.invalid_requests())\n"
         "def draw(case):\n"
@@ -254,8 +254,8 @@ def test_picks_are_bare_choices_that_shrink_to_the_first_value() -> None:
     installed Hypothesis (the public path on a Hypothesis it was not tested on), reaches every value, and
     shrinks to the first one, as ``sampled_from`` does."""
 
-    from strategies import drawing
-    from strategies.drawing import _choice_source, drawn, pick
+    from conformance.strategies import drawing
+    from conformance.strategies.drawing import _choice_source, drawn, pick
 
     values = ["first", "second", "third"]
     picked = pick(values)
@@ -287,7 +287,7 @@ def test_text_runs_are_bare_string_choices_of_the_exact_length() -> None:
     (the choice layer, no span) with the installed Hypothesis."""
     from hypothesis import strategies as st
 
-    from strategies import drawing
+    from conformance.strategies import drawing
 
     calls: list[bool] = []
     source = drawing._choice_source
@@ -319,9 +319,9 @@ def test_text_runs_are_bare_string_choices_of_the_exact_length() -> None:
 def test_a_map_keeps_its_size_when_keys_collide() -> None:
     """Keys the shrinker has made alike take spare keys instead of shrinking the map: a failure that needs
     fifty tags keeps its fifty while the keys shrink (it took two minutes to shrink before)."""
-    from strategies.bodies import map_drawer
-    from strategies.canonical import letters_key
-    from strategies.drawing import drawn
+    from conformance.strategies.bodies import map_drawer
+    from conformance.strategies.canonical import letters_key
+    from conformance.strategies.drawing import drawn
 
     spares = [letters_key(i) for i in range(100)]
     same_key = drawn(map_drawer(lambda draw: ("same", "v"), 1, 50, spare_keys=spares), "colliding map")
@@ -357,9 +357,9 @@ def _leaves(contract: Any, path: str, value: Any) -> list[tuple[str, Any]]:
 def test_a_random_shape_varies_what_decides_the_checks_and_keeps_canonical_leaves() -> None:
     """The random base of invalid requests: valid, its shape (members present, sizes, enum values) drawn,
     every other leaf the canonical value, and map keys distinct canonical ones."""
-    from strategies.bodies import ValueStrategies
-    from strategies.canonical import CanonicalValues, fixed_keys
-    from strategies.drawing import drawn
+    from conformance.strategies.bodies import ValueStrategies
+    from conformance.strategies.canonical import CanonicalValues, fixed_keys
+    from conformance.strategies.drawing import drawn
 
     canonical = CanonicalValues(CONTRACT)
     shapes = drawn(ValueStrategies(CONTRACT, canonical_leaves=True).drawer("Body"), "random shape")
@@ -402,10 +402,10 @@ def test_a_random_shape_draws_map_keys_where_letter_keys_are_not_valid() -> None
     so that it still reaches its sizes."""
     import copy
 
-    from spec.contract import Contract
-    from strategies.bodies import ValueStrategies
-    from strategies.canonical import fixed_keys
-    from strategies.drawing import drawn
+    from conformance.spec.contract import Contract
+    from conformance.strategies.bodies import ValueStrategies
+    from conformance.strategies.canonical import fixed_keys
+    from conformance.strategies.drawing import drawn
 
     data = copy.deepcopy(CONTRACT.data)
     for record in data["constraints"]:

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from conformance.reference import HttpRequest, ReferenceService, Reply
-from spec import Contract, load_contract
-from spec.contract import strings_in
-from spec.validation import Violation
+from conformance.spec import Contract, load_contract
+from conformance.spec.contract import strings_in
+from conformance.spec.validation import Violation
 
 FLOW = "IntegrationConfig.AppflowIntegration.FlowDefinition"
 SOURCE = f"{FLOW}.SourceFlowConfig"

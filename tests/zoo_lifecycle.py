@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from conformance.reference import ReferenceService, Reply, WorkflowRecord
-from spec.validation import Violation
+from conformance.spec.validation import Violation
 from tests.zoo import DOMAIN, Mutant
 
 GET_RESPONSE = "GetWorkflow.Response"

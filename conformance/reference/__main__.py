@@ -12,8 +12,8 @@ from typing import TypeVar
 
 from conformance.reference.server import CONNECTION_TIMEOUT, ReferenceHTTPServer
 from conformance.reference.service import ReferenceService
-from spec.patterns import DIALECTS
-from spec.validation import SEMANTICS, RequestValidator
+from conformance.spec.patterns import DIALECTS
+from conformance.spec.validation import SEMANTICS, RequestValidator
 
 Number = TypeVar("Number", int, float)
 

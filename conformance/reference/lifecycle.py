@@ -30,9 +30,9 @@ from urllib.parse import parse_qs
 
 from conformance.reference.messages import Reply, excerpt
 from conformance.reference.shapes import body_members, lifecycle_operation, query_value, shape_violations
-from spec import load_lifecycle
-from spec import patterns as regex
-from spec.validation import Violation
+from conformance.spec import load_lifecycle
+from conformance.spec import patterns as regex
+from conformance.spec.validation import Violation
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote
 
 from conformance.reference.messages import Reply
-from spec import Contract, Lifecycle
+from conformance.spec import Contract, Lifecycle
 
 if TYPE_CHECKING:
     from conformance.reference.service import ReferenceService

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from conformance.reference.messages import PROTOCOL_ERROR_TYPES, HttpRequest, Reply
 from conformance.reference.routing import OPERATIONS, RoutedRequest, Router
 from conformance.reference.service import ReferenceService
-from spec import load_lifecycle
+from conformance.spec import load_lifecycle
 
 logger = logging.getLogger("conformance.reference")
 

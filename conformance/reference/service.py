@@ -27,8 +27,8 @@ from conformance.reference.messages import (
     Reply,
     excerpt,
 )
-from spec import Contract, load_contract
-from spec.validation import InvalidJSON, RequestValidator, Violation, parse_json
+from conformance.spec import Contract, load_contract
+from conformance.spec.validation import InvalidJSON, RequestValidator, Violation, parse_json
 
 __all__ = ["HttpRequest", "ReferenceService", "Reply", "WorkflowRecord"]
 

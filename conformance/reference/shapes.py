@@ -15,8 +15,8 @@ from functools import cache
 from typing import Any
 
 from conformance.reference.messages import excerpt
-from spec.botocore_model import SERVICE
-from spec.validation import Violation
+from conformance.spec.botocore_model import SERVICE
+from conformance.spec.validation import Violation
 
 
 @cache
