@@ -17,17 +17,32 @@ from urllib.parse import quote
 
 CONTRACT_FILE = Path(__file__).with_name("contract.json")
 
-# Smithy shape type -> JSON type on the wire (restJson1; timestamps are epoch seconds).
-JSON_TYPES = {
+# Smithy shape type -> JSON type in a restJson1 body: timestamps are epoch seconds unless the member names
+# another format, blobs base64 text, floats and doubles numbers or one of the strings in NON_FINITE, a
+# document any JSON value (None: no type).
+JSON_TYPES: dict[str, str | None] = {
     "string": "string",
     "structure": "object",
+    "union": "object",
     "map": "object",
     "list": "array",
     "boolean": "boolean",
-    "long": "integer",
+    "byte": "integer",
+    "short": "integer",
     "integer": "integer",
+    "long": "integer",
+    "float": "number",
+    "double": "number",
     "timestamp": "number",
+    "blob": "string",
+    "document": None,
 }
+# How restJson1 writes the floats that are not finite numbers.
+NON_FINITE = ("NaN", "Infinity", "-Infinity")
+# Where a request member travels: a URI label, a query-string key, a header, a prefix of headers, the
+# payload (the member is the whole body) or a member of the JSON body; the flagship's pinned contract calls
+# the output's JSON body "response".
+BODY_LOCATIONS = ("body", "response")
 
 # Constraint kind -> the JSON Schema keyword that expresses it, for a given shape type.
 _KEYWORDS = {
@@ -39,10 +54,12 @@ _KEYWORDS = {
     ("map", "maxItems"): "maxProperties",
     ("list", "minItems"): "minItems",
     ("list", "maxItems"): "maxItems",
-    ("long", "minimum"): "minimum",
-    ("long", "maximum"): "maximum",
-    ("integer", "minimum"): "minimum",
-    ("integer", "maximum"): "maximum",
+    ("blob", "minLength"): "minLength",  # of the base64 text; judges check the bytes themselves
+    **{
+        (number, bound): bound
+        for number in ("byte", "short", "integer", "long", "float", "double")
+        for bound in ("minimum", "maximum")
+    },
 }
 KIND_OF_KEYWORD = {keyword: kind for (_, kind), keyword in _KEYWORDS.items()}
 PATH_KEYWORD = "x-constraint-path"
@@ -69,10 +86,27 @@ class Member:
     type: str
     location: str
     constraints: dict[str, Constraint] = field(default_factory=dict, compare=False, hash=False)
+    # Where the model says more than the path does (``spec.botocore_model._bindings``):
+    wire_name: str = ""  # the URI label, query key, header (prefix) or JSON name, where not the name
+    timestamp_format: str = ""  # iso8601, rfc822 or unixTimestamp, where the member names one
+    idempotency_token: bool = False
+    sparse: bool = False  # a list or map whose items may be null
+    streaming: bool = False
+    json_value: bool = False  # a header that carries a JSON document, base64-encoded
+    greedy: bool = False  # a {Label+}: its value may hold "/"
+    event_stream: bool = False
+    recursive: bool = False  # a structure inside itself: walked once per path, then a leaf
 
     @property
-    def json_type(self) -> str:
+    def json_type(self) -> str | None:
+        if self.type == "timestamp" and self.timestamp_format in ("iso8601", "rfc822"):
+            return "string"
         return JSON_TYPES[self.type]
+
+    @property
+    def on_the_wire(self) -> str:
+        """The member's name where it travels: its label, query key, header or JSON member name."""
+        return self.wire_name or self.name
 
     @property
     def required(self) -> bool:
@@ -95,10 +129,12 @@ class ErrorSpec:
     name: str
     status: int
     documentation: str
+    code: str = ""  # the error code on the wire, where the model gives one other than the name
 
 
 class Contract:
-    """The whole contract of CreateIntegrationWorkflow, read from ``contract.json``."""
+    """The whole contract of one operation: the flagship's read from ``contract.json``, any other's derived
+    from botocore's model (``spec.operation``)."""
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
@@ -107,7 +143,7 @@ class Contract:
         self.method: str = data["http"]["method"]
         self.uri: str = data["http"]["uri"]
         self.signing_name: str = data["signing_name"]
-        self.success: dict[str, Any] = data["success"]
+        self.success: dict[str, Any] = data.get("success") or {"status": 200}
         self.errors = tuple(ErrorSpec(**error) for error in data["errors"])
         self.page_differences: list[dict] = data.get("page_differences", [])
         self.intentional_differences: list[dict] = data.get("intentional_differences", [])
@@ -124,10 +160,15 @@ class Contract:
             if constraint.id in self.constraints:
                 raise ValueError(f"contract.json: constraint id {constraint.id} appears twice")
             self.constraints[constraint.id] = constraint
+        own: dict[str, dict[str, Constraint]] = {}
+        for constraint in self.constraints.values():
+            own.setdefault(constraint.path, {})[constraint.kind] = constraint
         self.members: dict[str, Member] = {}
+        self._children: dict[str | None, list[Member]] = {}
         for record in data["members"]:
-            own = {c.kind: c for c in self.constraints.values() if c.path == record["path"]}
-            self.members[record["path"]] = Member(constraints=own, **record)
+            member = Member(constraints=own.get(record["path"], {}), **record)
+            self.members[record["path"]] = member
+            self._children.setdefault(parent_path(member.path), []).append(member)
         for constraint in self.constraints.values():
             if constraint.path not in self.members:
                 raise ValueError(f"contract.json: {constraint.id} names no member")
@@ -141,7 +182,7 @@ class Contract:
 
     def children(self, path: str) -> list[Member]:
         """Direct children of a structure (its members), a list (``[]``) or a map (``<key>``, ``<value>``)."""
-        return [m for m in self.members.values() if parent_path(m.path) == path]
+        return list(self._children.get(path, ()))
 
     @property
     def domain(self) -> Member:
@@ -180,15 +221,23 @@ class Contract:
         match) applies is the validator's business (see ``spec.validation``).
         """
         member = self.member(path)
-        schema: dict[str, Any] = {PATH_KEYWORD: path, "type": member.json_type}
+        schema: dict[str, Any] = {PATH_KEYWORD: path}
+        if member.json_type is not None:
+            schema["type"] = member.json_type
+        if member.type in ("float", "double"):
+            schema["type"] = ["number", "string"]
+            schema["if"] = {"type": "string"}
+            schema["then"] = {"enum": list(NON_FINITE)}
         for kind, constraint in member.constraints.items():
             keyword = _KEYWORDS.get((member.type, kind))
             if keyword:
                 schema[keyword] = constraint.value
-        if member.type == "structure":
-            children = [c for c in self.children(path) if c.location != "uri"]
-            schema["properties"] = {c.name: self.schema_for(c.path) for c in children}
-            required = [c.name for c in children if c.required]
+        if member.recursive:
+            return schema
+        if member.type in ("structure", "union"):
+            children = [c for c in self.children(path) if c.location in BODY_LOCATIONS]
+            schema["properties"] = {c.on_the_wire: self.schema_for(c.path) for c in children}
+            required = [c.on_the_wire for c in children if c.required]
             if required:
                 schema["required"] = required
         elif member.type == "list":

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from spec.contract import load_contract
+from conformance.spec.contract import load_contract
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,36 @@ class Request:
 
 
 @dataclass(frozen=True)
+class WireRequest:
+    """A request of any restJson1 operation as it goes on the wire: the method, the path with its URI
+    labels filled in and percent-encoded (no query), the query string's pairs in order (a key may repeat:
+    a list), the headers, and the body bytes (empty for none).  What botocore's serializer builds from an
+    operation's parameters, or a copy of that with one fault put in."""
+
+    method: str
+    path: str
+    query: tuple[tuple[str, str], ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+
+    def target(self) -> str:
+        """The path and the query string, as the request line carries them."""
+        if not self.query:
+            return self.path
+        from urllib.parse import quote
+
+        pairs = "&".join(f"{quote(key, safe='')}={quote(value, safe='')}" for key, value in self.query)
+        return f"{self.path}?{pairs}"
+
+    def header(self, name: str) -> str | None:
+        return next((value for key, value in self.headers if key.lower() == name.lower()), None)
+
+
+@dataclass(frozen=True)
 class InvalidRequest:
     """A request that breaks ``constraint_id`` (and, only where no value can avoid it, ``also_breaks``)."""
 
-    request: Request
+    request: Request | WireRequest
     constraint_id: str
     reason: str
     also_breaks: frozenset[str] = field(default_factory=frozenset)
@@ -53,7 +79,7 @@ class BoundaryCase:
 
     case_id: str
     constraint_id: str
-    request: Request
+    request: Request | WireRequest
     valid: bool
     reason: str
     also_breaks: frozenset[str] = field(default_factory=frozenset)
