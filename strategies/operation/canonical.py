@@ -1,0 +1,208 @@
+"""One deterministic valid value for any member of any restJson1 operation, as the parameters a botocore
+client takes: strings of the shortest allowed length (at least 1 where allowed) that fully match their
+pattern under every reading, the first enum value, numbers in range (0 where allowed), ``True``, a UTC
+datetime, bytes, collections at their smallest size (at least one entry where allowed), structures with
+their required members, unions with one member, ``{}`` for documents; recursive members left out.
+
+The embedded reference builds success answers from these values, and the strategies start their faults
+from them, so nothing here draws: the same contract gives the same values in every process.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import cache
+from typing import Any
+
+from conformance.spec.contract import Contract, Member
+from conformance.strategies.grammar import UnsupportedPattern, parse
+from conformance.strategies.operation import readings
+from conformance.strategies.operation.regex_sampler import candidates
+from conformance.strategies.text import canonical_text, length_range
+
+CANONICAL_DATETIME = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+# An idempotency token where the model's pattern and lengths take one (SDKs fill in a uuid4 themselves).
+CANONICAL_TOKEN = "00000000-0000-4000-8000-000000000000"
+# The default ranges of Smithy's integer types, where the model gives no bound.
+INTEGER_RANGES = {
+    "byte": (-(2**7), 2**7 - 1),
+    "short": (-(2**15), 2**15 - 1),
+    "integer": (-(2**31), 2**31 - 1),
+    "long": (-(2**63), 2**63 - 1),
+}
+# How many distinct valid strings a pattern's search keeps: enough for a map's smallest key set and the
+# variety of a few draws.
+EXAMPLES_KEPT = 8
+# The longest string looked for where the model sets no maximum.
+UNBOUNDED_TEXT = 64
+
+
+class CannotDraw(ValueError):
+    """No valid value can be built for the member at ``path``: ``reason`` says why in one sentence."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def string_length_bounds(member: Member) -> tuple[int, int]:
+    """The code-point lengths the member's own bounds allow (the maximum capped where there is none)."""
+    low = member.get("minLength") or 0
+    high = member.get("maxLength")
+    return low, UNBOUNDED_TEXT if high is None else high
+
+
+@cache
+def pattern_examples(pattern: str | None, low: int, high: int) -> tuple[str, ...]:
+    """Distinct strings of ``low`` to ``high`` code points that fully match ``pattern`` under every reading,
+    shortest first (a non-empty one before the empty one), cached per pattern and bounds."""
+    if high < low:
+        return ()
+    if pattern is None:
+        sizes = sorted({max(low, 1) if high >= 1 else low, low, min(high, low + 1), high})
+        return tuple("a" * size for size in sizes if low <= size <= high)
+    found: set[str] = set()
+    try:
+        grammar = parse(pattern)
+    except (UnsupportedPattern, ValueError):
+        grammar = None
+    if grammar is not None:
+        lo, hi = length_range(grammar, low, high)
+        for size in sorted({max(lo, 1), lo, lo + 1, hi}):
+            if lo <= size <= hi:
+                try:
+                    value = canonical_text(pattern, size)
+                except ValueError:
+                    continue
+                if readings.is_valid(pattern, value):
+                    found.add(value)
+    if not found:
+        for value in candidates(pattern):
+            if low <= len(value) <= high and readings.is_valid(pattern, value):
+                found.add(value)
+                if len(found) >= EXAMPLES_KEPT:
+                    break
+    return tuple(sorted(found, key=lambda v: (len(v) == 0, len(v), v))[:EXAMPLES_KEPT])
+
+
+def string_examples(member: Member) -> tuple[str, ...]:
+    """Valid values of a string member, the canonical one first; empty where none can be found."""
+    if member.get("enum"):
+        return tuple(member.get("enum"))
+    low, high = string_length_bounds(member)
+    examples = pattern_examples(member.get("pattern"), low, high)
+    if member.idempotency_token and _token_fits(member):
+        return (CANONICAL_TOKEN, *examples)
+    return examples
+
+
+def _token_fits(member: Member) -> bool:
+    low, high = string_length_bounds(member)
+    pattern = member.get("pattern")
+    return low <= len(CANONICAL_TOKEN) <= high and (
+        pattern is None or readings.is_valid(pattern, CANONICAL_TOKEN)
+    )
+
+
+def number_in_range(member: Member) -> int | float:
+    """0 where the range takes it, else the bound nearest to it."""
+    integral = member.type in INTEGER_RANGES
+    low, high = INTEGER_RANGES.get(member.type, (None, None))
+    low = member.get("minimum", low)
+    high = member.get("maximum", high)
+    value: int | float = 0
+    if low is not None and value < low:
+        value = low
+    elif high is not None and value > high:
+        value = high
+    return int(value) if integral else float(value)
+
+
+def collection_size(member: Member) -> int:
+    """A list's or map's smallest size, at least one entry where that is allowed."""
+    low = member.get("minItems") or 0
+    high = member.get("maxItems")
+    return max(low, 1) if high is None or high >= 1 else low
+
+
+def distinct_keys(contract: Contract, map_path: str, count: int) -> list[str]:
+    """``count`` distinct valid keys of the map at ``map_path``, or CannotDraw."""
+    keys = contract.member(map_path + ".<key>")
+    if keys.get("enum"):
+        pool = list(keys.get("enum"))
+    else:
+        low, high = string_length_bounds(keys)
+        pool = list(string_examples(keys))
+        # More keys than the search kept: longer values of the same pattern, then letter variants.
+        for size in range(max(low, 1), high + 1):
+            if len(pool) >= count:
+                break
+            pool += [v for v in pattern_examples(keys.get("pattern"), size, size) if v not in pool]
+    if len(pool) < count:
+        raise CannotDraw(map_path, f"needs {count} distinct valid keys; only {len(pool)} were found")
+    return pool[:count]
+
+
+def canonical_value(contract: Contract, path: str) -> Any:
+    """A deterministic valid value of the member at ``path`` (input or output), as botocore takes it."""
+    return _canonical(contract, path)
+
+
+def _canonical(contract: Contract, path: str) -> Any:
+    member = contract.member(path)
+    kind = member.type
+    if member.recursive:
+        raise CannotDraw(path, "the structure holds itself here; a valid value leaves it out")
+    if kind == "string":
+        examples = string_examples(member)
+        if not examples:
+            raise CannotDraw(path, _no_string_reason(member))
+        return examples[0]
+    if kind in INTEGER_RANGES or kind in ("float", "double"):
+        return number_in_range(member)
+    if kind == "boolean":
+        return True
+    if kind == "timestamp":
+        return CANONICAL_DATETIME
+    if kind == "blob":
+        low = member.get("minLength") or 0
+        high = member.get("maxLength")
+        return b"a" * (max(low, 1) if high is None or high >= 1 else low)
+    if kind == "document":
+        return {}
+    if kind == "list":
+        size = collection_size(member)
+        return [_canonical(contract, path + "[]") for _ in range(size)] if size else []
+    if kind == "map":
+        size = collection_size(member)
+        if not size:
+            return {}
+        keys = distinct_keys(contract, path, size)
+        value = _canonical(contract, path + ".<value>")
+        return {key: value for key in keys}
+    if kind == "structure":
+        return {
+            child.name: _canonical(contract, child.path)
+            for child in contract.children(path)
+            if child.required
+        }
+    if kind == "union":
+        reasons = []
+        for child in contract.children(path):
+            try:
+                return {child.name: _canonical(contract, child.path)}
+            except CannotDraw as error:
+                reasons.append(str(error))
+        raise CannotDraw(path, "no member of the union has a valid value: " + "; ".join(reasons))
+    raise CannotDraw(path, f"no valid value of type {kind}")
+
+
+def _no_string_reason(member: Member) -> str:
+    pattern = member.get("pattern")
+    low, high = string_length_bounds(member)
+    if pattern and not readings.readable_dialects(pattern):
+        return f"the pattern {pattern!r} compiles in no regex reading the suite knows"
+    if pattern:
+        return f"no value of {low} to {high} characters found that fully matches {pattern!r} in every reading"
+    return f"the length bounds {low}..{high} admit no value"
