@@ -9,7 +9,9 @@ conformance target needs:
 * bodies are bounded (413 before reading an oversized one), a connection that stalls mid-request times
   out, and whatever goes wrong answers in JSON the way a restJson1 service does, never with a traceback;
 * ``conformance.reference.routing`` matches a request against the model's bindings and names the
-  service method that answers it; the service decides, and this module never looks inside a body.
+  service method that answers it; the service decides, and this module never looks inside a body;
+* an ``OperationService`` (any one operation of any restJson1 model) routes for itself: the plumbing
+  hands its ``dispatch`` the whole request instead.
 """
 
 from __future__ import annotations
@@ -26,12 +28,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from conformance.reference.messages import PROTOCOL_ERROR_TYPES, HttpRequest, Reply
+from conformance.reference.operation import OperationService
 from conformance.reference.routing import OPERATIONS, RoutedRequest, Router
 from conformance.reference.service import ReferenceService
 from conformance.spec import load_lifecycle
 
 logger = logging.getLogger("conformance.reference")
 
+# What the plumbing serves: the flagship and its lifecycle, or any one operation of any restJson1 model.
+Service = ReferenceService | OperationService
 CONNECTION_TIMEOUT = 30.0  # seconds a connection may sit idle or half-sent before it is dropped
 MAX_LINE = 65536  # longest request, chunk-size or trailer line read
 MAX_TRAILERS = 100
@@ -64,7 +69,7 @@ class ReferenceRequestHandler(BaseHTTPRequestHandler):
         super().setup()
 
     @property
-    def service(self) -> ReferenceService:
+    def service(self) -> Service:
         return self.server.service
 
     # -- one request --------------------------------------------------------------------------------------
@@ -209,6 +214,8 @@ class ReferenceRequestHandler(BaseHTTPRequestHandler):
         return parts.path or "/", parts.query
 
     def _dispatch(self, body: bytes) -> Reply:
+        if self.server.router is None:  # a service that routes for itself
+            return self.service.dispatch(HttpRequest(self.command, self.path, self.headers, body))
         path, query = self._target()
         found = self.server.router.match(path)
         if found is None:
@@ -271,13 +278,17 @@ class ReferenceHTTPServer(ThreadingHTTPServer):
     def __init__(
         self,
         address: tuple[str, int],
-        service: ReferenceService,
+        service: Service,
         *,
         verbose: bool = False,
         connection_timeout: float = CONNECTION_TIMEOUT,
     ) -> None:
         self.service = service
-        self.router = Router.from_model(service.contract, load_lifecycle())
+        self.router = (
+            None
+            if isinstance(service, OperationService)
+            else Router.from_model(service.contract, load_lifecycle())
+        )
         self.verbose = verbose
         self.connection_timeout = connection_timeout
         self._connections: set[socket.socket] = set()
@@ -357,11 +368,13 @@ class RunningServer:
         self.stop()
 
     def __repr__(self) -> str:
+        if isinstance(self.service, OperationService):
+            return f"<RunningServer {self.url} {self.service.name}>"
         return f"<RunningServer {self.url} domains={sorted(self.service.domains)}>"
 
 
 def start_server(
-    service: ReferenceService | None = None,
+    service: Service | None = None,
     host: str = "127.0.0.1",
     port: int = 0,
     *,
