@@ -128,9 +128,11 @@ class _Tally:
 class AnswerLedger:
     """Every property of the answers, with the answers it applied to and those that broke it."""
 
-    def __init__(self, contract: Contract) -> None:
+    def __init__(self, contract: Contract, properties: dict[str, str] | None = None) -> None:
         self.contract = contract
-        self.tallies: dict[str, _Tally] = {name: _Tally() for name in PROPERTIES}
+        # The flagship's properties, or those of another operation's answers (``operation_answers``).
+        self.properties = PROPERTIES if properties is None else properties
+        self.tallies: dict[str, _Tally] = {name: _Tally() for name in self.properties}
         self.seen_ids: set[str] = set()
 
     # -- recording --------------------------------------------------------------------------------------
@@ -207,6 +209,9 @@ class AnswerLedger:
 
     def merge(self, data: dict[str, Any]) -> None:
         for name, record in data.items():
+            if name not in self.tallies:  # a property only another process's answers had
+                self.tallies[name] = _Tally()
+                self.properties = {**self.properties, name: "answers"}
             tally = self.tallies[name]
             tally.render()
             tally.applicable.update(record["applicable"])
@@ -231,7 +236,7 @@ class AnswerLedger:
             lines = [
                 f"Broken: {name} (a property of the answers, checked on every exchange)",
                 f"Required: {tally.requirement}",
-                f"Broken by: {describe_breaks(PROPERTIES[name], tally.applicable, tally.broken)}",
+                f"Broken by: {describe_breaks(self.properties[name], tally.applicable, tally.broken)}",
             ]
             if tally.example is not None:
                 lines += [

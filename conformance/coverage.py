@@ -26,8 +26,13 @@ SIDES = ("valid", "invalid", "boundary")
 
 
 class Coverage:
-    def __init__(self, contract: Contract) -> None:
+    def __init__(self, contract: Contract, unbreakable_reasons: dict[str, str] | None = None) -> None:
+        """``unbreakable_reasons``: for an operation other than the flagship, its strategies' word on the
+        request constraints no request can break alone (``OperationStrategies.unbreakable``)."""
         self.contract = contract
+        self.flagship = unbreakable_reasons is None
+        self._unbreakable = unbreakable(contract) if unbreakable_reasons is None else unbreakable_reasons
+        self.name = f"{contract.service}:{contract.operation}"
         self.counts: dict[str, Counter[str]] = {side: Counter() for side in SIDES}
         self.smithy: Counter[str] = Counter()  # requests sent per Smithy malformed-request case
         self.failed: set[str] = set()
@@ -44,6 +49,35 @@ class Coverage:
         """A valid request (a boundary case of ``boundary_of``, if it is one) met every constraint of
         every member it carries."""
         members = {"Body"} | ({"DomainName"} if domain_sent else set())
+        _members_in(body, self._schema, members)
+        for member in members:
+            for constraint_id in self._by_member.get(member, ()):
+                self.counts["valid"][constraint_id] += 1
+        if boundary_of:
+            self.counts["boundary"][boundary_of] += 1
+
+    def valid_wire_request(self, request: Any, *, boundary_of: str | None = None) -> None:
+        """A valid request of any operation (a ``WireRequest``) met every constraint of every member it
+        carries: in its JSON body, its URI labels, query string and headers."""
+        members = {"Body"}
+        try:
+            body = json.loads(request.body) if request.body else None
+        except ValueError:
+            body = None
+        query = {key for key, _ in request.query}
+        headers = {name.lower() for name, _ in request.headers}
+        for member in self.contract.children("Body"):
+            wire = member.on_the_wire
+            if member.location == "payload":
+                if request.body:
+                    _members_in(body, self.contract.schema_for(member.path), members)
+            elif (
+                member.location == "uri"
+                or (member.location == "querystring" and (wire in query or member.type == "map"))
+                or (member.location == "header" and wire.lower() in headers)
+                or (member.location == "headers" and any(h.startswith(wire.lower()) for h in headers))
+            ):
+                members.add(member.path)
         _members_in(body, self._schema, members)
         for member in members:
             for constraint_id in self._by_member.get(member, ()):
@@ -77,6 +111,7 @@ class Coverage:
     # -- merging and reporting -----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         return {
+            **({} if self.flagship else {"unbreakable": self._unbreakable}),
             "counts": {side: dict(c) for side, c in self.counts.items()},
             "smithy": dict(self.smithy),
             "failed": sorted(self.failed),
@@ -84,6 +119,8 @@ class Coverage:
         }
 
     def merge(self, data: dict[str, Any]) -> None:
+        if not self.flagship:
+            self._unbreakable.update(data.get("unbreakable", {}))
         for side, counts in data["counts"].items():
             self.counts[side].update(counts)
         self.smithy.update(data.get("smithy", {}))
@@ -152,7 +189,9 @@ class Coverage:
         )
 
     def _breakable(self) -> set[str]:
-        return set(breakable_ids(self.contract))
+        if self.flagship:
+            return set(breakable_ids(self.contract))
+        return {c.id for c in self.contract.request_constraints() if c.id not in self._unbreakable}
 
     def summary(self, *, whole: bool = False) -> list[str]:
         """The lines printed at the end of a run; ``whole`` lists every failed name (the report file's)."""
@@ -160,23 +199,37 @@ class Coverage:
         valid = len(self.exercised("valid"))
         breakable = self._breakable()
         invalid = len(self.exercised("invalid") & breakable)
+        exercised = (
+            f"constraints exercised: {valid} of {total} with valid values, {invalid} of the "
+            f"{len(breakable)} a request can break alone with invalid values"
+        )
+        if not self.flagship:
+            # The Smithy catalogue's applicability is worked out for the flagship only.
+            return [
+                f"conformance: {self.name}: {exercised}",
+                f"conformance: {self.name}: Smithy restJson1 malformed-request cases sent: "
+                f"{len(self.smithy)}",
+                *self._failed_line(whole),
+            ]
         smithy = self.smithy_coverage()
         applying = len(smithy["covered"]) + len(smithy["not_sent"])
         lines = [
-            f"conformance: constraints exercised: {valid} of {total} with valid values, {invalid} of the "
-            f"{len(breakable)} a request can break alone with invalid values",
+            f"conformance: {exercised}",
             f"conformance: Smithy restJson1 malformed-request cases sent: {len(smithy['covered'])} of the "
             f"{applying} that apply ({len(smithy['not_applicable'])} cannot apply to this operation)",
         ]
         lifecycle = self._lifecycle_line()
         if lifecycle is not None:
             lines.append(lifecycle)
-        if self.failed:
-            names = sorted(self.failed)
-            cut = names if whole else names[:12]
-            shown = ", ".join(cut) + (f" and {len(names) - len(cut)} more" if len(names) > len(cut) else "")
-            lines.append(f"conformance: failed: {shown}")
-        return lines
+        return lines + self._failed_line(whole)
+
+    def _failed_line(self, whole: bool) -> list[str]:
+        if not self.failed:
+            return []
+        names = sorted(self.failed)
+        cut = names if whole else names[:12]
+        shown = ", ".join(cut) + (f" and {len(names) - len(cut)} more" if len(names) > len(cut) else "")
+        return [f"conformance: failed: {shown}"]
 
     def write(self, path: str) -> list[Path]:
         """The report as JSON and as Markdown: ``PATH.json`` and ``PATH.md`` (a suffix given is dropped)."""
@@ -187,6 +240,7 @@ class Coverage:
         rows = self.rows()
         report = {
             "operation": self.contract.operation,
+            "service": self.contract.service,
             "constraints": len(rows),
             "exercised_valid": len(self.exercised("valid")),
             # Of the constraints a request can break alone, as the summary counts them; the others are
@@ -195,7 +249,7 @@ class Coverage:
             "exercised_invalid_by_reading": sorted(self.exercised("invalid") - self._breakable()),
             "breakable_alone": len(self._breakable()),
             "failed": sorted(self.failed),
-            "smithy": self.smithy_coverage(),
+            "smithy": self.smithy_coverage() if self.flagship else {"sent": dict(self.smithy)},
             "rows": rows,
         }
         lifecycle_rows = self.lifecycle_rows()
@@ -215,7 +269,7 @@ class Coverage:
         """The report as Markdown (GitHub's flavour: tables)."""
         rows = self.rows()
         lines = [
-            f"# Constraint coverage: {self.contract.operation}",
+            f"# Constraint coverage: {self.contract.operation if self.flagship else self.name}",
             "",
             *[f"- {line.removeprefix('conformance: ')}" for line in self.summary(whole=True)],
             "",
@@ -234,7 +288,13 @@ class Coverage:
             ),
         ]
         lines += ["", "## Constraints no request can break alone", ""]
-        lines += [f"- `{cid}`: {reason}" for cid, reason in unbreakable(self.contract).items()]
+        lines += [f"- `{cid}`: {reason}" for cid, reason in self._unbreakable.items()]
+        if not self.flagship:
+            sent = sorted(self.smithy.items())
+            lines += ["", "## Smithy restJson1 malformed-request cases sent", ""]
+            rows = [(_code(case_id), count, "sent") for case_id, count in sent]
+            lines += _table(("case", "requests", ""), rows)
+            return "\n".join(lines) + "\n"
         smithy = self.smithy_coverage()
         lines += [
             "",

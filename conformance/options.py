@@ -4,21 +4,26 @@ xdist worker.  The options themselves are declared in the plugin's one ``pytest_
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
+import json
 import math
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from conformance import stash
 from conformance.aws import OptionError, load_fixtures, sigv4
 from conformance.client import TargetClient
 from conformance.errors import INVALID, NOT_FOUND, named
 from conformance.report import REDACTOR
-from conformance.spec import Contract, load_contract
+from conformance.spec import Contract
+from conformance.spec.operation import FLAGSHIP, OperationError, is_flagship, load_operation
 
 # Workflow-creating requests a run sends to a target that is not on loopback, unless told otherwise.
 DEFAULT_MAX_CREATES = 200
@@ -52,8 +57,100 @@ def register_url_secrets(url: str | None) -> None:
         REDACTOR.add(password, unquote(password))
 
 
+def run_contract(config: pytest.Config) -> Contract:
+    """The contract of the operation the run is about (``--operation``), resolved once."""
+    if stash.CONTRACT not in config.stash:
+        config.stash[stash.CONTRACT] = load_operation(config.getoption("operation") or FLAGSHIP)
+    return config.stash[stash.CONTRACT]
+
+
+def runs_flagship(config: pytest.Config) -> bool:
+    return is_flagship(run_contract(config))
+
+
+def operation_problem(config: pytest.Config) -> str | None:
+    """What is wrong with --operation and --value (and the flagship's own options given for another
+    operation), in one sentence; the pinned values are in the stash otherwise."""
+    try:
+        contract = run_contract(config)
+    except OperationError as error:
+        return str(error)
+    if not is_flagship(contract):
+        for option, name in (("domain", "--domain"), ("fixtures_file", "--fixtures-file")):
+            if config.getoption(option):
+                return (
+                    f"{name} is the flagship's ({FLAGSHIP}); for {contract.service}:{contract.operation} "
+                    "pin request members with --value PATH=VALUE"
+                )
+    try:
+        config.stash[stash.PINNED] = pinned_values(contract, config.getoption("value") or [])
+    except OptionError as error:
+        return str(error)
+    return None
+
+
+def input_paths(contract: Contract) -> list[str]:
+    """The members --value can pin: every input member but the body itself, list items and map entries."""
+    return [
+        path
+        for path in contract.members
+        if path != "Body" and not path.startswith("Response") and "[]" not in path and "<" not in path
+    ]
+
+
+def pinned_values(contract: Contract, values: list[str]) -> dict[str, object]:
+    """``--value PATH=VALUE`` options as member path -> value, each read as its member's type; a path that
+    names no input member is an OptionError naming the nearest."""
+    pinned: dict[str, object] = {}
+    paths = input_paths(contract)
+    for text in values:
+        path, sep, raw = text.partition("=")
+        path = path.strip()
+        if not sep or not path:
+            raise OptionError(f"--value {text!r}: expected PATH=VALUE, PATH a request member (e.g. Name=abc)")
+        if path not in paths:
+            near = difflib.get_close_matches(path, paths, n=1, cutoff=0.0)
+            hint = f"; the nearest is {near[0]}" if near else ""
+            raise OptionError(f"--value {path}: {contract.operation} has no request member {path!r}{hint}")
+        pinned[path] = read_value(contract.member(path).type, raw, f"--value {path}")
+    return pinned
+
+
+def read_value(kind: str, raw: str, where: str) -> object:
+    """``raw`` read as a value of Smithy type ``kind``, as a botocore client takes it: text for strings,
+    numbers, true/false, a timestamp as ISO 8601 or epoch seconds, JSON for structures, lists and maps."""
+    try:
+        if kind in ("byte", "short", "integer", "long"):
+            return int(raw)
+        if kind in ("float", "double"):
+            return float(raw)
+        if kind == "boolean":
+            if raw not in ("true", "false"):
+                raise ValueError("expected true or false")
+            return raw == "true"
+        if kind == "timestamp":
+            try:
+                return datetime.fromtimestamp(float(raw), UTC)
+            except ValueError:
+                return datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        if kind == "blob":
+            return raw.encode("utf-8")
+        if kind in ("structure", "union", "list", "map", "document"):
+            value = json.loads(raw)
+            expected = {"list": list, "structure": dict, "union": dict, "map": dict}.get(kind)
+            if expected is not None and not isinstance(value, expected):
+                raise ValueError(f"expected a JSON {'array' if expected is list else 'object'}")
+            return value
+    except (ValueError, OverflowError) as error:
+        raise OptionError(f"{where}: {raw!r} is no {kind}: {error}") from None
+    return raw
+
+
 def option_problem(config: pytest.Config) -> str | None:
     """What is wrong with the options, in one sentence, before anything is sent or started."""
+    problem = operation_problem(config)
+    if problem:
+        return problem
     url = config.getoption("target_url")
     if url:
         try:
@@ -72,7 +169,7 @@ def option_problem(config: pytest.Config) -> str | None:
                 "--target-url carries a user and password, sent as HTTP Basic authorization, and "
                 "--aws-sigv4 signs the Authorization header: choose one"
             )
-        if not config.getoption("domain"):
+        if not config.getoption("domain") and runs_flagship(config):
             return "--target-url needs --domain NAME: a domain that exists on the target"
     domain = config.getoption("domain")
     if domain is not None:
@@ -146,7 +243,9 @@ def connection(config: pytest.Config) -> Connection:
     try:
         if config.getoption("aws_sigv4"):
             signing = sigv4(
-                load_contract().signing_name, config.getoption("aws_profile"), config.getoption("aws_region")
+                run_contract(config).signing_name,
+                config.getoption("aws_profile"),
+                config.getoption("aws_region"),
             )
             signer = signing.sign
         if config.getoption("fixtures_file"):

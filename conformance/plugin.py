@@ -33,6 +33,8 @@ from conformance.options import (
     markers,
     option_problem,
     register_url_secrets,
+    run_contract,
+    runs_flagship,
     shown_url,
     workers,
 )
@@ -41,14 +43,29 @@ from conformance.preflight import check_target, lifecycle_line, lifecycle_suppor
 from conformance.properties import choose_profile, chosen_profile
 from conformance.report import REDACTOR
 from conformance.spec import load_contract
-from conformance.spec.wire import Request
+from conformance.spec.operation import FLAGSHIP
+from conformance.spec.wire import Request, WireRequest
 from conformance.summary import Cleanup
 from conformance.target import PATTERN_SEMANTICS, CreateBudgetSpent, Target
 from conformance.throttle import RateLimiter
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("conformance", "CreateIntegrationWorkflow conformance")
+    group = parser.getgroup("conformance", "restJson1 operation conformance")
+    group.addoption(
+        "--operation",
+        metavar="SERVICE:OPERATION",
+        default=FLAGSHIP,
+        help=f"the restJson1 operation under test, as botocore names it (default: {FLAGSHIP}, where the "
+        "suite goes deepest; e.g. scheduler:CreateSchedule)",
+    )
+    group.addoption(
+        "--value",
+        action="append",
+        metavar="PATH=VALUE",
+        help="pin a request member (by its constraint-id path: Name, Target.Arn) to a value in every valid "
+        "request: text for strings, numbers, true/false, JSON for structures, lists and maps (repeatable)",
+    )
     group.addoption(
         "--target-url",
         metavar="URL",
@@ -56,7 +73,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "without it the suite starts the embedded reference implementation",
     )
     group.addoption(
-        "--domain", metavar="NAME", help="a domain that exists on the target (required with --target-url)"
+        "--domain",
+        metavar="NAME",
+        help=f"{FLAGSHIP}: a domain that exists on the target (required with --target-url); the same as "
+        "--value DomainName=NAME",
     )
     group.addoption(
         "--request-timeout",
@@ -73,7 +93,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "any documented error with a conforming shape, never a 5xx",
     )
     group.addoption(
-        "--aws-sigv4", action="store_true", help="sign every request with SigV4 (service 'profile')"
+        "--aws-sigv4",
+        action="store_true",
+        help="sign every request with SigV4 (the operation's signing name: 'profile' for the flagship)",
     )
     group.addoption("--aws-profile", metavar="NAME", help="the shared-config profile whose credentials sign")
     group.addoption(
@@ -145,10 +167,30 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[stash.CONNECTION] = connection(config)
 
 
+# The flagship's own properties; every other file of the suite's folder is for any operation.
+_OPERATION_MODULE = "test_operation.py"
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """The properties of the run's operation only: the flagship's modules stand aside for another
+    operation, and the module of any operation stands aside for the flagship (which has its own)."""
+    if collection_path.parent != SUITE or not collection_path.name.startswith("test_"):
+        return None
+    if stash.CONTRACT not in config.stash:  # the options were refused: nothing runs anyway
+        return None
+    if (collection_path.name == _OPERATION_MODULE) == runs_flagship(config):
+        return True
+    return None
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Check a user's target once, before any test: it answers, and the domain they named exists."""
     outcomes.redact_captured_logs(session.config)
-    problem = check_target(session.config)
+    problem = check_target(session.config) if runs_flagship(session.config) else None
+    if problem is None and not runs_flagship(session.config):
+        from conformance.operation_preflight import check_operation_target
+
+        problem = check_operation_target(session.config)
     if problem:
         pytest.exit(REDACTOR.clean(problem), returncode=pytest.ExitCode.USAGE_ERROR)
 
@@ -157,6 +199,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     """The implementation under test: the user's --target-url, or the embedded reference on loopback."""
     config = request.config
+    if not runs_flagship(config):
+        yield from _operation_target(config, request.session)
+        return
     timeout = config.getoption("request_timeout")
     semantics = config.getoption("pattern_semantics")
     contract = load_contract()
@@ -207,6 +252,70 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
             server.stop()
 
 
+def _operation_target(config: pytest.Config, session: pytest.Session) -> Iterator[Target]:
+    """The target of an operation other than the flagship: the user's, or the embedded reference serving
+    that operation (``OperationService``)."""
+    from conformance.operation_answers import OperationAnswerLedger
+    from conformance.operation_target import OperationTarget
+
+    contract = run_contract(config)
+    semantics = config.getoption("pattern_semantics")
+    url = config.getoption("target_url")
+    server = None
+    if not url:
+        from conformance.reference import start_server
+        from conformance.reference.operation import OperationService
+
+        # The reference reads patterns as Smithy does, unless the run asks for full matches.
+        reading = "fullmatch" if semantics == "fullmatch" else "search"
+        server = start_server(OperationService(contract, pattern_semantics=reading))
+        url = server.url
+    connection = config.stash[stash.CONNECTION]
+    share = workers(config)
+    rate = config.getoption("rate_limit")
+    creates = connection.max_creates
+    strategies = operation_strategies(config)
+    target = OperationTarget(
+        connection.client(url, "", config.getoption("request_timeout"), share=share),
+        "",
+        contract,
+        semantics=semantics,
+        embedded=server is not None,
+        expect=config.getoption("expect"),
+        creates_left=None if creates is None else max(1, creates // share),
+        rate_limiter=RateLimiter(rate / share if rate else None),
+        coverage=Coverage(contract, dict(strategies.unbreakable())),
+        answers=OperationAnswerLedger(contract),
+    )
+    target.on_stop = lambda message: setattr(session, "shouldfail", message)
+    config.stash[stash.TARGET] = target
+    gc.freeze()
+    try:
+        yield target
+    finally:
+        gc.unfreeze()
+        target.client.close()
+        if server is not None:
+            server.stop()
+
+
+def operation_strategies(config: pytest.Config) -> Any:
+    """The strategies of the run's operation (``OperationStrategies``), with the --value pins; built once
+    per process."""
+    if stash.STRATEGIES not in config.stash:
+        from conformance.strategies.operation import OperationStrategies
+
+        pinned = config.stash.get(stash.PINNED, {})
+        config.stash[stash.STRATEGIES] = OperationStrategies(run_contract(config), pinned=pinned)
+    return config.stash[stash.STRATEGIES]
+
+
+@pytest.fixture(scope="session")
+def strategies(request: pytest.FixtureRequest) -> Any:
+    """The strategies of the run's operation (``OperationStrategies``), for the properties of any one."""
+    return operation_strategies(request.config)
+
+
 def _clean_up(target: Target, *, keep: bool) -> Cleanup:
     """Delete the workflows this process created, unless ``keep`` (--no-cleanup); what came of it."""
     created = len(target.created) + target.deleted_by_tests
@@ -224,9 +333,11 @@ class Send:
     def __init__(self, target: Target, test_id: str) -> None:
         self.target, self.test_id = target, test_id
 
-    def __call__(self, outgoing: Request, creates: bool = False) -> Exchange:
+    def __call__(self, outgoing: Request | WireRequest, creates: bool = False) -> Exchange:
         __tracebackhide__ = True
         try:
+            if isinstance(outgoing, WireRequest):
+                return self.target.send_wire(outgoing, self.test_id, creates=creates)  # type: ignore[attr-defined]
             return self.target.send(outgoing, self.test_id, creates=creates)
         except CreateBudgetSpent as spent:
             reason = str(spent)
@@ -273,6 +384,12 @@ def _write_header(config: pytest.Config) -> None:
         return
     config.stash[stash.HEADER_WRITTEN] = True
     url = config.getoption("target_url") or "the embedded reference implementation"
+    contract = run_contract(config)
+    if not runs_flagship(config):
+        terminal.write_line(
+            f"conformance: operation {contract.service}:{contract.operation} ({contract.method} "
+            f"{contract.uri}); the flagship's own properties ({FLAGSHIP}) stand aside"
+        )
     terminal.write_line(
         REDACTOR.clean(
             f"conformance: target {shown_url(url)}, pattern semantics "

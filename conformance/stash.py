@@ -9,9 +9,16 @@ import pytest
 
 if TYPE_CHECKING:
     from conformance.options import Connection
+    from conformance.spec import Contract
     from conformance.summary import Cleanup, RunTotals
     from conformance.target import Target
 
+#: The contract of the operation the run is about (``--operation``), resolved once.
+CONTRACT: pytest.StashKey[Contract] = pytest.StashKey()
+#: The request members --value pins: member path -> value, read as the member's type.
+PINNED: pytest.StashKey[dict[str, object]] = pytest.StashKey()
+#: The strategies of an operation other than the flagship (``OperationStrategies``), built once.
+STRATEGIES: pytest.StashKey[object] = pytest.StashKey()
 #: How the run reaches its target, worked out once from the options (``options.connection``).
 CONNECTION: pytest.StashKey[Connection] = pytest.StashKey()
 #: Which lifecycle operations the target has: learnt by the preflight, or probed by a worker.

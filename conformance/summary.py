@@ -21,6 +21,7 @@ from conformance.options import is_worker
 from conformance.preflight import lifecycle_line
 from conformance.report import REDACTOR
 from conformance.spec import load_contract
+from conformance.spec.operation import is_flagship
 
 # What a process's cleanup did: created, deleted, the ids not deleted, the answer that said the target has
 # no DeleteWorkflow (or None), the ids whose delete was answered 404.
@@ -110,7 +111,9 @@ class RunTotals:
     def lines(self) -> list[str]:
         lines = []
         if self.requests:
-            lines.append(f"conformance: {self.requests} requests sent to {self.url}")
+            contract = self.coverage.contract
+            about = "" if self.coverage.flagship else f" ({contract.service}:{contract.operation})"
+            lines.append(f"conformance: {self.requests} requests sent to {self.url}{about}")
             lines += self.coverage.summary()
         failed = self.answers.failed()
         if failed:
@@ -151,7 +154,19 @@ def _short(workflow_id: str) -> str:
 def totals(config: pytest.Config) -> RunTotals:
     """The run's totals (the controller's, or a run's without xdist)."""
     if stash.TOTALS not in config.stash:
-        config.stash[stash.TOTALS] = RunTotals(no_cleanup=config.getoption("no_cleanup"))
+        contract = config.stash.get(stash.CONTRACT, None)
+        if contract is None or is_flagship(contract):
+            config.stash[stash.TOTALS] = RunTotals(no_cleanup=config.getoption("no_cleanup"))
+        else:
+            from conformance.operation_answers import OperationAnswerLedger
+
+            # The unbreakable constraints arrive with each process's coverage (the controller of an
+            # xdist run builds no strategies).
+            config.stash[stash.TOTALS] = RunTotals(
+                no_cleanup=config.getoption("no_cleanup"),
+                coverage=Coverage(contract, {}),
+                answers=OperationAnswerLedger(contract),
+            )
     return config.stash[stash.TOTALS]
 
 

@@ -1,0 +1,126 @@
+"""The judging of any operation's answers by its own model (``conformance.operation_checks``): a
+conforming answer has no problem, and each way an answer can break its model is named by the property
+it breaks."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from requests.structures import CaseInsensitiveDict
+
+from conformance import operation_checks as judge
+from conformance.answers import Kind
+from conformance.exchange import Exchange
+from conformance.operation_answers import OperationAnswerLedger
+from conformance.spec.operation import load_operation
+
+SCHEDULER = load_operation("scheduler:CreateSchedule")
+AMP = load_operation("amp:CreateWorkspace")
+ARN = "arn:aws:scheduler:us-east-1:123456789012:schedule/default/a"
+
+
+def answer(status: int = 200, body: Any = None, *, raw: bytes | None = None, **headers: str) -> Exchange:
+    return Exchange(
+        method="POST",
+        url="http://127.0.0.1:1/schedules/a",
+        request_headers=CaseInsensitiveDict({"Content-Type": "application/json"}),
+        request_body=b"{}",
+        request=None,
+        status=status,
+        reason="",
+        headers=CaseInsensitiveDict({"Content-Type": "application/json", **headers}),
+        body=raw if raw is not None else json.dumps(body).encode(),
+    )
+
+
+def names(problems: list[tuple[str, str, str]]) -> list[str]:
+    return [problem[0] for problem in problems]
+
+
+def test_a_conforming_success_has_no_problem() -> None:
+    assert judge.success_problems(SCHEDULER, answer(200, {"ScheduleArn": ARN, "Extra": [1]})) == []
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "broken"),
+    [
+        (201, {"ScheduleArn": ARN}, "success.status"),
+        (200, {}, "Response.ScheduleArn.required"),
+        (200, {"ScheduleArn": 7}, "Response.ScheduleArn.type"),
+        (200, {"ScheduleArn": "arn:" + "a" * 1300}, "Response.ScheduleArn.maxLength"),
+        (200, {"ScheduleArn": "no arn here"}, "Response.ScheduleArn.pattern"),
+        (200, [ARN], "Response.type"),
+    ],
+)
+def test_each_broken_output_property_is_named(status: int, body: Any, broken: str) -> None:
+    assert broken in names(judge.success_problems(SCHEDULER, answer(status, body)))
+
+
+def test_a_pattern_is_broken_only_when_no_reading_matches_anywhere() -> None:
+    # The model's pattern has no anchors: Smithy searches it, so text around a match is no fault.
+    for around in ("prefix " + ARN, ARN + " suffix"):
+        assert names(judge.success_problems(SCHEDULER, answer(200, {"ScheduleArn": around}))) == []
+
+
+def test_nested_required_members_and_enums_are_judged() -> None:
+    body = {"workspaceId": "ws-1", "arn": "arn:aws:aps:us-east-1:1:workspace/ws-1", "status": {}}
+    assert "Response.status.statusCode.required" in names(judge.success_problems(AMP, answer(202, body)))
+    body["status"] = {"statusCode": "SLEEPING"}
+    assert "Response.status.statusCode.enum" in names(judge.success_problems(AMP, answer(202, body)))
+
+
+def test_lengths_count_code_points() -> None:
+    body = {"workspaceId": "\U0001f44d" * 64, "arn": "arn:aws:aps:us-east-1:1:workspace/x", "status": {}}
+    body["status"] = {"statusCode": "ACTIVE"}
+    problems = names(judge.success_problems(AMP, answer(202, body)))
+    assert "Response.workspaceId.maxLength" not in problems
+
+
+def test_the_error_type_is_read_as_botocore_reads_it() -> None:
+    exchange = answer(400, {"message": "no"}, **{"X-Amzn-Errortype": "ValidationException:http://x"})
+    assert judge.error_type(SCHEDULER, exchange) == "ValidationException"
+    assert judge.error_type(SCHEDULER, answer(400, {"__type": "ns#ConflictException"})) == "ConflictException"
+
+
+def test_a_rejection_is_400_with_the_validation_error() -> None:
+    types = judge.validation_errors(SCHEDULER, "Name.maxLength")
+    statuses = judge.rejection_statuses(SCHEDULER, "Name.maxLength", "/schedules/" + "a" * 70)
+    good = answer(400, {"Message": "bad"}, **{"X-Amzn-Errortype": "ValidationException"})
+    assert judge.rejection_problems(SCHEDULER, good, statuses, types) == []
+    wrong = answer(422, {"Message": "bad"}, **{"X-Amzn-Errortype": "BadInput"})
+    assert names(judge.rejection_problems(SCHEDULER, wrong, statuses, types)) == [
+        "error.status",
+        "error.type",
+    ]
+    assert "SerializationException" in judge.validation_errors(SCHEDULER, "Target.type")
+    assert "SerializationException" not in types
+
+
+def test_an_empty_label_may_fail_routing() -> None:
+    assert 404 in judge.rejection_statuses(SCHEDULER, "Name.minLength", "/schedules/")
+    assert 404 not in judge.rejection_statuses(SCHEDULER, "Name.pattern", "/schedules/a%20b")
+
+
+def test_a_modelled_error_has_its_modelled_status() -> None:
+    conflict = answer(400, {"Message": "x"}, **{"X-Amzn-Errortype": "ConflictException"})
+    assert names(judge.error_problems(SCHEDULER, conflict)) == ["error.modelled_status"]
+    assert names(judge.error_problems(SCHEDULER, answer(500, raw=b"oops"))) == ["error.body"]
+
+
+def test_output_headers_are_judged_by_type() -> None:
+    contract = load_operation("mediastore-data:DescribeObject")
+    good = answer(200, raw=b"", **{"Content-Length": "0", "Last-Modified": "Wed, 21 Oct 2015 07:28:00 GMT"})
+    assert judge.success_problems(contract, good) == []
+    bad = answer(200, raw=b"", **{"Content-Length": "0", "Last-Modified": "yesterday"})
+    assert names(judge.success_problems(contract, bad)) == ["success.headers"]
+
+
+def test_the_ledger_reports_each_property_once() -> None:
+    ledger = OperationAnswerLedger(SCHEDULER)
+    ledger.success(answer(200, {}), Kind("valid"))
+    ledger.success(answer(200, {"ScheduleArn": ARN}), Kind("valid"))
+    verdicts = {nodeid.split("[")[1][:-1]: passed for nodeid, passed, _ in ledger.verdicts()}
+    assert verdicts["Response.ScheduleArn.required"] is False
+    assert verdicts["success.status"] is True
