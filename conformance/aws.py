@@ -102,8 +102,14 @@ def load_fixtures(path: str, validator: Any) -> dict[str, str]:
     for key, value in data.items():
         if not isinstance(value, str):
             raise OptionError(f"--fixtures-file: {key} must be a string")
+    return check_fixtures(data, validator)
+
+
+def check_fixtures(data: dict[str, str], validator: Any, source: str = "--fixtures-file") -> dict[str, str]:
+    """The fixtures, once each value is checked against the contract (``source`` names where they came
+    from: the file, or the flagship's --value pins)."""
     if "domain" in data and validator.domain_violations(data["domain"]):
-        raise OptionError(f"--fixtures-file: domain {data['domain']!r} breaks DomainName's constraints")
+        raise OptionError(f"{source}: domain {data['domain']!r} breaks DomainName's constraints")
     probe = {
         "WorkflowType": "APPFLOW_INTEGRATION",
         "ObjectTypeName": "o",
@@ -113,7 +119,7 @@ def load_fixtures(path: str, validator: Any) -> dict[str, str]:
     body = apply_fixtures(probe, data, full=True)
     problems = [str(v) for v in validator.body_violations(body) if not v.constraint_id.endswith(".required")]
     if problems:
-        raise OptionError("--fixtures-file: values break the contract: " + "; ".join(problems))
+        raise OptionError(f"{source}: values break the contract: " + "; ".join(problems))
     return data
 
 

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from conformance import stash
-from conformance.aws import OptionError, load_fixtures, sigv4
+from conformance.aws import FIXTURE_MEMBERS, OptionError, check_fixtures, load_fixtures, sigv4
 from conformance.client import TargetClient
 from conformance.errors import INVALID, NOT_FOUND, named
 from conformance.report import REDACTOR
@@ -83,10 +83,32 @@ def operation_problem(config: pytest.Config) -> str | None:
                     "pin request members with --value PATH=VALUE"
                 )
     try:
-        config.stash[stash.PINNED] = pinned_values(contract, config.getoption("value") or [])
+        pinned = pinned_values(contract, config.getoption("value") or [])
     except OptionError as error:
         return str(error)
+    config.stash[stash.PINNED] = pinned
+    return _flagship_pins(config, pinned) if is_flagship(contract) else None
+
+
+def _flagship_pins(config: pytest.Config, pinned: dict[str, object]) -> str | None:
+    """The flagship's pins go where its own options put them: DomainName is --domain, and the members
+    --fixtures-file names are fixtures (``fixture_pins``); it pins no other member."""
+    domain = pinned.get("DomainName")
+    if domain is not None:
+        if config.option.domain not in (None, domain):
+            return f"--domain {config.option.domain!r} and --value DomainName={domain} name two domains"
+        config.option.domain = domain
+    others = sorted(set(pinned) - {"DomainName", *FIXTURE_MEMBERS.values()})
+    if others:
+        known = ", ".join(["DomainName", *FIXTURE_MEMBERS.values()])
+        return f"--value {others[0]}: the flagship pins only {known}"
     return None
+
+
+def fixture_pins(config: pytest.Config) -> dict[str, str]:
+    """The flagship's --value pins of members --fixtures-file names, as fixtures."""
+    pinned = config.stash.get(stash.PINNED, {})
+    return {key: str(pinned[path]) for key, path in FIXTURE_MEMBERS.items() if path in pinned}
 
 
 def input_paths(contract: Contract) -> list[str]:
@@ -252,6 +274,11 @@ def connection(config: pytest.Config) -> Connection:
             from conformance.spec.validation import RequestValidator
 
             fixtures = load_fixtures(config.getoption("fixtures_file"), RequestValidator())
+        pins = fixture_pins(config) if runs_flagship(config) else {}
+        if pins:
+            from conformance.spec.validation import RequestValidator
+
+            fixtures = check_fixtures({**fixtures, **pins}, RequestValidator(), "--value")
     except OptionError as error:
         raise pytest.UsageError(str(error)) from None
     url = config.getoption("target_url")

@@ -1,0 +1,234 @@
+"""The main job for any restJson1 operation (``--operation SERVICE:OPERATION``), run as a user runs it:
+it passes against the embedded reference of a few operations, a broken server fails exactly the tests
+about what it breaks, a target that lacks the operation is told in one line, and so is a bad option."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import botocore.session
+import pytest
+
+from conformance.aws import OptionError
+from conformance.options import pinned_values
+from conformance.reference import start_server
+from conformance.reference.messages import Reply
+from conformance.reference.operation import OperationService
+from conformance.spec.operation import OperationError, load_operation, service_model
+from conformance.spec.validation import Violation
+from tests.suite_runner import SuiteRun, run_suite
+
+SCHEDULER = "scheduler:CreateSchedule"
+# A few operations beyond the three named, drawn once from botocore's restJson1 creates with a fixed seed:
+# the same sample on every run, a different corner of the models than the named ones.
+SAMPLE_SEED = 20261207
+SAMPLE_SIZE = 3
+
+
+def sampled_operations() -> list[str]:
+    """Services in a seeded order, each read only until enough are found (reading all of botocore's
+    models takes seconds): of each restJson1 one, a seeded choice of its creates."""
+    rng = random.Random(SAMPLE_SEED)
+    services = sorted(botocore.session.get_session().get_available_services())
+    rng.shuffle(services)
+    chosen: list[str] = []
+    for service in services:
+        try:
+            model = service_model(service)
+        except OperationError:  # another protocol
+            continue
+        creates = sorted(op for op in model.operation_names if op.startswith("Create"))
+        if creates:
+            chosen.append(f"{service}:{rng.choice(creates)}")
+        if len(chosen) == SAMPLE_SIZE:
+            return chosen
+    return chosen
+
+
+def passed(run: SuiteRun) -> int:
+    found = re.search(r"(\d+) passed", run.output)
+    return int(found.group(1)) if found else 0
+
+
+def assert_passes(run: SuiteRun) -> None:
+    assert run.returncode == 0, run.output[-4000:]
+    assert run.failed_tests == [], run.failed_tests
+    assert passed(run) > 0 and "error" not in run.output.splitlines()[-1], run.output[-2000:]
+
+
+@pytest.mark.parametrize("operation", [SCHEDULER, "ivs:CreateChannel", "amp:CreateWorkspace"])
+def test_the_main_job_passes_against_the_embedded_reference(operation: str, tmp_path: Path) -> None:
+    run = run_suite("--operation", operation, storage=tmp_path)
+    assert_passes(run)
+    # The flagship's properties stand aside: only the module of any operation and the verdicts ran.
+    assert "test_invalid.py" not in run.output and "test_operation.py" in run.output
+    assert f"({operation})" in run.output  # the summary names the operation it counted
+
+
+@pytest.mark.parametrize("operation", sampled_operations())
+def test_a_seeded_sample_of_operations_passes(operation: str, tmp_path: Path) -> None:
+    assert_passes(run_suite("--operation", operation, storage=tmp_path))
+
+
+def test_the_main_job_passes_in_parallel(tmp_path: Path) -> None:
+    run = run_suite("--operation", "amp:CreateWorkspace", "-n", "2", storage=tmp_path)
+    assert_passes(run)
+
+
+# -- broken servers ------------------------------------------------------------------------------------------
+class AcceptsALongName(OperationService):
+    """Does not check Name's maximum length."""
+
+    def violations(self, values: dict[str, Any]) -> list[Violation]:
+        return [v for v in super().violations(values) if v.constraint_id != "Name.maxLength"]
+
+
+class CrashesOnAMissingMode(OperationService):
+    """Answers 500 where FlexibleTimeWindow.Mode is missing, instead of 400."""
+
+    def violations(self, values: dict[str, Any]) -> list[Violation]:
+        found = super().violations(values)
+        if any(v.constraint_id == "FlexibleTimeWindow.Mode.required" for v in found):
+            raise RuntimeError("Mode")
+        return found
+
+
+class ForgetsTheScheduleArn(OperationService):
+    """Answers a success without the required ScheduleArn."""
+
+    def success(self, values: dict[str, Any]) -> Reply:
+        reply = super().success(values)
+        return Reply(reply.status, reply.headers, json.dumps({"Other": 1}).encode())
+
+
+@pytest.fixture
+def serve() -> Iterator[Any]:
+    servers = []
+
+    def start(service: OperationService) -> str:
+        servers.append(start_server(service))
+        return servers[-1].url
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+BROKEN = {
+    "a long Name accepted": (
+        AcceptsALongName,
+        {
+            "conformance/test_operation.py::test_invalid_request_is_rejected[Name.maxLength]",
+            "conformance/test_operation.py::test_boundary_cases[Name.maxLength]",
+        },
+    ),
+    "a missing Mode crashes": (
+        CrashesOnAMissingMode,
+        {
+            "conformance/test_operation.py::test_invalid_request_is_rejected[FlexibleTimeWindow.Mode.required]",
+            "conformance/test_operation.py::test_boundary_cases[FlexibleTimeWindow.Mode.required]",
+        },
+    ),
+    "a success without its ScheduleArn": (
+        ForgetsTheScheduleArn,
+        {"conformance/answers.py::test_answers[Response.ScheduleArn.required]"},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(BROKEN))
+def test_a_broken_server_fails_exactly_the_tests_about_its_fault(
+    name: str, serve: Any, tmp_path: Path
+) -> None:
+    service, expected = BROKEN[name]
+    url = serve(service(load_operation(SCHEDULER)))
+    run = run_suite("--operation", SCHEDULER, "--target-url", url, storage=tmp_path)
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.output[-3000:]
+    failed = set(run.failed_tests)
+    # A boundary test fails only where the catalogue has an edge for the constraint.
+    assert failed <= expected and failed & expected, run.output[-6000:]
+    if not name.startswith("a success"):
+        assert "Broken: " in run.output and "curl " in run.output and "Fault: " in run.output
+
+
+# -- targets that lack the operation ------------------------------------------------------------------
+def test_a_target_without_the_operation_is_told_in_one_line(serve: Any, tmp_path: Path) -> None:
+    url = serve(OperationService(load_operation("amp:CreateWorkspace")))
+    run = run_suite("--operation", SCHEDULER, "--target-url", url, "-q", storage=tmp_path, timeout=60)
+    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.output[-2000:]
+    assert f"does not implement {SCHEDULER}" in run.output, run.output[-2000:]
+    assert "passed" not in run.output and "failed" not in run.output
+
+
+# -- options ---------------------------------------------------------------------------------------------
+# Each kind of mistake once as a user meets it (a run costs a few seconds); the rest are read in process.
+OPTION_CASES = {
+    "no such operation": (("--operation", "scheduler:CreateSchedul"), "did you mean CreateSchedule"),
+    "a path that names no member": (("--operation", SCHEDULER, "--value", "Nmae=x"), "the nearest is Name"),
+    "the flagship's domain for another": (
+        ("--operation", SCHEDULER, "--domain", "d"),
+        "--domain is the flagship's",
+    ),
+    "two domains for the flagship": (("--domain", "a", "--value", "DomainName=b"), "name two domains"),
+}
+
+
+@pytest.mark.parametrize("name", list(OPTION_CASES))
+def test_a_bad_operation_option_is_one_line(name: str, tmp_path: Path) -> None:
+    args, says = OPTION_CASES[name]
+    run = run_suite(*args, "-q", storage=tmp_path, timeout=60)
+    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.output[-2000:]
+    assert says in run.output, run.output[-2000:]
+    for noise in ("Traceback", "INTERNALERROR", "passed", "failed"):
+        assert noise not in run.output, run.output[-2000:]
+    assert len(run.output.strip().splitlines()) <= 3, run.output
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("nope:CreateThing", "no service 'nope'"),
+        ("scheduler", "expected SERVICE:OPERATION"),
+        ("sqs:SendMessage", "not restJson1"),
+        ("scheduler:createschedule", "did you mean CreateSchedule"),
+    ],
+)
+def test_an_operation_that_does_not_resolve_says_why(name: str, says: str) -> None:
+    with pytest.raises(OperationError, match=re.escape(says)) as error:
+        load_operation(name)
+    assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("Target.RetryPolicy.MaximumRetryAttempts=abc", "'abc' is no integer"),
+        ("Target={1", "is no structure"),
+        ("Target=[1]", "expected a JSON object"),
+        ("Name", "expected PATH=VALUE"),
+        ("Target.Nope=1", "the nearest is Target."),
+        ("StartDate=tomorrow", "is no timestamp"),
+    ],
+)
+def test_a_bad_value_says_why(value: str, says: str) -> None:
+    with pytest.raises(OptionError, match=re.escape(says)):
+        pinned_values(load_operation(SCHEDULER), [value])
+
+
+def test_values_are_read_as_their_members_types() -> None:
+    pinned = pinned_values(
+        load_operation(SCHEDULER),
+        [
+            "Name=my-schedule",
+            "Target.RetryPolicy.MaximumRetryAttempts=3",
+            'FlexibleTimeWindow={"Mode": "OFF"}',
+            "StartDate=2030-01-01T00:00:00Z",
+        ],
+    )
+    assert pinned["Name"] == "my-schedule" and pinned["Target.RetryPolicy.MaximumRetryAttempts"] == 3
+    assert pinned["FlexibleTimeWindow"] == {"Mode": "OFF"} and pinned["StartDate"].year == 2030
