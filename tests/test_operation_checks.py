@@ -12,8 +12,13 @@ from requests.structures import CaseInsensitiveDict
 
 from conformance import operation_checks as judge
 from conformance.answers import Kind
+from conformance.client import TargetClient
 from conformance.exchange import Exchange
 from conformance.operation_answers import OperationAnswerLedger
+from conformance.operation_preflight import canonical_request, operation_preflight
+from conformance.reference import start_server
+from conformance.reference.messages import Reply
+from conformance.reference.operation import OperationService
 from conformance.spec.operation import load_operation
 
 SCHEDULER = load_operation("scheduler:CreateSchedule")
@@ -124,3 +129,47 @@ def test_the_ledger_reports_each_property_once() -> None:
     verdicts = {nodeid.split("[")[1][:-1]: passed for nodeid, passed, _ in ledger.verdicts()}
     assert verdicts["Response.ScheduleArn.required"] is False
     assert verdicts["success.status"] is True
+
+
+# -- the preflight -----------------------------------------------------------------------------------------
+class AnswersEverything(OperationService):
+    """Answers every request, whatever its path, with one fixed reply."""
+
+    def __init__(self, contract: Any, reply: Reply) -> None:
+        super().__init__(contract)
+        self.reply = reply
+
+    def dispatch(self, request: Any) -> Reply:
+        return self.reply
+
+
+def _reply(status: int, error: str | None = None) -> Reply:
+    headers = {"Content-Type": "application/json", **({"X-Amzn-Errortype": error} if error else {})}
+    return Reply(status, headers, b'{"message": "no"}')
+
+
+@pytest.mark.parametrize(
+    ("reply", "says"),
+    [
+        (_reply(501), "does not implement scheduler:CreateSchedule"),
+        (_reply(405), "does not implement"),
+        (_reply(404, "UnknownOperationException"), "does not implement"),
+        (_reply(400, "NoSuchThing"), "the same answer as a path no operation has"),
+        (_reply(403, "UnrecognizedClientException"), "Check the credentials"),
+        (_reply(429, "ThrottlingException"), "throttled the first request"),
+        (_reply(200), None),
+        (_reply(404, "ResourceNotFoundException"), None),  # modelled: the tests will judge it
+        (_reply(409, "ConflictException"), None),
+    ],
+)
+def test_the_preflight_says_when_a_target_lacks_the_operation(reply: Reply, says: str | None) -> None:
+    server = start_server(AnswersEverything(SCHEDULER, reply))
+    try:
+        with TargetClient(server.url, "", timeout=5) as client:
+            problem = operation_preflight(client, SCHEDULER, canonical_request(SCHEDULER, {"Name": "n"}))
+    finally:
+        server.stop()
+    if says is None:
+        assert problem is None
+    else:
+        assert problem is not None and says in problem and "\n" not in problem, problem
