@@ -126,8 +126,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--max-creates",
         type=int,
         metavar="N",
-        help=f"at most N workflow-creating requests (default: {DEFAULT_MAX_CREATES} for a target that is "
-        "not on loopback, no limit on loopback)",
+        help=f"at most N creating requests (the flagship's workflows; any other operation's valid "
+        f"requests) (default: {DEFAULT_MAX_CREATES} for a target that is not on loopback, no limit on "
+        "loopback)",
     )
     group.addoption(
         "--no-cleanup", action="store_true", help="keep the workflows the run creates (default: delete them)"

@@ -90,8 +90,7 @@ def test_boundary_cases(target: OperationTarget, send, strategies: Any, constrai
         case, first = failures[0]
         edges = ", ".join(f"[{c.case_id.removeprefix(constraint_id)[1:-1]}]" for c, _ in failures)
         first.add_note(f"Edge: {case.case_id}")
-        if case.valid:  # an invalid case's fault is noted by expect_rejected
-            first.add_note(describe_fault(case.reason, case.smithy))
+        first.add_note(describe_fault(case.reason, case.smithy))
         first.add_note(f"Failing edges of {constraint_id}: {len(failures)} of {len(cases)}: {edges}")
         raise first
 
