@@ -16,6 +16,7 @@ import json
 import re
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,60 @@ def _bindings(shape: Any, name: str | None, greedy: frozenset[str]) -> dict[str,
     return extra
 
 
+@dataclass(frozen=True)
+class _Node:
+    """What the walk needs of one member's shape, read from botocore once per (parent shape, member):
+    botocore builds its shape objects anew on every access, and the largest models (quicksight's
+    definitions) reach the same shapes on tens of thousands of paths."""
+
+    shape: str
+    kind: str
+    extra: dict[str, Any]
+    bounds: tuple[tuple[str, Any], ...]  # (constraint kind, value) beyond type and required
+    # (step, child, required, bound location or None, is the payload) for each child, in the model's order
+    children: tuple[tuple[str, Any, bool, str | None, bool], ...]
+
+
+def _node(shape: Any, name: str | None, greedy: frozenset[str]) -> _Node:
+    kind = _type_name(shape)
+    meta = shape.metadata
+    low, high = _BOUND_KINDS.get(shape.type_name, ("min", "max"))
+    bounds: list[tuple[str, Any]] = []
+    if "min" in meta:
+        bounds.append((low, meta["min"]))
+    if "max" in meta:
+        bounds.append((high, meta["max"]))
+    if "pattern" in meta:
+        bounds.append(("pattern", meta["pattern"]))
+    if "enum" in meta:
+        bounds.append(("enum", list(meta["enum"])))
+    children: list[tuple[str, Any, bool, str | None, bool]] = []
+    if kind in ("structure", "union"):
+        members = shape.members
+        if kind == "union":
+            # Smithy: a union has exactly one member set.
+            bounds.append(("union", sorted(members)))
+        payload = shape.serialization.get("payload")
+        required = set(shape.required_members)
+        for child_name, child in members.items():
+            bound = child.serialization.get("location")
+            children.append(
+                (
+                    child_name,
+                    child,
+                    child_name in required,
+                    bound if bound in _BOUND_LOCATIONS else None,
+                    child_name == payload,
+                )
+            )
+    elif kind == "list":
+        children.append(("[]", shape.member, False, None, False))
+    elif kind == "map":
+        children.append(("<key>", shape.key, False, None, False))
+        children.append(("<value>", shape.value, False, None, False))
+    return _Node(shape.name, kind, _bindings(shape, name, greedy), tuple(bounds), tuple(children))
+
+
 def _walk(
     shape: Any,
     path: str,
@@ -103,57 +158,51 @@ def _walk(
     name: str | None = None,
     greedy: frozenset[str] = frozenset(),
     seen: tuple[str, ...] = (),
+    nodes: dict[tuple[str | None, str], _Node] | None = None,
+    parent: str | None = None,
 ) -> Iterator[tuple[dict, list]]:
     """Yield (member record, constraint records) for ``shape`` and everything under it.  A structure that
     holds itself (a filter of filters) is walked once on each path: the second time it is a leaf marked
     ``recursive``, which generators leave out and judges take as it comes."""
-    kind = _type_name(shape)
-    member = {"path": path, "shape": shape.name, "type": kind, "location": location}
-    member.update(_bindings(shape, name, greedy))
-    recursive = kind in ("structure", "union") and shape.name in seen
+    nodes = {} if nodes is None else nodes
+    key = (parent, name or "")
+    node = nodes.get(key)
+    if node is None:
+        node = nodes[key] = _node(shape, name, greedy)
+    kind = node.kind
+    member = {"path": path, "shape": node.shape, "type": kind, "location": location, **node.extra}
+    recursive = kind in ("structure", "union") and node.shape in seen
     if recursive:
         member["recursive"] = True
     constraints: list[dict] = [{"path": path, "kind": "type", "value": kind}]
     if required:
         constraints.append({"path": path, "kind": "required", "value": True})
-    meta = shape.metadata
-    low, high = _BOUND_KINDS.get(shape.type_name, ("min", "max"))
-    if "min" in meta:
-        constraints.append({"path": path, "kind": low, "value": meta["min"]})
-    if "max" in meta:
-        constraints.append({"path": path, "kind": high, "value": meta["max"]})
-    if "pattern" in meta:
-        constraints.append({"path": path, "kind": "pattern", "value": meta["pattern"]})
-    if "enum" in meta:
-        constraints.append({"path": path, "kind": "enum", "value": list(meta["enum"])})
-    if kind == "union" and not recursive:
-        # Smithy: a union has exactly one member set.
-        constraints.append({"path": path, "kind": "union", "value": sorted(shape.members)})
+    for bound, value in node.bounds:
+        if bound != "union" or not recursive:
+            constraints.append({"path": path, "kind": bound, "value": value})
     yield member, constraints
     if recursive:
         return
-
-    if kind in ("structure", "union"):
-        payload = shape.serialization.get("payload")
-        for child_name, child in shape.members.items():
-            child_location = child.serialization.get("location")
-            if child_location not in _BOUND_LOCATIONS:
-                child_location = "payload" if child_name == payload else location
-            yield from _walk(
-                child,
-                _child_path(path, child_name, prefix),
-                prefix,
-                child_name in shape.required_members,
-                child_location,
-                child_name,
-                greedy,
-                (*seen, shape.name),
-            )
-    elif kind == "list":
-        yield from _walk(shape.member, f"{path}[]", prefix, False, location, None, greedy, seen)
-    elif kind == "map":
-        yield from _walk(shape.key, f"{path}.<key>", prefix, False, location, None, greedy, seen)
-        yield from _walk(shape.value, f"{path}.<value>", prefix, False, location, None, greedy, seen)
+    inner = (*seen, node.shape) if kind in ("structure", "union") else seen
+    for step, child, child_required, bound, is_payload in node.children:
+        if kind in ("structure", "union"):
+            child_path, child_name = _child_path(path, step, prefix), step
+            child_location = bound or ("payload" if is_payload else location)
+        else:
+            child_path = f"{path}{step}" if step == "[]" else f"{path}.{step}"
+            child_name, child_location = None, location
+        yield from _walk(
+            child,
+            child_path,
+            prefix,
+            child_required,
+            child_location,
+            child_name,
+            greedy,
+            inner,
+            nodes,
+            f"{node.shape}{'' if child_name else step}",
+        )
 
 
 def _errors(op: Any) -> list[dict]:

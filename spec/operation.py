@@ -11,6 +11,7 @@ line and names the nearest names there are.
 from __future__ import annotations
 
 import difflib
+import gc
 from functools import cache
 from typing import Any
 
@@ -92,9 +93,17 @@ def load_operation(name: str = FLAGSHIP) -> Contract:
     if f"{service}:{operation}" == FLAGSHIP:
         return load_contract()
     op = operation_model(service, operation)
-    data = model_contract(op.service_model, operation)
-    data["success"] = {"status": int(op.http.get("responseCode", 200))}
-    return Contract(data)
+    # The largest models (quicksight's definitions: some 55,000 member paths) make the collector scan the
+    # whole heap over and over while the records are built; nothing built here holds a cycle.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        data = model_contract(op.service_model, operation)
+        data["success"] = {"status": int(op.http.get("responseCode", 200))}
+        return Contract(data)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def is_flagship(contract: Contract) -> bool:
