@@ -9,6 +9,10 @@ tests is a subclass that overrides one of them::
     with start_server(ReferenceService(domains=["my-domain"])) as server:
         ...  # server.url, server.port
 
+Any other restJson1 operation is served by ``OperationService(load_operation("scheduler:CreateSchedule"))``
+through the same ``start_server``: its request read by the model's bindings (``operation_parse``), judged
+by its constraints (``operation_checks``), answered with a conforming output (``operation_answers``).
+
 One role per module: ``service`` (CreateIntegrationWorkflow and the decisions and answers every
 operation shares), ``lifecycle`` (ListWorkflows, GetWorkflow, DeleteWorkflow and the store they read),
 ``shapes`` (botocore's shapes of the lifecycle inputs, judged), ``routing`` (the model's method and
@@ -16,11 +20,13 @@ operation shares), ``lifecycle`` (ListWorkflows, GetWorkflow, DeleteWorkflow and
 ``messages`` (what passes between the plumbing and the service).
 """
 
+from conformance.reference.operation import OperationService
 from conformance.reference.server import ReferenceHTTPServer, RunningServer, start_server
 from conformance.reference.service import HttpRequest, ReferenceService, Reply, WorkflowRecord
 
 __all__ = [
     "HttpRequest",
+    "OperationService",
     "ReferenceHTTPServer",
     "ReferenceService",
     "Reply",

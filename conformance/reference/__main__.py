@@ -1,4 +1,5 @@
-"""``python -m conformance.reference``: serve the reference implementation until Ctrl-C."""
+"""``python -m conformance.reference``: serve the reference implementation until Ctrl-C: the flagship
+(CreateIntegrationWorkflow and its lifecycle) by default, any one restJson1 operation with ``--operation``."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import TypeVar
 
-from conformance.reference.server import CONNECTION_TIMEOUT, ReferenceHTTPServer
+from conformance.reference.operation import OperationService
+from conformance.reference.server import CONNECTION_TIMEOUT, ReferenceHTTPServer, Service
 from conformance.reference.service import ReferenceService
+from conformance.spec.operation import FLAGSHIP, OperationError, load_operation
 from conformance.spec.patterns import DIALECTS
 from conformance.spec.validation import SEMANTICS, RequestValidator
 
@@ -55,6 +58,13 @@ def parser() -> argparse.ArgumentParser:
         prog="python -m conformance.reference",
         description="Serve the reference implementation of Customer Profiles CreateIntegrationWorkflow.",
     )
+    parser.add_argument(
+        "--operation",
+        metavar="SERVICE:OPERATION",
+        default=FLAGSHIP,
+        help="the restJson1 operation to serve, the service as botocore names it (scheduler:CreateSchedule); "
+        "the flagship also serves its lifecycle operations and --domain (default: %(default)s)",
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     parser.add_argument(
         "--port",
@@ -94,6 +104,19 @@ def parser() -> argparse.ArgumentParser:
     return parser
 
 
+def build_service(args: argparse.Namespace) -> Service:
+    """The flagship's ReferenceService (deepest: domains, lifecycle), or an OperationService for any other
+    operation; an OperationError names an operation that does not resolve."""
+    contract = load_operation(args.operation)
+    if args.operation.strip() == FLAGSHIP:
+        return ReferenceService(
+            domains=args.domain, semantics=args.pattern_semantics, dialect=args.regex_dialect
+        )
+    if args.domain:
+        raise OperationError(f"--domain names domains of {FLAGSHIP}; {args.operation} keeps none")
+    return OperationService(contract, pattern_semantics=args.pattern_semantics, dialect=args.regex_dialect)
+
+
 def _stop(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt  # SIGTERM (and SIGINT, see main) end the server as cleanly as Ctrl-C
 
@@ -102,9 +125,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     # Unexpected failures inside a handler are logged with their traceback; request lines go to stderr.
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
-    service = ReferenceService(
-        domains=args.domain, semantics=args.pattern_semantics, dialect=args.regex_dialect
-    )
+    try:
+        service = build_service(args)
+    except (OperationError, ValueError) as error:  # ValueError: an output no valid value can be built for
+        print(f"python -m conformance.reference: {error}", file=sys.stderr)
+        return 2
     try:
         httpd = ReferenceHTTPServer(
             (args.host, args.port), service, verbose=args.verbose, connection_timeout=args.connection_timeout
@@ -115,10 +140,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Installed, not inherited: a shell that starts us in the background leaves SIGINT ignored.
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    print(
-        f"reference CreateIntegrationWorkflow at {httpd.url} domains: {', '.join(sorted(service.domains))}",
-        flush=True,
-    )
+    if isinstance(service, OperationService):
+        contract = service.contract
+        print(f"reference {service.name} ({contract.method} {contract.uri}) at {httpd.url}", flush=True)
+    else:
+        domains = ", ".join(sorted(service.domains))
+        print(f"reference CreateIntegrationWorkflow at {httpd.url} domains: {domains}", flush=True)
     try:
         httpd.serve_forever()
     except KeyboardInterrupt:

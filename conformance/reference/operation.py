@@ -61,7 +61,8 @@ BAD_INPUT_ERRORS = (
 )
 # Any other modelled error whose name says so: InvalidRequestContentException, BadRequest, ...
 _BAD_INPUT_NAME = re.compile(r"(Invalid\w*(Request|Parameter|Input|Argument)|BadRequest|Validation)\w*")
-_LABEL = re.compile(r"\{([A-Za-z0-9_]+)(\+?)\}")
+# A label's name may hold what a regex group name may not (``{template-name}``): groups are numbered.
+_LABEL = re.compile(r"\{([^{}+]+)(\+?)\}")
 
 
 class UriTemplate:
@@ -72,11 +73,13 @@ class UriTemplate:
     def __init__(self, uri: str) -> None:
         path, _, query = uri.partition("?")
         parts: list[str] = []
+        self.names: list[str] = []
         at = 0
         for found in _LABEL.finditer(path):
             parts.append(re.escape(path[at : found.start()]))
             name, greedy = found.groups()
-            parts.append(f"(?P<{name}>.+)" if greedy else f"(?P<{name}>[^/]+)")
+            self.names.append(name)
+            parts.append("(.+)" if greedy else "([^/]+)")
             at = found.end()
         parts.append(re.escape(path[at:]))
         self.path = re.compile("".join(parts))
@@ -89,7 +92,7 @@ class UriTemplate:
         found = self.path.fullmatch(path)
         if found is None:
             return None
-        return {name: unquote(text, errors="surrogateescape") for name, text in found.groupdict().items()}
+        return {name: unquote(text) for name, text in zip(self.names, found.groups(), strict=True)}
 
     def query_fits(self, query: list[tuple[str, str]]) -> bool:
         """Whether the query holds the template's literal part: each key, with its value where it has one."""

@@ -108,17 +108,24 @@ class OutputBuilder:
         for member in self.members:
             if member.location == "statusCode":
                 continue  # the status code member is the answer's status, written by the serializer
-            try:
-                value = as_read(self.contract, member.path, self._canonical_value(self.contract, member.path))
-            except ValueError:  # CannotDraw: no valid value to give; an optional member is left out
-                if member.required:
-                    raise
-                continue
-            if not self.checker.violations(member.path, value) and self._travels(member, value):
+            value = self._valid_value(member)
+            if value is not None:
                 output[member.name] = value
             elif member.required:
                 raise ValueError(f"no valid value for the required output member {member.path}")
         return output
+
+    def _valid_value(self, member: Member) -> Any:
+        """The canonical value of ``member`` where it is valid and travels unchanged, else the simplest
+        one; None where neither is (an optional member is then left out)."""
+        for make in (self._canonical_value, _fallback_canonical):
+            try:
+                value = as_read(self.contract, member.path, make(self.contract, member.path))
+            except Exception:  # noqa: BLE001 - CannotDraw, or a pattern a regex engine cannot compile
+                continue
+            if not self.checker.violations(member.path, value) and self._travels(member, value):
+                return value
+        return None
 
     def output(self, request_values: dict[str, Any], request_members: dict[str, Member]) -> dict[str, Any]:
         """The canonical output with each request value echoed where the output has its name and type."""

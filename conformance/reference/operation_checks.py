@@ -11,6 +11,7 @@ success answers, so they can never break the output's model.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from conformance.spec import patterns
@@ -98,9 +99,7 @@ class ConstraintChecker:
         # Python's len counts code points, as Smithy counts a string's length.
         self._length(member, len(value), "characters", where, found)
         pattern = member.get("pattern")
-        if pattern is not None and not patterns.matches(
-            pattern, value, dialect=self.dialect, fullmatch=self.fullmatch
-        ):
+        if pattern is not None and not self._matches(pattern, value):
             reading = "as a whole" if self.fullmatch else "anywhere"
             self._broken(
                 member, "pattern", f"{value[:80]!r} does not match {pattern!r} {reading}", where, found
@@ -110,6 +109,14 @@ class ConstraintChecker:
             self._broken(
                 member, "enum", f"{value[:80]!r} is not one of {', '.join(allowed)[:200]}", where, found
             )
+
+    def _matches(self, pattern: str, value: str) -> bool:
+        try:
+            return patterns.matches(pattern, value, dialect=self.dialect, fullmatch=self.fullmatch)
+        except re.error:
+            # A pattern this dialect cannot compile (Python's re has no \p{L}): a reference that cannot
+            # read a constraint must not refuse values for it.
+            return True
 
     def _range(self, member: Member, value: float, where: str, found: list[Violation]) -> None:
         if isinstance(value, float) and math.isnan(value):

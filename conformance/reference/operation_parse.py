@@ -264,6 +264,9 @@ class RequestReader:
             return self._query(member, query)
         if member.location == "header":
             sent = headers.get_all(member.on_the_wire) or []
+            if member.on_the_wire.lower() == "accept-encoding" and sent == ["identity"]:
+                # What an HTTP client sends on its own (botocore always does): "no coding", not a value.
+                return None
             return None if not sent else self._header(member, ", ".join(sent))
         if member.location == "headers":
             prefix = member.on_the_wire.lower()
