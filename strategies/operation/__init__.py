@@ -1,4 +1,141 @@
 """Strategies for any restJson1 operation, read from its ``Contract`` (``spec.operation.load_operation``):
 valid parameters and wire requests, requests that break exactly one constraint, the deterministic
 boundary catalogue and whole-body faults.  Nothing here names an operation.
+
+Modules by role: ``canonical`` (one deterministic valid value per member), ``values`` (the strategies of
+valid values), ``wire`` (botocore's serializer and the wire edits), ``placement`` (where in the
+parameters a fault goes), ``faults`` (the near misses of each constraint, or why there are none),
+``invalid`` (faults made into requests), ``boundaries`` (the deterministic catalogue).
 """
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any
+
+from hypothesis import strategies as st
+
+from conformance.spec.contract import Contract
+from conformance.spec.wire import BoundaryCase, InvalidRequest, WireRequest
+from conformance.strategies.operation.canonical import CannotDraw, canonical_value
+from conformance.strategies.operation.faults import Unbreakable, Variant, variants
+from conformance.strategies.operation.invalid import BODY_JSON, FaultCase, malformed, realize
+from conformance.strategies.operation.placement import POSITIONS, place, set_at
+from conformance.strategies.operation.values import ValueStrategies
+from conformance.strategies.operation.wire import to_wire
+
+__all__ = ["CannotDraw", "FaultCase", "OperationStrategies", "canonical_value", "to_wire"]
+
+
+class OperationStrategies:
+    """Every strategy and catalogue of one operation.  ``pinned`` maps member paths (``Name``,
+    ``Target.Arn``) to values every request carries (an existing resource's name); a fault on a pinned
+    member replaces its value.  Built lazily: constructing it costs nothing, and each member's strategy
+    is built the first time a draw reaches it."""
+
+    def __init__(self, contract: Contract, pinned: Mapping[str, Any] | None = None) -> None:
+        self.contract = contract
+        self.pinned = dict(pinned or {})
+        self._values = ValueStrategies(contract, self.pinned)
+        self._variants: dict[str, list[Variant] | str] = {}
+
+    # -- valid -------------------------------------------------------------------------------------------
+    @cached_property
+    def cannot_draw_valid(self) -> str | None:
+        """Why no valid request can be built (a required member nothing satisfies), else None."""
+        try:
+            self.base_params()
+        except CannotDraw as error:
+            return str(error)
+        if not self._values.drawable("Body"):
+            return "a required member has no value the strategies can draw"
+        return None
+
+    def base_params(self) -> dict[str, Any]:
+        """The canonical parameters with the pinned values in place: where boundary cases start."""
+        params = canonical_value(self.contract, "Body")
+        for path, value in self.pinned.items():
+            params, steps = place(self.contract, params, path)
+            set_at(params, steps, value)
+        return params
+
+    def valid_params(self) -> st.SearchStrategy[dict[str, Any]]:
+        """Complete valid parameter dicts, as a botocore client takes them."""
+        if self.cannot_draw_valid:
+            return st.nothing()
+        return self._values.of("Body")
+
+    def valid_requests(self) -> st.SearchStrategy[WireRequest]:
+        return self.valid_params().map(lambda params: to_wire(self.contract, params))
+
+    # -- invalid -----------------------------------------------------------------------------------------
+    def _variants_of(self, constraint_id: str) -> list[Variant] | str:
+        """The constraint's variants, or the sentence that says why no request breaks it alone."""
+        if constraint_id not in self._variants:
+            self._variants[constraint_id] = self._work_out(constraint_id)
+        return self._variants[constraint_id]
+
+    def _work_out(self, constraint_id: str) -> list[Variant] | str:
+        if self.cannot_draw_valid:
+            return f"no valid request can be built to put the fault in: {self.cannot_draw_valid}"
+        constraint = self.contract.constraints[constraint_id]
+        if constraint.kind == "json":  # the body as a whole: malformed_requests breaks it
+            return [] if self.malformed_requests() else "the operation has no JSON body"
+        try:
+            found = variants(self.contract, constraint)
+            place(self.contract, self.base_params(), constraint.path)
+        except Unbreakable as reason:
+            return str(reason)
+        except CannotDraw as error:
+            return f"the member cannot be reached with valid values: {error}"
+        return found
+
+    def unbreakable(self) -> dict[str, str]:
+        """Request constraint id -> one sentence on why no request breaks it alone, under every reading."""
+        out = {}
+        for constraint in self.contract.request_constraints():
+            found = self._variants_of(constraint.id)
+            if isinstance(found, str):
+                out[constraint.id] = found
+        return out
+
+    def invalid_ids(self) -> list[str]:
+        """The request constraints some request breaks alone, in contract order."""
+        return [
+            c.id for c in self.contract.request_constraints() if not isinstance(self._variants_of(c.id), str)
+        ]
+
+    def fault_cases(self, constraint_id: str) -> st.SearchStrategy[FaultCase]:
+        """Faults of ``constraint_id`` with what they are made of (for checks of the faults themselves)."""
+        found = self._variants_of(constraint_id)
+        if isinstance(found, str):
+            raise ValueError(f"{constraint_id} cannot be broken alone: {found}")
+
+        def build(base: dict[str, Any], position: str, variant: Variant) -> FaultCase:
+            try:
+                return realize(self.contract, constraint_id, variant, base, position)
+            except CannotDraw:  # the draw's values leave no room: the canonical ones do
+                return realize(self.contract, constraint_id, variant, self.base_params(), position)
+
+        return st.builds(build, self.valid_params(), st.sampled_from(POSITIONS), st.sampled_from(found))
+
+    def invalid_requests(self, constraint_id: str) -> st.SearchStrategy[InvalidRequest]:
+        """Requests that break exactly ``constraint_id`` (and only what no value can avoid with it)."""
+        if constraint_id == BODY_JSON or self._variants_of(constraint_id) == []:
+            return st.sampled_from(self.malformed_requests())
+        return self.fault_cases(constraint_id).map(FaultCase.invalid_request)
+
+    def boundary_cases(self) -> list[BoundaryCase]:
+        from conformance.strategies.operation.boundaries import boundary_cases
+
+        if self.cannot_draw_valid:
+            return []
+        breakable = {cid: self._variants_of(cid) for cid in self.invalid_ids() if cid != BODY_JSON}
+        return boundary_cases(self.contract, self.base_params(), breakable)  # type: ignore[arg-type]
+
+    def malformed_requests(self) -> list[InvalidRequest]:
+        """Whole-body faults under ``Body.json``, for operations whose body is a JSON object."""
+        if self.cannot_draw_valid:
+            return []
+        return malformed(self.contract, to_wire(self.contract, self.base_params()))

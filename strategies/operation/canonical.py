@@ -10,7 +10,9 @@ from them, so nothing here draws: the same contract gives the same values in eve
 
 from __future__ import annotations
 
+import copy
 import datetime
+import re
 from functools import cache
 from typing import Any
 
@@ -65,7 +67,7 @@ def pattern_examples(pattern: str | None, low: int, high: int) -> tuple[str, ...
     found: set[str] = set()
     try:
         grammar = parse(pattern)
-    except (UnsupportedPattern, ValueError):
+    except (UnsupportedPattern, ValueError, re.error):
         grammar = None
     if grammar is not None:
         lo, hi = length_range(grammar, low, high)
@@ -145,11 +147,14 @@ def distinct_keys(contract: Contract, map_path: str, count: int) -> list[str]:
 
 
 def canonical_value(contract: Contract, path: str) -> Any:
-    """A deterministic valid value of the member at ``path`` (input or output), as botocore takes it."""
-    return _canonical(contract, path)
+    """A deterministic valid value of the member at ``path`` (input or output), as botocore takes it; a
+    fresh copy each time, so that a caller may change it."""
+    return copy.deepcopy(_canonical(contract, path))
 
 
+@cache
 def _canonical(contract: Contract, path: str) -> Any:
+    # Cached per contract and path: faults build the ancestors of thousands of members from these.
     member = contract.member(path)
     kind = member.type
     if member.recursive:

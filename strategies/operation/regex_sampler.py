@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Iterator
+from functools import cache
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
@@ -102,6 +104,21 @@ def _category(category: object, char: str) -> bool:
     return table.get(name, False)
 
 
+@cache
+def _printable_except(code: int) -> str:
+    return "".join(c for c in PRINTABLE if ord(c) != code)
+
+
+_CLASS_CHOICES: dict[str, str] = {}
+
+
+def _class_choices(key: str, items: list) -> str:
+    """The printable characters a class accepts, worked out once per class (the walk asks per character)."""
+    if key not in _CLASS_CHOICES:
+        _CLASS_CHOICES[key] = "".join(c for c in PRINTABLE if _class_accepts(items, c))
+    return _CLASS_CHOICES[key]
+
+
 class _Walk:
     def __init__(self, rng: random.Random, extra: int) -> None:
         self.rng = rng
@@ -111,8 +128,7 @@ class _Walk:
     def text(self, parsed: list) -> str:
         return "".join(self.node(op, arg) for op, arg in parsed)
 
-    def char_from(self, accepts) -> str:  # type: ignore[no-untyped-def]
-        choices = [c for c in PRINTABLE if accepts(c)]
+    def char_from(self, choices: str) -> str:
         if not choices:
             return ""
         # Mostly the most readable character, sometimes any: variety without unreadable values.
@@ -122,11 +138,11 @@ class _Walk:
         if op is sre.LITERAL:
             return chr(arg)  # type: ignore[arg-type]
         if op is sre.NOT_LITERAL:
-            return self.char_from(lambda c: ord(c) != arg)
+            return self.char_from(_printable_except(arg))  # type: ignore[arg-type]
         if op is sre.ANY:
-            return self.char_from(lambda c: c != "\n")
+            return self.char_from(_printable_except(ord("\n")))
         if op is sre.IN:
-            return self.char_from(lambda c: _class_accepts(arg, c))  # type: ignore[arg-type]
+            return self.char_from(_class_choices(repr(arg), arg))  # type: ignore[arg-type]
         if op is sre.BRANCH:
             return self.text(self.rng.choice(arg[1]))  # type: ignore[index]
         if op is sre.SUBPATTERN:
@@ -146,18 +162,17 @@ class _Walk:
         return ""  # anchors and lookarounds: the readings decide whether the candidate holds
 
 
-def candidates(pattern: str, attempts: int = 200) -> list[str]:
-    """Up to ``attempts`` candidate full matches, shortest-minded first, deterministic for a pattern."""
+def candidates(pattern: str, attempts: int = 200) -> Iterator[str]:
+    """Up to ``attempts`` candidate full matches, shortest-minded first, deterministic for a pattern;
+    lazily, since the caller stops as soon as it has enough."""
     try:
         parsed = list(sre_parse.parse(python_translation(pattern)))
     except (re.error, ValueError, OverflowError, RecursionError):
-        return []
-    out = []
+        return
     for attempt in range(attempts):
         extra = 0 if attempt < 4 else _EXTRA_GROWTH[attempt % len(_EXTRA_GROWTH)]
         walk = _Walk(random.Random(f"{pattern}/{attempt}"), extra)
         try:
-            out.append(walk.text(parsed))
+            yield walk.text(parsed)
         except (RecursionError, ValueError, IndexError):
             continue
-    return out

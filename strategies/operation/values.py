@@ -1,0 +1,329 @@
+"""Hypothesis strategies of valid parameter values for any member, built lazily per member path (an
+operation such as QuickSight's CreateAnalysis has tens of thousands of paths, of which a draw visits a
+few dozen).
+
+Each type is drawn over its range with its bounds drawn often: strings of every allowed code-point length
+(the flagship's ``strategies.text`` where the pattern parses, found examples where it does not), integers
+at both ends, finite floats of the member's width, UTC datetimes whole to the second (representable as
+epoch seconds, ISO 8601 and HTTP-date), collections at their bounds and a few sizes between.  Optional
+members appear less often the deeper they sit, so that a draw stays small and shrinks well.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import Any
+
+from hypothesis import strategies as st
+
+from conformance.spec.contract import Contract, Member, parent_path
+from conformance.strategies.grammar import UnsupportedPattern, parse
+from conformance.strategies.operation import readings
+from conformance.strategies.operation.canonical import (
+    INTEGER_RANGES,
+    CannotDraw,
+    canonical_value,
+    string_examples,
+    string_length_bounds,
+)
+from conformance.strategies.text import length_choices, texts_of_lengths
+
+EARLIEST = datetime.datetime(1970, 1, 1)
+LATEST = datetime.datetime(2100, 1, 1)
+# Sizes drawn for a collection whose model sets no maximum, by depth: a few items near the top, fewer below.
+UNBOUNDED_ITEMS = (3, 2, 1)
+# The most items drawn even where the model allows more: scalar items cost little, structures a lot.
+SCALAR_ITEMS_MAX = 64
+STRUCTURED_ITEMS_MAX = 4
+# Optional members drawn per structure, by depth (0: the input's top level); deeper ones stay out.
+OPTIONAL_BY_DEPTH = (12, 6, 3, 2, 1, 1)
+# The characters a header value or name may carry as-is on every HTTP stack: printable ASCII, no space.
+HEADER_SAFE = frozenset(chr(c) for c in range(0x21, 0x7F))
+HEADER_NAME_SAFE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+BLOB_MAX = 64
+JSON_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**53), max_value=2**53)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=8)
+)
+DOCUMENTS = st.recursive(
+    JSON_SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+def depth_of(path: str) -> int:
+    """How deep a member sits below the input's top level (0 for a top-level member)."""
+    return path.count(".") + path.count("[]") - (1 if path.startswith(("Body.", "Response.")) else 0)
+
+
+def header_safe(value: str) -> bool:
+    return all(c in HEADER_SAFE for c in value)
+
+
+def label_safe(value: str) -> bool:
+    """A URI label every HTTP stack keeps as it is: not empty and not a dot segment that paths normalise."""
+    return value not in ("", ".", "..")
+
+
+class ValueStrategies:
+    """Strategies of valid values per member path, each built on first use and kept."""
+
+    def __init__(self, contract: Contract, pinned: Mapping[str, Any] | None = None) -> None:
+        self.contract = contract
+        self.pinned = dict(pinned or {})
+        # The pinned members' ancestors are always drawn, so that every request carries the pinned value.
+        self.forced = {a for p in self.pinned for a in _ancestors(p)}
+        self._built: dict[str, st.SearchStrategy[Any]] = {}
+
+    def of(self, path: str) -> st.SearchStrategy[Any]:
+        """Valid values of the member at ``path``; ``st.nothing()`` where none can be built."""
+        if path not in self._built:
+            self._built[path] = st.deferred(lambda: self._build(path))
+        return self._built[path]
+
+    @cache  # noqa: B019 - one instance per contract and pin set, kept as long as the contract
+    def drawable(self, path: str) -> bool:
+        """Whether a valid value of the member exists, worked out without drawing."""
+        member = self.contract.member(path)
+        if path in self.pinned:
+            return True
+        if member.recursive:
+            return False
+        if member.type == "string":
+            return bool(self._string_pool(member)) or self._grammar(member) is not None
+        if member.type == "structure":
+            return all(self.drawable(c.path) for c in self.contract.children(path) if self._needed(c))
+        if member.type == "union":
+            return any(self.drawable(c.path) for c in self.contract.children(path))
+        if member.type in ("list", "map"):
+            inner = path + ("[]" if member.type == "list" else ".<value>")
+            keys_ok = member.type == "list" or self.drawable(path + ".<key>")
+            return not member.get("minItems") or (self.drawable(inner) and keys_ok)
+        return True
+
+    def _needed(self, child: Member) -> bool:
+        return child.required or child.path in self.forced or child.path in self.pinned
+
+    def _build(self, path: str) -> st.SearchStrategy[Any]:
+        if path in self.pinned:
+            return st.just(self.pinned[path])
+        member = self.contract.member(path)
+        if not self.drawable(path):
+            return st.nothing()
+        builder = getattr(self, f"_{member.type}", None)
+        if builder is None:
+            raise CannotDraw(path, f"no strategy for type {member.type}")
+        return builder(member)
+
+    # -- scalars -----------------------------------------------------------------------------------------
+    def _grammar(self, member: Member) -> Any:
+        pattern = member.get("pattern")
+        if member.get("enum") or member.location in ("header", "headers"):
+            return None
+        if pattern is None:
+            return "unconstrained"
+        try:
+            return parse(pattern)
+        except (UnsupportedPattern, ValueError, re.error):
+            return None
+
+    def _string_pool(self, member: Member) -> tuple[str, ...]:
+        pool = string_examples(member)
+        if member.location in ("header", "headers"):
+            pool = tuple(v for v in pool if header_safe(v))
+        if member.location == "uri":
+            pool = tuple(v for v in pool if label_safe(v))
+        return pool
+
+    def _string(self, member: Member) -> st.SearchStrategy[str]:
+        if member.get("enum"):
+            return st.sampled_from(member.get("enum"))
+        pool = self._string_pool(member)
+        grammar = self._grammar(member)
+        if grammar is None:
+            return st.sampled_from(pool)
+        low, high = string_length_bounds(member)
+        if grammar == "unconstrained":
+            texts = texts_of_lengths(None, tuple(length_choices(low, high)))
+        else:
+            low, high = max(low, grammar.min_length), min(high, grammar.max_length)
+            if high < low:
+                return st.sampled_from(pool) if pool else st.nothing()
+            pattern = member.get("pattern")
+            texts = texts_of_lengths(grammar, tuple(length_choices(low, high))).filter(
+                lambda v: readings.is_valid(pattern, v)
+            )
+        if member.location == "uri":
+            texts = texts.filter(label_safe)
+        strategy = texts
+        if member.idempotency_token:
+            token = st.uuids(version=4).map(str)
+            if all(_fits(member, v) for v in ("00000000-0000-4000-8000-000000000000",)):
+                strategy = token | texts
+        return strategy
+
+    def _number(self, member: Member) -> st.SearchStrategy[Any]:
+        if member.type in INTEGER_RANGES:
+            low, high = INTEGER_RANGES[member.type]
+            low = int(member.get("minimum", low))
+            high = int(member.get("maximum", high))
+            return st.sampled_from(sorted({low, high})) | st.integers(low, high)
+        low, high = member.get("minimum"), member.get("maximum")
+        width = 32 if member.type == "float" else 64
+        floats = st.floats(low, high, allow_nan=False, allow_infinity=False, width=width)
+        ends = [float(b) for b in (low, high) if b is not None]
+        return st.sampled_from(ends) | floats if ends else floats
+
+    _byte = _short = _integer = _long = _float = _double = _number
+
+    def _boolean(self, member: Member) -> st.SearchStrategy[bool]:
+        return st.booleans()
+
+    def _timestamp(self, member: Member) -> st.SearchStrategy[datetime.datetime]:
+        # Whole seconds: an epoch-seconds integer, ISO 8601 and an HTTP-date all carry them exactly.
+        return st.datetimes(EARLIEST, LATEST, timezones=st.just(datetime.UTC)).map(
+            lambda moment: moment.replace(microsecond=0)
+        )
+
+    def _blob(self, member: Member) -> st.SearchStrategy[bytes]:
+        low = member.get("minLength") or 0
+        high = member.get("maxLength")
+        top = BLOB_MAX if high is None else min(high, BLOB_MAX)
+        sized = st.binary(min_size=low, max_size=max(low, top))
+        if high is not None and high > top and high <= 4 * 1024:
+            sized = sized | st.binary(min_size=high, max_size=high)
+        return sized
+
+    def _document(self, member: Member) -> st.SearchStrategy[Any]:
+        return DOCUMENTS
+
+    # -- collections -------------------------------------------------------------------------------------
+    def _sizes(self, member: Member, item: Member) -> tuple[int, int]:
+        low = member.get("minItems") or 0
+        high = member.get("maxItems")
+        scalar = item.type not in ("structure", "union", "list", "map", "document")
+        cap = SCALAR_ITEMS_MAX if scalar else STRUCTURED_ITEMS_MAX
+        if high is None:
+            depth = min(depth_of(member.path), len(UNBOUNDED_ITEMS) - 1)
+            high = low + UNBOUNDED_ITEMS[depth]
+        else:
+            high = min(high, max(low, cap))
+        if member.location in ("querystring", "header") and low == 0:
+            low = 1  # an empty list leaves the member out of the query or the headers
+        return low, high
+
+    def _list(self, member: Member) -> st.SearchStrategy[list]:
+        item = self.contract.member(member.path + "[]")
+        if not self.drawable(item.path):
+            return st.just([])
+        items = self.of(item.path)
+        if member.sparse:
+            items = st.none() | items
+        return _sized(
+            self._sizes(member, item), lambda low, high: st.lists(items, min_size=low, max_size=high)
+        )
+
+    def _map(self, member: Member) -> st.SearchStrategy[dict]:
+        value = self.contract.member(member.path + ".<value>")
+        keys = self.contract.member(member.path + ".<key>")
+        if not self.drawable(value.path) or not self.drawable(keys.path):
+            return st.just({})
+        key_strategy = self.of(keys.path)
+        if member.location == "headers":
+            key_strategy = key_strategy.filter(lambda k: bool(k) and set(k) <= HEADER_NAME_SAFE)
+        if member.location == "querystring":
+            taken = {c.on_the_wire for c in self.contract.children("Body") if c.location == "querystring"}
+            key_strategy = key_strategy.filter(lambda k: k not in taken)
+        values = self.of(value.path)
+        if member.sparse:
+            values = st.none() | values
+        sizes = self._sizes(member, value)
+        if keys.get("enum"):
+            sizes = (min(sizes[0], len(keys.get("enum"))), min(sizes[1], len(keys.get("enum"))))
+        entries = st.tuples(key_strategy, values)
+        return _sized(
+            sizes,
+            lambda low, high: st.lists(entries, min_size=low, max_size=high, unique_by=_key).map(dict),
+        )
+
+    # -- structures --------------------------------------------------------------------------------------
+    def _structure(self, member: Member) -> st.SearchStrategy[dict]:
+        children = [
+            c for c in self.contract.children(member.path) if not c.recursive or c.path in self.pinned
+        ]
+        needed = {c.name: self.of(c.path) for c in children if self._needed(c)}
+        optional = [c for c in children if not self._needed(c) and self.drawable(c.path)]
+        depth = depth_of(member.path) + (0 if member.path in ("Body", "Response") else 1)
+        most = OPTIONAL_BY_DEPTH[depth] if depth < len(OPTIONAL_BY_DEPTH) else 0
+        if not optional or not most:
+            return st.fixed_dictionaries(needed)
+        by_name = {c.name: c for c in optional}
+
+        required = st.fixed_dictionaries(needed)
+        chosen = st.lists(st.sampled_from(sorted(by_name)), unique=True, max_size=most)
+
+        @st.composite
+        def structure(draw: st.DrawFn) -> dict:
+            value = draw(required)
+            names = draw(chosen)
+            for name in names:
+                value[name] = draw(self.optional(by_name[name]))
+            return value
+
+        return structure()
+
+    def optional(self, child: Member) -> st.SearchStrategy[Any]:
+        if child.idempotency_token:
+            return self.of(child.path)  # drawn when chosen; SDKs fill it in when it is left out
+        return self.of(child.path)
+
+    def _union(self, member: Member) -> st.SearchStrategy[dict]:
+        choices = [
+            st.fixed_dictionaries({c.name: self.of(c.path)})
+            for c in self.contract.children(member.path)
+            if not c.recursive and self.drawable(c.path)
+        ]
+        return st.one_of(choices) if choices else st.nothing()
+
+
+def _sized(
+    bounds: tuple[int, int], collection: Callable[[int, int], st.SearchStrategy[Any]]
+) -> st.SearchStrategy[Any]:
+    """Collections near the smallest size most of the time, at the largest now and then: built once, so
+    that a draw creates no strategy (Hypothesis spends more on a new strategy than on a draw)."""
+    low, high = bounds
+    near = collection(low, min(high, low + 3))
+    return near if high <= low + 3 else near | collection(high, high) | collection(low, high)
+
+
+def _key(entry: tuple[Any, Any]) -> Any:
+    return entry[0]
+
+
+def _fits(member: Member, value: str) -> bool:
+    low, high = string_length_bounds(member)
+    pattern = member.get("pattern")
+    return low <= len(value) <= high and (pattern is None or readings.is_valid(pattern, value))
+
+
+def _ancestors(path: str) -> list[str]:
+    out = []
+    parent = parent_path(path)
+    while parent is not None:
+        out.append(parent)
+        parent = parent_path(parent)
+    return out
+
+
+def canonical_or_none(contract: Contract, path: str) -> Any:
+    try:
+        return canonical_value(contract, path)
+    except CannotDraw:
+        return None
