@@ -32,8 +32,8 @@ from botocore.awsrequest import prepare_request_dict
 from botocore.serialize import create_serializer
 
 from conformance.reference import HttpRequest, OperationService, start_server
-from conformance.reference.operation import validation_error_name
-from conformance.reference.operation_parse import read_date_time, read_http_date, split_header_list
+from conformance.reference.operation import validation_error_of
+from conformance.reference.operation_scalars import read_date_time, read_http_date, split_header_list
 from conformance.reference.server import RunningServer
 from conformance.spec.contract import Contract
 from conformance.spec.operation import OperationError, load_operation, operation_model, service_model
@@ -228,7 +228,7 @@ def test_one_broken_constraint_gets_the_validation_error(served: dict[str, Serve
     if found is None:
         pytest.skip("no required member or bounded string to break")
     params, constraint_id = found
-    error = validation_error_name(one.contract)
+    error = validation_error_of(one.contract)
     client = one.client(validate=False)
     with pytest.raises(botocore.exceptions.ClientError) as raised:
         getattr(client, xform_name(one.contract.operation))(**params)
@@ -526,6 +526,23 @@ def test_prefix_headers_a_string_payload_and_required_headers() -> None:
     assert (status, error) == (400, "ValidationException") and "AssetId.required" in error_text(parsed)
 
 
+def test_a_prefix_header_map_with_no_prefix_answers_bare_headers() -> None:
+    # The model names the output's ResponseHeaders "" (every header): no header may carry the member's name.
+    service = service_of("dataexchange:SendApiAsset")
+    message = Message()
+    for name in (
+        "x-amzn-dataexchange-asset-id",
+        "x-amzn-dataexchange-data-set-id",
+        "x-amzn-dataexchange-revision-id",
+    ):
+        message[name] = "a"
+    reply = service.dispatch(HttpRequest("POST", "/v1", message, b""))
+    assert reply.status == 200
+    entries = service.output_builder.canonical.get("ResponseHeaders", {})
+    assert entries and all(reply.headers.get(key) is not None for key in entries)
+    assert not [name for name in reply.headers if name.startswith("ResponseHeaders")]
+
+
 def test_query_numbers_and_booleans_and_a_base64_json_header() -> None:
     service = service_of("iot-data:Publish")
     properties = base64.b64encode(b'[{"k": "v"}]').decode()
@@ -550,7 +567,7 @@ def test_query_numbers_and_booleans_and_a_base64_json_header() -> None:
         status, error, parsed = dispatch(service, "POST", target, b"", headers)
         assert (status, error) == (400, "SerializationException"), target
         assert constraint_id in error_text(parsed)
-    assert validation_error_name(service.contract).name == "InvalidRequestException"
+    assert validation_error_of(service.contract).name == "InvalidRequestException"
 
 
 def test_header_lists_and_http_date_headers() -> None:
@@ -628,17 +645,17 @@ def test_request_values_are_echoed_where_the_output_has_them() -> None:
     status, _, parsed = dispatch(service, "POST", "/2015-03-31/functions", body)
     assert status == 201
     assert parsed["FunctionName"] == "my-function" and parsed["Description"] == "described"
-    assert validation_error_name(service.contract).name == "InvalidParameterValueException"
+    assert validation_error_of(service.contract).name == "InvalidParameterValueException"
 
 
 def test_the_validation_error_is_the_one_the_operation_models() -> None:
-    assert validation_error_name(load_operation("scheduler:CreateSchedule")).name == "ValidationException"
-    assert validation_error_name(load_operation("apigateway:ImportRestApi")).name == "BadRequestException"
+    assert validation_error_of(load_operation("scheduler:CreateSchedule")).name == "ValidationException"
+    assert validation_error_of(load_operation("apigateway:ImportRestApi")).name == "BadRequestException"
     unmodelled = load_operation("iot-data:Publish")
     no_bad_input = Contract(
         {**unmodelled.data, "errors": [{"name": "ThrottlingException", "status": 429, "documentation": ""}]}
     )
-    assert validation_error_name(no_bad_input).name == "ValidationException"
+    assert validation_error_of(no_bad_input).name == "ValidationException"
 
 
 # -- the command line ----------------------------------------------------------------------------------------

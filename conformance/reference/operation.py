@@ -10,10 +10,11 @@ Its answers, in order:
 
 * a path the template does not match (or that lacks the template's literal query, ``?x-id=Foo``): 404
   ``UnknownOperationException``; the right path with another method: 405 with ``Allow``, as the flagship's;
+  a label takes no empty segment (``/schedules/``): Smithy forbids empty labels, and its routers match none;
 * a JSON body sent with a Content-Type that is not JSON: 415, as the flagship's;
 * a value that cannot be read as its type, or a body that is not one JSON object: 400
   ``SerializationException`` (Smithy's server frameworks answer so), naming each ``<path>.type``;
-* a broken constraint: 400 with the operation's validation error (``validation_error_name``), its message
+* a broken constraint: 400 with the operation's validation error (``validation_error_of``), its message
   naming every broken constraint id;
 * else the model's ``responseCode`` with a conforming output.
 """
@@ -113,7 +114,7 @@ def query_pairs(query: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def validation_error_name(contract: Contract) -> ErrorSpec:
+def validation_error_of(contract: Contract) -> ErrorSpec:
     """The error a broken constraint gets: ValidationException where modelled, else a modelled 400 whose
     name says the input is bad, else an unmodelled ValidationException (400)."""
     by_name = {error.name: error for error in contract.errors}
@@ -164,7 +165,7 @@ class OperationService:
         self.template = UriTemplate(contract.uri)
         self.reader = RequestReader(contract)
         self.checker = ConstraintChecker(contract, pattern_semantics, dialect)
-        self.validation_error_spec = validation_error_name(contract)
+        self.validation_error_spec = validation_error_of(contract)
         self.input_members = {member.name: member for member in contract.children("Body")}
         self.output_builder = OutputBuilder(contract, self.checker, canonical)
         internal = next((error for error in contract.errors if error.status >= 500), None)

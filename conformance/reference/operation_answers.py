@@ -19,7 +19,8 @@ from email.utils import format_datetime
 from typing import Any
 
 from conformance.reference.operation_checks import ConstraintChecker
-from conformance.reference.operation_parse import DEFAULT_TIMESTAMP_FORMATS
+from conformance.reference.operation_parse import header_prefix
+from conformance.reference.operation_scalars import DEFAULT_TIMESTAMP_FORMATS
 from conformance.spec.contract import Contract, Member
 
 JSON_CONTENT_TYPE = "application/json"
@@ -197,7 +198,8 @@ def header_values(contract: Contract, member: Member, value: Any) -> dict[str, s
     """The headers that carry ``member``'s value: one, or one per entry of a prefix-header map."""
     if member.location == "headers":
         entry = contract.member(member.path + ".<value>")
-        return {member.on_the_wire + key: _header_text(entry, text) for key, text in value.items()}
+        prefix = header_prefix(contract, member)
+        return {prefix + key: _header_text(entry, text) for key, text in value.items()}
     if member.type == "list":
         item = contract.member(member.path + "[]")
         texts = [_header_text(item, entry) for entry in value]

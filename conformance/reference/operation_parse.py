@@ -12,43 +12,36 @@ before any validation, so nothing here judges lengths, patterns or required memb
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import math
-import re
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from email.message import Message
 from typing import Any
 
-from conformance.spec.contract import NON_FINITE, Contract, Member
+from conformance.reference.operation_scalars import (
+    Unfit,
+    json_name,
+    read_json_scalar,
+    read_text,
+    split_header_list,
+    timestamp_format,
+)
+from conformance.spec.contract import Contract, Member
 from conformance.spec.validation import InvalidJSON, Violation, parse_json
 
-# The ranges of Smithy's integer types; a value outside its type's range cannot be read as that type.
-INTEGER_RANGES = {
-    "byte": (-(2**7), 2**7 - 1),
-    "short": (-(2**15), 2**15 - 1),
-    "integer": (-(2**31), 2**31 - 1),
-    "long": (-(2**63), 2**63 - 1),
-}
-_INTEGER_TEXT = re.compile(r"-?[0-9]+")
-# Python's float() would also take "1_0", " 1", "nan" and "infinity": the wire takes none of them.
-_FLOAT_TEXT = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_DATE_TIME = re.compile(
-    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?"
-    r"(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))"
-)
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_HTTP_DATE = re.compile(
-    rf"(?:{'|'.join(_DAYS)}), ([0-9]{{2}}) ({'|'.join(_MONTHS)}) ([0-9]{{4}}) "
-    r"([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)? GMT"
-)
-# Where the protocol puts a timestamp that names no format (restJson1): the body, labels and query, headers.
-DEFAULT_TIMESTAMP_FORMATS = {"json": "unixTimestamp", "text": "iso8601", "header": "rfc822"}
-# Locations whose members travel in the JSON body (of the request, or of a structure payload).
-JSON_LOCATIONS = ("body", "payload")
+
+def header_prefix(contract: Contract, member: Member) -> str:
+    """The prefix of a map bound to headers: every header that starts with it is an entry.  The model may
+    name none (``""``: every header), which the contract's ``wire_name`` cannot tell from no name at all,
+    so botocore's model is asked."""
+    if member.wire_name:
+        return member.wire_name
+    try:
+        from conformance.spec.operation import operation_model
+
+        op = operation_model(contract.service, contract.operation)
+        shape = op.output_shape if member.path.startswith("Response") else op.input_shape
+        return shape.members[member.name].serialization.get("name", member.name)
+    except Exception:  # noqa: BLE001 - a contract botocore does not hold: the member's own name
+        return member.name
 
 
 class Unreadable(Exception):
@@ -57,145 +50,6 @@ class Unreadable(Exception):
     def __init__(self, violations: list[Violation]) -> None:
         super().__init__("; ".join(str(v) for v in violations))
         self.violations = violations
-
-
-class _Fault(Exception):
-    """One value that cannot be read: carried up to the member whose ``.type`` it breaks."""
-
-
-def _timestamp_format(member: Member, where: str) -> str:
-    return member.timestamp_format or DEFAULT_TIMESTAMP_FORMATS[where]
-
-
-def _epoch(moment: datetime, fraction: str | None) -> float | int:
-    seconds = int((moment - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds())
-    return seconds + float(fraction) if fraction else seconds
-
-
-def read_date_time(text: str) -> float | int:
-    """An RFC 3339 date-time (Smithy's ``date-time``) as epoch seconds."""
-    found = _DATE_TIME.fullmatch(text)
-    if found is None:
-        raise _Fault(f"{text[:80]!r} is no ISO 8601 date-time")
-    year, month, day, hour, minute, second = (int(found.group(i)) for i in range(1, 7))
-    try:
-        moment = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-    except ValueError as error:
-        raise _Fault(f"{text[:80]!r} is no date-time: {error}") from None
-    if found.group(9):
-        offset = (int(found.group(10)) * 60 + int(found.group(11))) * 60
-        return _epoch(moment, found.group(7)) - (offset if found.group(9) == "+" else -offset)
-    return _epoch(moment, found.group(7))
-
-
-def read_http_date(text: str) -> float | int:
-    """An IMF-fixdate (RFC 7231's HTTP-date) as epoch seconds."""
-    found = _HTTP_DATE.fullmatch(text)
-    if found is None:
-        raise _Fault(f"{text[:80]!r} is no HTTP-date")
-    day, month, year, hour, minute, second = found.group(1, 2, 3, 4, 5, 6)
-    try:
-        moment = datetime(
-            int(year), _MONTHS.index(month) + 1, int(day), int(hour), int(minute), int(second), tzinfo=UTC
-        )
-    except ValueError as error:
-        raise _Fault(f"{text[:80]!r} is no date: {error}") from None
-    return _epoch(moment, found.group(7))
-
-
-def _number_text(text: str) -> float | int:
-    if _INTEGER_TEXT.fullmatch(text):
-        return int(text)
-    if _FLOAT_TEXT.fullmatch(text):
-        return float(text)
-    raise _Fault(f"{text[:80]!r} is no number")
-
-
-def _timestamp_text(member: Member, text: str, where: str) -> float | int:
-    kind = _timestamp_format(member, where)
-    if kind == "iso8601":
-        return read_date_time(text)
-    if kind == "rfc822":
-        return read_http_date(text)
-    value = _number_text(text)
-    if not math.isfinite(value):
-        raise _Fault(f"{text[:80]!r} is no finite number of seconds")
-    return value
-
-
-def _base64(text: str) -> bytes:
-    try:
-        return base64.b64decode(text.encode("ascii"), validate=True)
-    except (binascii.Error, UnicodeEncodeError):
-        raise _Fault(f"{text[:80]!r} is not base64") from None
-
-
-def _integer(member: Member, value: int) -> int:
-    low, high = INTEGER_RANGES[member.type]
-    if not low <= value <= high:
-        raise _Fault(f"{value} is outside the range of a {member.type} ({low} to {high})")
-    return value
-
-
-def read_text(member: Member, text: str, where: str = "text") -> Any:
-    """A scalar from a URI label, a query value or a header (``where`` is ``text`` or ``header``)."""
-    kind = member.type
-    if kind == "string":
-        if member.json_value:
-            try:
-                json.loads(_base64(text).decode("utf-8"))
-            except (ValueError, UnicodeDecodeError):
-                raise _Fault(f"{text[:80]!r} is not base64 of a JSON text") from None
-            return _base64(text).decode("utf-8")
-        return text
-    if kind in INTEGER_RANGES:
-        if not _INTEGER_TEXT.fullmatch(text):
-            raise _Fault(f"{text[:80]!r} is no {kind}")
-        return _integer(member, int(text))
-    if kind in ("float", "double"):
-        if text in NON_FINITE:
-            return float(text.lower().replace("infinity", "inf"))
-        value = _number_text(text)
-        if not math.isfinite(value):
-            raise _Fault(f"{text[:80]!r} is too large for a {kind}")
-        return float(value)
-    if kind == "boolean":
-        if text not in ("true", "false"):
-            raise _Fault(f"{text[:80]!r} is neither true nor false")
-        return text == "true"
-    if kind == "timestamp":
-        return _timestamp_text(member, text, where)
-    if kind == "blob":
-        return _base64(text)
-    raise _Fault(f"a {kind} cannot travel outside the body")
-
-
-def split_header_list(text: str) -> list[str]:
-    """A header's comma-separated items, each trimmed; a quoted item may hold commas and ``\\"``."""
-    items: list[str] = []
-    i = 0
-    while i <= len(text):
-        while i < len(text) and text[i] in " \t":
-            i += 1
-        if i < len(text) and text[i] == '"':
-            j, item = i + 1, []
-            while j < len(text) and text[j] != '"':
-                if text[j] == "\\" and j + 1 < len(text):
-                    j += 1
-                item.append(text[j])
-                j += 1
-            if j >= len(text):
-                raise _Fault(f"{text[:80]!r} has an unterminated quoted item")
-            items.append("".join(item))
-            rest = text.find(",", j + 1)
-            if text[j + 1 : len(text) if rest < 0 else rest].strip():
-                raise _Fault(f"{text[:80]!r} has text after a quoted item")
-            i = len(text) + 1 if rest < 0 else rest + 1
-        else:
-            rest = text.find(",", i)
-            items.append(text[i : len(text) if rest < 0 else rest].strip())
-            i = len(text) + 1 if rest < 0 else rest + 1
-    return items
 
 
 class RequestReader:
@@ -232,7 +86,7 @@ class RequestReader:
         for member in self.top:
             try:
                 found = self._member(member, labels, pairs, headers)
-            except _Fault as fault:
+            except Unfit as fault:
                 faults.append(Violation(f"{member.path}.type", str(fault), member.path))
                 continue
             if found is not None:
@@ -269,7 +123,7 @@ class RequestReader:
                 return None
             return None if not sent else self._header(member, ", ".join(sent))
         if member.location == "headers":
-            prefix = member.on_the_wire.lower()
+            prefix = header_prefix(self.contract, member).lower()
             value_member = self.contract.member(member.path + ".<value>")
             found = {
                 name[len(prefix) :]: read_text(value_member, text, "header")
@@ -299,7 +153,7 @@ class RequestReader:
             item = self.contract.member(member.path + "[]")
             return [read_text(item, text) for text in sent]
         if len(sent) > 1:
-            raise _Fault(f"query key {member.on_the_wire!r} is sent {len(sent)} times for a single value")
+            raise Unfit(f"query key {member.on_the_wire!r} is sent {len(sent)} times for a single value")
         return read_text(member, sent[0])
 
     def _header(self, member: Member, text: str) -> Any:
@@ -307,7 +161,7 @@ class RequestReader:
             return read_text(member, text.strip(), "header")
         item = self.contract.member(member.path + "[]")
         parts = split_header_list(text)
-        if item.type == "timestamp" and _timestamp_format(item, "header") == "rfc822":
+        if item.type == "timestamp" and timestamp_format(item, "header") == "rfc822":
             # An HTTP-date holds a comma of its own, and restJson1 sends them unquoted: pair them up.
             parts = [", ".join(parts[i : i + 2]) for i in range(0, len(parts), 2)]
         return [read_text(item, part, "header") for part in parts]
@@ -347,7 +201,7 @@ class RequestReader:
         """``value`` read from JSON as ``member``'s type; a fault is recorded and reads as None."""
         try:
             return self._json(member, value, where, faults)
-        except _Fault as fault:
+        except Unfit as fault:
             faults.append(Violation(f"{member.path}.type", str(fault), where))
             return None
 
@@ -357,7 +211,7 @@ class RequestReader:
             return value
         if kind in ("structure", "union"):
             if not isinstance(value, dict):
-                raise _Fault(f"a {kind} must be a JSON object, not {_json_name(value)}")
+                raise Unfit(f"a {kind} must be a JSON object, not {json_name(value)}")
             out: dict[str, Any] = {}
             for child in self.contract.children(member.path):
                 item = value.get(child.on_the_wire)
@@ -368,7 +222,7 @@ class RequestReader:
             return out
         if kind == "list":
             if not isinstance(value, list):
-                raise _Fault(f"a list must be a JSON array, not {_json_name(value)}")
+                raise Unfit(f"a list must be a JSON array, not {json_name(value)}")
             item_member = self.contract.member(member.path + "[]")
             return [
                 self._item(member, item_member, item, f"{where}[{index}]", faults)
@@ -376,13 +230,13 @@ class RequestReader:
             ]
         if kind == "map":
             if not isinstance(value, dict):
-                raise _Fault(f"a map must be a JSON object, not {_json_name(value)}")
+                raise Unfit(f"a map must be a JSON object, not {json_name(value)}")
             value_member = self.contract.member(member.path + ".<value>")
             return {
                 key: self._item(member, value_member, item, f"{where}[{key!r}]", faults)
                 for key, item in value.items()
             }
-        return self._json_scalar(member, value)
+        return read_json_scalar(member, value)
 
     def _item(self, holder: Member, member: Member, value: Any, where: str, faults: list[Violation]) -> Any:
         if value is None:
@@ -392,56 +246,3 @@ class RequestReader:
                 )
             return None
         return self.json_value(member, value, where, faults)
-
-    def _json_scalar(self, member: Member, value: Any) -> Any:
-        kind = member.type
-        if kind == "string":
-            if not isinstance(value, str):
-                raise _Fault(f"a string must be a JSON string, not {_json_name(value)}")
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise _Fault("the string holds a lone surrogate, which is not Unicode text") from None
-            return value
-        if kind == "boolean":
-            if not isinstance(value, bool):
-                raise _Fault(f"a boolean must be true or false, not {_json_name(value)}")
-            return value
-        if kind in INTEGER_RANGES:
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise _Fault(f"a {kind} must be a JSON integer, not {_json_name(value)}")
-            return _integer(member, value)
-        if kind in ("float", "double"):
-            if isinstance(value, str) and value in NON_FINITE:
-                return float(value.lower().replace("infinity", "inf"))
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise _Fault(f"a {kind} must be a JSON number, not {_json_name(value)}")
-            if not math.isfinite(value):
-                raise _Fault(f"the number is too large for a {kind}")
-            return float(value)
-        if kind == "timestamp":
-            form = _timestamp_format(member, "json")
-            if form == "unixTimestamp":
-                if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-                    raise _Fault(f"a timestamp must be a number of epoch seconds, not {_json_name(value)}")
-                return value
-            if not isinstance(value, str):
-                raise _Fault(f"a {form} timestamp must be a JSON string, not {_json_name(value)}")
-            return read_date_time(value) if form == "iso8601" else read_http_date(value)
-        if kind == "blob":
-            if not isinstance(value, str):
-                raise _Fault(f"a blob must be base64 in a JSON string, not {_json_name(value)}")
-            return _base64(value)
-        raise _Fault(f"no reading for a {kind}")
-
-
-def _json_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return f"the number {value!r}"[:60]
-    if isinstance(value, str):
-        return f"the string {value[:40]!r}"
-    return "an array" if isinstance(value, list) else "an object"
