@@ -182,9 +182,7 @@ class OperationService:
         labels = self.template.labels(path)
         pairs = query_pairs(query)
         if labels is None or not self.template.query_fits(pairs):
-            return self.protocol_error(
-                404, f"No operation serves {request.method} {excerpt(request.path, 200)}."
-            )
+            return self.protocol_error(404, f"No operation serves {request.method} {request.path[:200]}.")
         if request.method != self.contract.method:
             reply = self.protocol_error(
                 405, f"Method {request.method} is not allowed here; use {self.contract.method}."

@@ -124,6 +124,8 @@ class OutputBuilder:
                 value = as_read(self.contract, member.path, make(self.contract, member.path))
             except Exception:  # noqa: BLE001 - CannotDraw, or a pattern a regex engine cannot compile
                 continue
+            if member.json_value and not _is_json_text(value):
+                value = json.dumps(value)  # a jsonvalue header carries a JSON text, which a client parses
             if not self.checker.violations(member.path, value) and self._travels(member, value):
                 return value
         return None
@@ -154,6 +156,14 @@ class OutputBuilder:
         except (ValueError, OverflowError):
             return False
         return all(_HEADER_SAFE.issuperset(text) for text in texts)
+
+
+def _is_json_text(value: Any) -> bool:
+    try:
+        json.loads(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 # -- writing ----

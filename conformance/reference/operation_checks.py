@@ -14,6 +14,8 @@ import math
 import re
 from typing import Any
 
+import regress
+
 from conformance.spec import patterns
 from conformance.spec.contract import Contract, Member
 from conformance.spec.validation import SEMANTICS, Violation
@@ -113,9 +115,9 @@ class ConstraintChecker:
     def _matches(self, pattern: str, value: str) -> bool:
         try:
             return patterns.matches(pattern, value, dialect=self.dialect, fullmatch=self.fullmatch)
-        except re.error:
-            # A pattern this dialect cannot compile (Python's re has no \p{L}): a reference that cannot
-            # read a constraint must not refuse values for it.
+        except (re.error, regress.RegressError):
+            # A pattern this dialect cannot compile (Python's re has no \p{L}, regress no (?<name>...)):
+            # a reference that cannot read a constraint must not refuse values for it.
             return True
 
     def _range(self, member: Member, value: float, where: str, found: list[Violation]) -> None:
