@@ -10,8 +10,9 @@ tests is a subclass that overrides one of them::
         ...  # server.url, server.port
 
 Any other restJson1 operation is served by ``OperationService(load_operation("scheduler:CreateSchedule"))``
-through the same ``start_server``: its request read by the model's bindings (``operation_parse``), judged
-by its constraints (``operation_checks``), answered with a conforming output (``operation_answers``).
+through the same ``start_server``: its request read by the model's bindings (``operation_parse``, each
+scalar by ``operation_scalars``), judged by its constraints (``operation_checks``), answered with a
+conforming output (``operation_answers``).
 
 One role per module: ``service`` (CreateIntegrationWorkflow and the decisions and answers every
 operation shares), ``lifecycle`` (ListWorkflows, GetWorkflow, DeleteWorkflow and the store they read),

@@ -178,7 +178,9 @@ class RequestReader:
             return {}  # no body: no members, which validation judges
         document = self._parse(body)
         if not isinstance(document, dict):
-            raise Unreadable([Violation("Body.json", "the body is not a JSON object", "body")])
+            raise Unreadable(
+                [Violation("Body.type", f"the body is {json_name(document)}, not an object", "body")]
+            )
         return document
 
     def _payload(self, member: Member, body: bytes, faults: list[Violation]) -> Any:
@@ -194,7 +196,8 @@ class RequestReader:
             return None
         document = self._parse(body)
         if member.type != "document" and not isinstance(document, dict):
-            raise Unreadable([Violation("Body.json", "the body is not a JSON object", "body")])
+            message = f"the body is {json_name(document)}, not an object"
+            raise Unreadable([Violation(f"{member.path}.type", message, "body")])
         return self.json_value(member, document, member.path, faults)
 
     def json_value(self, member: Member, value: Any, where: str, faults: list[Violation]) -> Any:

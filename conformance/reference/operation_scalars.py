@@ -117,7 +117,12 @@ def _base64(text: str) -> bytes:
 def _integer(member: Member, value: int) -> int:
     low, high = INTEGER_RANGES[member.type]
     if not low <= value <= high:
-        raise Unfit(f"{value} is outside the range of a {member.type} ({low} to {high})")
+        # Past the type's range is no value of the type (Smithy: SerializationException); where the model
+        # bounds the member too, the message names that bound as well, as a validator would.
+        bound = member.constraints.get("minimum" if value < low else "maximum")
+        if bound is not None:  # kept short: the message is cut at 200 characters, and the id is long
+            raise Unfit(f"{str(value)[:40]} is past a {member.type}'s range; it breaks {bound.id} as well")
+        raise Unfit(f"{str(value)[:40]} is outside the range of a {member.type} ({low} to {high})")
     return value
 
 
