@@ -22,7 +22,6 @@ Its answers, in order:
 from __future__ import annotations
 
 import json
-import logging
 import re
 import uuid
 from collections.abc import Callable
@@ -44,8 +43,6 @@ from conformance.reference.operation_checks import ConstraintChecker
 from conformance.reference.operation_parse import RequestReader, Unreadable
 from conformance.spec.contract import Contract, ErrorSpec
 from conformance.spec.validation import Violation
-
-logger = logging.getLogger("conformance.reference")
 
 SERIALIZATION_ERROR = "SerializationException"
 VALIDATION_ERROR = "ValidationException"
@@ -97,7 +94,7 @@ class UriTemplate:
 
     def query_fits(self, query: list[tuple[str, str]]) -> bool:
         """Whether the query holds the template's literal part: each key, with its value where it has one."""
-        sent = {}
+        sent: dict[str, set[str]] = {}
         for key, value in query:
             sent.setdefault(key, set()).add(value)
         return all(key in sent and (not value or value in sent[key]) for key, value in self.literal_query)
@@ -150,6 +147,7 @@ class OperationService:
 
     MAX_BODY_BYTES = 2 * 1024 * 1024
     internal_error_type = "InternalServerException"
+    internal_error_status = 500
 
     def __init__(
         self,
@@ -169,8 +167,9 @@ class OperationService:
         self.input_members = {member.name: member for member in contract.children("Body")}
         self.output_builder = OutputBuilder(contract, self.checker, canonical)
         internal = next((error for error in contract.errors if error.status >= 500), None)
-        if internal is not None:
+        if internal is not None:  # the operation's own server error, as an SDK user would catch it
             self.internal_error_type = internal.code or internal.name
+            self.internal_error_status = internal.status
 
     @property
     def name(self) -> str:
@@ -254,7 +253,9 @@ class OperationService:
 
     def internal_error(self) -> Reply:
         return self.error_response(
-            500, self.internal_error_type, "The reference implementation failed; see its log."
+            self.internal_error_status,
+            self.internal_error_type,
+            "The reference implementation failed; see its log.",
         )
 
     @cached_property
