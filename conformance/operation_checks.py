@@ -95,7 +95,8 @@ def validation_errors(contract: Contract, constraint_id: str) -> frozenset[str]:
     """The error types a rejection of a request that breaks ``constraint_id`` may carry: every 400 error the
     model lists and ``ValidationException``; for a value or a body that cannot be read (a JSON type, the
     body's syntax), ``SerializationException`` too."""
-    names = {VALIDATION, *(error.name for error in contract.errors if error.status == INVALID_STATUS)}
+    modelled = [error for error in contract.errors if error.status == INVALID_STATUS]
+    names = {VALIDATION, *(e.name for e in modelled), *(e.code for e in modelled if e.code)}
     if constraint_id.endswith(".type") or constraint_id == "Body.json":
         names.add(SERIALIZATION)
     return frozenset(names)
@@ -235,7 +236,26 @@ def body_problems(contract: Contract, exchange: Exchange) -> list[Problem]:
         if not exchange.body and not any(c.required for c in contract.children(root)):
             return []  # nothing to say: every member is optional, and an empty body has none
         return [(f"{root}.type", "the body is a JSON object", f"the body is {body_kind(exchange)}")]
+    body = _without_nulls(body, contract.schema_for(root))
     return [_problem(contract, error) for error in _validator(contract, root).iter_errors(body)]
+
+
+def _without_nulls(value: Any, schema: dict) -> Any:
+    """``value`` with its structures' null members left out: a null says "not set" to every SDK, so an
+    optional member sent as null is no fault (a required one then counts as missing)."""
+    if isinstance(value, dict) and "properties" in schema:
+        properties = schema["properties"]
+        return {
+            key: _without_nulls(item, properties.get(key, {}))
+            for key, item in value.items()
+            if item is not None
+        }
+    if isinstance(value, dict):
+        values = schema.get("additionalProperties", {})
+        return {key: _without_nulls(item, values) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nulls(item, schema.get("items", {})) for item in value]
+    return value
 
 
 def _problem(contract: Contract, error: ValidationError) -> Problem:

@@ -69,8 +69,20 @@ def test_a_pattern_is_broken_only_when_no_reading_matches_anywhere() -> None:
         assert names(judge.success_problems(SCHEDULER, answer(200, {"ScheduleArn": around}))) == []
 
 
+def test_an_optional_member_sent_as_null_is_no_fault_and_a_required_one_is_missing() -> None:
+    body = {
+        "workspaceId": "ws-1",
+        "arn": "arn:aws:aps:us-east-1:123456789012:workspace/ws-1",
+        "kmsKeyArn": None,
+    }
+    body["status"] = {"statusCode": "ACTIVE"}
+    assert judge.success_problems(AMP, answer(202, body)) == []
+    body["workspaceId"] = None
+    assert names(judge.success_problems(AMP, answer(202, body))) == ["Response.workspaceId.required"]
+
+
 def test_nested_required_members_and_enums_are_judged() -> None:
-    body = {"workspaceId": "ws-1", "arn": "arn:aws:aps:us-east-1:1:workspace/ws-1", "status": {}}
+    body = {"workspaceId": "ws-1", "arn": "arn:aws:aps:us-east-1:123456789012:workspace/ws-1", "status": {}}
     assert "Response.status.statusCode.required" in names(judge.success_problems(AMP, answer(202, body)))
     body["status"] = {"statusCode": "SLEEPING"}
     assert "Response.status.statusCode.enum" in names(judge.success_problems(AMP, answer(202, body)))
