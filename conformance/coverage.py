@@ -205,10 +205,12 @@ class Coverage:
         )
         if not self.flagship:
             # The Smithy catalogue's applicability is worked out for the flagship only.
+            smithy = [
+                f"conformance: {self.name}: Smithy restJson1 malformed-request cases sent: {len(self.smithy)}"
+            ]
             return [
                 f"conformance: {self.name}: {exercised}",
-                f"conformance: {self.name}: Smithy restJson1 malformed-request cases sent: "
-                f"{len(self.smithy)}",
+                *(smithy if self.smithy else []),
                 *self._failed_line(whole),
             ]
         smithy = self.smithy_coverage()

@@ -12,10 +12,12 @@ from requests.structures import CaseInsensitiveDict
 
 from conformance import operation_checks as judge
 from conformance.answers import Kind
+from conformance.checks import ConformanceFailure
 from conformance.client import TargetClient
 from conformance.exchange import Exchange
 from conformance.operation_answers import OperationAnswerLedger
 from conformance.operation_preflight import canonical_request, operation_preflight
+from conformance.operation_target import OperationTarget
 from conformance.reference import start_server
 from conformance.reference.messages import Reply
 from conformance.reference.operation import OperationService
@@ -185,3 +187,39 @@ def test_the_preflight_says_when_a_target_lacks_the_operation(reply: Reply, says
         assert problem is None
     else:
         assert problem is not None and says in problem and "\n" not in problem, problem
+
+
+# -- what a valid request is due ---------------------------------------------------------------------------
+def _target(expect: str) -> OperationTarget:
+    return OperationTarget(
+        TargetClient("http://127.0.0.1:9", ""),
+        "",
+        SCHEDULER,
+        expect=expect,
+        answers=OperationAnswerLedger(SCHEDULER),
+    )
+
+
+@pytest.mark.parametrize(
+    ("expect", "status", "error", "broken"),
+    [
+        ("strict", 200, None, None),
+        ("strict", 404, "ResourceNotFoundException", "success.status"),
+        ("lenient", 404, "ResourceNotFoundException", None),  # a documented refusal, as documented
+        ("lenient", 400, "NoSuchThing", "documented.type"),
+        ("lenient", 500, "InternalServerException", "no_server_error"),
+    ],
+)
+def test_a_valid_request_is_accepted_or_with_expect_lenient_refused_as_documented(
+    expect: str, status: int, error: str | None, broken: str | None
+) -> None:
+    target = _target(expect)
+    request = canonical_request(SCHEDULER, {})
+    headers = {"X-Amzn-Errortype": error} if error else {}
+    exchange = answer(status, {"ScheduleArn": ARN} if status == 200 else {"Message": "no"}, **headers)
+    if broken is None:
+        target.expect_accepted(exchange, request)
+    else:
+        with pytest.raises(ConformanceFailure) as failure:
+            target.expect_accepted(exchange, request)
+        assert failure.value.property == broken
