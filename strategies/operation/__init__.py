@@ -10,15 +10,16 @@ parameters a fault goes), ``faults`` (the near misses of each constraint, or why
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
 from hypothesis import strategies as st
 
-from conformance.spec.contract import Contract
+from conformance.spec.contract import Contract, parent_path
 from conformance.spec.wire import BoundaryCase, InvalidRequest, WireRequest
-from conformance.strategies.operation.canonical import CannotDraw, canonical_value
+from conformance.strategies.operation.canonical import CannotDraw, canonical_value, distinct_keys
 from conformance.strategies.operation.faults import Unbreakable, Variant, variants
 from conformance.strategies.operation.invalid import BODY_JSON, FaultCase, malformed, realize
 from conformance.strategies.operation.placement import POSITIONS, place, set_at
@@ -39,6 +40,7 @@ class OperationStrategies:
         self.pinned = dict(pinned or {})
         self._values = ValueStrategies(contract, self.pinned)
         self._variants: dict[str, list[Variant] | str] = {}
+        self._reach: dict[str, str | None] = {}
 
     # -- valid -------------------------------------------------------------------------------------------
     @cached_property
@@ -54,6 +56,10 @@ class OperationStrategies:
 
     def base_params(self) -> dict[str, Any]:
         """The canonical parameters with the pinned values in place: where boundary cases start."""
+        return copy.deepcopy(self._base)
+
+    @cached_property
+    def _base(self) -> dict[str, Any]:
         params = canonical_value(self.contract, "Body")
         for path, value in self.pinned.items():
             params, steps = place(self.contract, params, path)
@@ -84,12 +90,30 @@ class OperationStrategies:
             return [] if self.malformed_requests() else "the operation has no JSON body"
         try:
             found = variants(self.contract, constraint)
-            place(self.contract, self.base_params(), constraint.path)
         except Unbreakable as reason:
             return str(reason)
-        except CannotDraw as error:
-            return f"the member cannot be reached with valid values: {error}"
+        unreachable = self._unreachable(parent_path(constraint.path) or "Body")
+        if unreachable:
+            return f"the member cannot be reached with valid values: {unreachable}"
         return found
+
+    def _unreachable(self, path: str) -> str | None:
+        """Why no valid value holds the member at ``path`` (its own value, or an ancestor's), else None:
+        worked out once per path, since a big operation asks it for tens of thousands of members."""
+        if path in ("Body", "Response"):
+            return None
+        if path not in self._reach:
+            reason = self._unreachable(parent_path(path) or "Body")
+            if reason is None:
+                try:
+                    if path.endswith(".<key>"):
+                        distinct_keys(self.contract, path[: -len(".<key>")], 1)
+                    else:
+                        canonical_value(self.contract, path)
+                except CannotDraw as error:
+                    reason = str(error)
+            self._reach[path] = reason
+        return self._reach[path]
 
     def unbreakable(self) -> dict[str, str]:
         """Request constraint id -> one sentence on why no request breaks it alone, under every reading."""
@@ -126,12 +150,16 @@ class OperationStrategies:
             return st.sampled_from(self.malformed_requests())
         return self.fault_cases(constraint_id).map(FaultCase.invalid_request)
 
-    def boundary_cases(self) -> list[BoundaryCase]:
+    def boundary_cases(self, constraint_id: str | None = None) -> list[BoundaryCase]:
+        """The deterministic edges of every breakable constraint, or of ``constraint_id`` alone (the
+        biggest operations have some 300,000 edges: a caller that runs one constraint builds its own)."""
         from conformance.strategies.operation.boundaries import boundary_cases
 
         if self.cannot_draw_valid:
             return []
-        breakable = {cid: self._variants_of(cid) for cid in self.invalid_ids() if cid != BODY_JSON}
+        ids = self.invalid_ids() if constraint_id is None else [constraint_id]
+        breakable = {cid: self._variants_of(cid) for cid in ids if cid != BODY_JSON}
+        breakable = {cid: found for cid, found in breakable.items() if not isinstance(found, str)}
         return boundary_cases(self.contract, self.base_params(), breakable)  # type: ignore[arg-type]
 
     def malformed_requests(self) -> list[InvalidRequest]:

@@ -17,7 +17,8 @@ from functools import cache
 from typing import Any
 
 from conformance.spec.contract import Contract, Member
-from conformance.strategies.grammar import UnsupportedPattern, parse
+from conformance.spec.patterns import DIALECTS
+from conformance.strategies.grammar import Grammar, UnsupportedPattern, parse
 from conformance.strategies.operation import readings
 from conformance.strategies.operation.regex_sampler import candidates
 from conformance.strategies.text import canonical_text, length_range
@@ -35,8 +36,9 @@ INTEGER_RANGES = {
 # How many distinct valid strings a pattern's search keeps: enough for a map's smallest key set and the
 # variety of a few draws.
 EXAMPLES_KEPT = 8
-# The longest string looked for where the model sets no maximum.
+# The longest string drawn where the model sets no maximum, and the longest looked for.
 UNBOUNDED_TEXT = 64
+SEARCH_LENGTH_MAX = 4096
 
 
 class CannotDraw(ValueError):
@@ -65,17 +67,14 @@ def pattern_examples(pattern: str | None, low: int, high: int) -> tuple[str, ...
         sizes = sorted({max(low, 1) if high >= 1 else low, low, min(high, low + 1), high})
         return tuple("a" * size for size in sizes if low <= size <= high)
     found: set[str] = set()
-    try:
-        grammar = parse(pattern)
-    except (UnsupportedPattern, ValueError, re.error):
-        grammar = None
+    grammar = readable_grammar(pattern)
     if grammar is not None:
         lo, hi = length_range(grammar, low, high)
         for size in sorted({max(lo, 1), lo, lo + 1, hi}):
             if lo <= size <= hi:
                 try:
                     value = canonical_text(pattern, size)
-                except ValueError:
+                except (ValueError, IndexError):
                     continue
                 if readings.is_valid(pattern, value):
                     found.add(value)
@@ -88,12 +87,27 @@ def pattern_examples(pattern: str | None, low: int, high: int) -> tuple[str, ...
     return tuple(sorted(found, key=lambda v: (len(v) == 0, len(v), v))[:EXAMPLES_KEPT])
 
 
+def readable_grammar(pattern: str) -> Grammar | None:
+    """The flagship's grammar of ``pattern`` where it reads it and every dialect compiles the pattern (its
+    alphabets ask every dialect); None where the pattern needs the regex walk instead."""
+    if readings.readable_dialects(pattern) != DIALECTS:
+        return None
+    try:
+        grammar = parse(pattern)
+    except (UnsupportedPattern, ValueError, re.error):
+        return None
+    # A segment no character satisfies in every dialect (``[\s]`` alone) leaves nothing to draw from.
+    return grammar if all(segment.agreed for segment in grammar.segments) else None
+
+
 def string_examples(member: Member) -> tuple[str, ...]:
     """Valid values of a string member, the canonical one first; empty where none can be found."""
     if member.get("enum"):
         return tuple(member.get("enum"))
-    low, high = string_length_bounds(member)
-    examples = pattern_examples(member.get("pattern"), low, high)
+    low = member.get("minLength") or 0
+    high = member.get("maxLength")
+    # Where the model sets no maximum the search goes further than draws do: some ARNs need 100 characters.
+    examples = pattern_examples(member.get("pattern"), low, SEARCH_LENGTH_MAX if high is None else high)
     if member.idempotency_token and _token_fits(member):
         return (CANONICAL_TOKEN, *examples)
     return examples
@@ -137,7 +151,7 @@ def distinct_keys(contract: Contract, map_path: str, count: int) -> list[str]:
         low, high = string_length_bounds(keys)
         pool = list(string_examples(keys))
         # More keys than the search kept: longer values of the same pattern, then letter variants.
-        for size in range(max(low, 1), high + 1):
+        for size in range(max(low, 1), min(high, max(low, 1) + 16) + 1):
             if len(pool) >= count:
                 break
             pool += [v for v in pattern_examples(keys.get("pattern"), size, size) if v not in pool]
@@ -176,16 +190,13 @@ def _canonical(contract: Contract, path: str) -> Any:
         return b"a" * (max(low, 1) if high is None or high >= 1 else low)
     if kind == "document":
         return {}
-    if kind == "list":
-        size = collection_size(member)
-        return [_canonical(contract, path + "[]") for _ in range(size)] if size else []
-    if kind == "map":
-        size = collection_size(member)
-        if not size:
-            return {}
-        keys = distinct_keys(contract, path, size)
-        value = _canonical(contract, path + ".<value>")
-        return {key: value for key in keys}
+    if kind in ("list", "map"):
+        try:
+            return _collection(contract, member, collection_size(member))
+        except CannotDraw:
+            if member.get("minItems"):
+                raise
+            return [] if kind == "list" else {}  # items that can't be drawn (recursive ones): none at all
     if kind == "structure":
         return {
             child.name: _canonical(contract, child.path)
@@ -201,6 +212,16 @@ def _canonical(contract: Contract, path: str) -> Any:
                 reasons.append(str(error))
         raise CannotDraw(path, "no member of the union has a valid value: " + "; ".join(reasons))
     raise CannotDraw(path, f"no valid value of type {kind}")
+
+
+def _collection(contract: Contract, member: Member, size: int) -> Any:
+    if member.type == "list":
+        return [_canonical(contract, member.path + "[]") for _ in range(size)] if size else []
+    if not size:
+        return {}
+    keys = distinct_keys(contract, member.path, size)
+    value = _canonical(contract, member.path + ".<value>")
+    return {key: value for key in keys}
 
 
 def _no_string_reason(member: Member) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from conformance.spec.contract import Contract, parent_path
@@ -30,12 +31,17 @@ class Step:
 
 def chain(path: str) -> list[str]:
     """The paths from the input's top level down to ``path``, ``Body`` left out."""
+    return list(_chain(path))
+
+
+@cache
+def _chain(path: str) -> tuple[str, ...]:
     out = []
     current: str | None = path
     while current is not None and current not in ("Body", "Response"):
         out.append(current)
         current = parent_path(current)
-    return out[::-1]
+    return tuple(out[::-1])
 
 
 def place(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+import warnings
 from collections.abc import Iterator
 from functools import cache
 from re import _constants as sre  # type: ignore[attr-defined]
@@ -166,7 +167,9 @@ def candidates(pattern: str, attempts: int = 200) -> Iterator[str]:
     """Up to ``attempts`` candidate full matches, shortest-minded first, deterministic for a pattern;
     lazily, since the caller stops as soon as it has enough."""
     try:
-        parsed = list(sre_parse.parse(python_translation(pattern)))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            parsed = list(sre_parse.parse(python_translation(pattern)))
     except (re.error, ValueError, OverflowError, RecursionError):
         return
     for attempt in range(attempts):

@@ -12,7 +12,6 @@ members appear less often the deeper they sit, so that a draw stays small and sh
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
@@ -20,12 +19,12 @@ from typing import Any
 from hypothesis import strategies as st
 
 from conformance.spec.contract import Contract, Member, parent_path
-from conformance.strategies.grammar import UnsupportedPattern, parse
 from conformance.strategies.operation import readings
 from conformance.strategies.operation.canonical import (
     INTEGER_RANGES,
     CannotDraw,
     canonical_value,
+    readable_grammar,
     string_examples,
     string_length_bounds,
 )
@@ -129,10 +128,7 @@ class ValueStrategies:
             return None
         if pattern is None:
             return "unconstrained"
-        try:
-            return parse(pattern)
-        except (UnsupportedPattern, ValueError, re.error):
-            return None
+        return readable_grammar(pattern)
 
     def _string_pool(self, member: Member) -> tuple[str, ...]:
         pool = string_examples(member)

@@ -1,0 +1,411 @@
+"""The strategies for any restJson1 operation (``strategies.operation``), checked against botocore and
+against an independent reading of each constraint, over a seeded sample of operations and two fixed ones.
+
+The sample changes with ``CONFORMANCE_OPERATIONS_SEED`` (the seed is in every test id); every operation is
+checked only where ``CONFORMANCE_ALL_OPERATIONS=1`` (some minutes), which reports per failing operation.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import random
+import re
+import time
+from typing import Any
+
+import pytest
+from botocore.validate import ParamValidator
+from hypothesis import HealthCheck, given, settings
+
+from conformance.spec.contract import Contract, Member
+from conformance.spec.operation import load_operation, operation_model, rest_json_operations
+from conformance.strategies.operation import (
+    CannotDraw,
+    OperationStrategies,
+    canonical_value,
+    readings,
+    to_wire,
+)
+from conformance.strategies.operation.canonical import INTEGER_RANGES
+from conformance.strategies.operation.invalid import ABSENT, FaultCase
+from conformance.strategies.operation.placement import json_steps, value_at
+
+SEED = int(os.environ.get("CONFORMANCE_OPERATIONS_SEED", "20261207"))
+SAMPLE_SIZE = 40
+FIXED = ("customer-profiles:CreateIntegrationWorkflow", "scheduler:CreateSchedule")
+# Constraint ids checked per sampled operation (all of them for the fixed ones): the test time stays modest.
+IDS_PER_OPERATION = 8
+IDS_PER_FIXED_OPERATION = 40
+QUICK = settings(
+    max_examples=10, deadline=None, database=None, suppress_health_check=list(HealthCheck), derandomize=True
+)
+# The kinds botocore's ParamValidator checks itself (it checks no maximum, pattern or enum).
+BOTOCORE_CHECKS = {"required", "minLength", "minItems", "minimum"}
+
+
+def sample() -> list[str]:
+    names = rest_json_operations()
+    chosen = random.Random(SEED).sample(names, SAMPLE_SIZE)
+    return list(FIXED) + [name for name in chosen if name not in FIXED]
+
+
+OPERATIONS = [pytest.param(name, id=f"seed{SEED}-{name}") for name in sample()]
+
+
+@pytest.fixture(scope="module", params=OPERATIONS)
+def strategies(request: pytest.FixtureRequest) -> OperationStrategies:
+    return OperationStrategies(load_operation(request.param))
+
+
+# -- an independent reading of the constraints, on the parameters ------------------------------------------
+_PYTHON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "boolean": (bool,),
+    "timestamp": (datetime.datetime,),
+    "blob": (bytes,),
+    "list": (list,),
+    "map": (dict,),
+    "structure": (dict,),
+    "union": (dict,),
+    **{kind: (int,) for kind in INTEGER_RANGES},
+    "float": (int, float),
+    "double": (int, float),
+}
+
+
+def violations(contract: Contract, path: str, value: Any) -> set[str]:
+    """The ids of every constraint ``value`` breaks at ``path`` or below (patterns: not a full match in
+    every reading), read from the contract without the strategies' code."""
+    member = contract.member(path)
+    out: set[str] = set()
+    types = _PYTHON_TYPES.get(member.type)
+    if types is not None and (
+        not isinstance(value, types) or (bool not in types and isinstance(value, bool))
+    ):
+        return {f"{path}.type"}
+    kind = member.type
+    if kind in ("string", "blob", "list", "map"):
+        size = len(value)
+        low_kind, high_kind = (
+            ("minLength", "maxLength") if kind in ("string", "blob") else ("minItems", "maxItems")
+        )
+        if size < member.get(low_kind, 0):
+            out.add(f"{path}.{low_kind}")
+        if member.get(high_kind) is not None and size > member.get(high_kind):
+            out.add(f"{path}.{high_kind}")
+    if kind in INTEGER_RANGES:
+        low, high = INTEGER_RANGES[kind]
+        if not low <= value <= high:
+            out.add(f"{path}.type")
+    if kind in INTEGER_RANGES or kind in ("float", "double"):
+        if member.get("minimum") is not None and value < member.get("minimum"):
+            out.add(f"{path}.minimum")
+        if member.get("maximum") is not None and value > member.get("maximum"):
+            out.add(f"{path}.maximum")
+    if kind == "string":
+        if member.get("enum") and value not in member.get("enum"):
+            out.add(f"{path}.enum")
+        if member.get("pattern") and not readings.is_valid(member.get("pattern"), value):
+            out.add(f"{path}.pattern")
+    if kind == "list":
+        for item in value:
+            if item is not None or not member.sparse:
+                out |= violations(contract, path + "[]", item)
+    if kind == "map":
+        for key, item in value.items():
+            out |= violations(contract, path + ".<key>", key)
+            if item is not None or not member.sparse:
+                out |= violations(contract, path + ".<value>", item)
+    if kind in ("structure", "union"):
+        children = {child.name: child for child in contract.children(path)}
+        for name, child in children.items():
+            if child.required and value.get(name) is None:
+                out.add(f"{child.path}.required")
+        present = [name for name, item in value.items() if item is not None]
+        for name in present:
+            if name not in children:
+                out.add(f"{path}.unknown member {name}")
+            else:
+                out |= violations(contract, children[name].path, value[name])
+        if kind == "union" and len(present) != 1:
+            out.add(f"{path}.union")
+    return out
+
+
+def botocore_errors(contract: Contract, params: dict[str, Any]) -> str:
+    shape = operation_model(contract.service, contract.operation).input_shape
+    if shape is None:
+        return "" if not params else "parameters for an operation without input"
+    report = ParamValidator().validate(params, shape)
+    return report.generate_report() if report.has_errors() else ""
+
+
+# -- canonical values --------------------------------------------------------------------------------------
+def test_canonical_values_are_valid(strategies: OperationStrategies) -> None:
+    contract = strategies.contract
+    if strategies.cannot_draw_valid:
+        with pytest.raises(CannotDraw):
+            canonical_value(contract, "Body")
+        return
+    body = canonical_value(contract, "Body")
+    assert violations(contract, "Body", body) == set()
+    assert botocore_errors(contract, body) == ""
+    assert to_wire(contract, body).method == contract.method
+    try:
+        response = canonical_value(contract, "Response")
+    except CannotDraw:
+        return
+    assert violations(contract, "Response", response) == set()
+
+
+# -- valid parameters --------------------------------------------------------------------------------------
+def test_valid_params_pass_botocore_and_every_constraint(strategies: OperationStrategies) -> None:
+    if strategies.cannot_draw_valid:
+        pytest.skip(f"no valid request: {strategies.cannot_draw_valid}")
+    contract = strategies.contract
+
+    @QUICK
+    @given(strategies.valid_params())
+    def check(params: dict[str, Any]) -> None:
+        assert violations(contract, "Body", params) == set(), params
+        assert botocore_errors(contract, params) == ""
+        request = to_wire(contract, params)
+        if request.header("Content-Type") == "application/json":
+            assert isinstance(json.loads(request.body), dict | list)
+
+    check()
+
+
+def test_pinned_values_are_in_every_request() -> None:
+    contract = load_operation("scheduler:CreateSchedule")
+    pinned = {"Name": "existing-schedule", "Target.Arn": "arn:aws:sqs:us-east-1:123456789012:queue"}
+    strategies = OperationStrategies(contract, pinned)
+
+    @QUICK
+    @given(strategies.valid_requests())
+    def check(request: Any) -> None:
+        assert request.path == "/schedules/existing-schedule"
+        assert json.loads(request.body)["Target"]["Arn"] == pinned["Target.Arn"]
+
+    check()
+    assert "Name.maxLength" in strategies.invalid_ids()  # a pinned member's constraints stay breakable
+
+
+# -- invalid requests --------------------------------------------------------------------------------------
+def _checked_ids(strategies: OperationStrategies) -> list[str]:
+    ids = [cid for cid in strategies.invalid_ids() if cid != "Body.json"]
+    name = f"{strategies.contract.service}:{strategies.contract.operation}"
+    most = IDS_PER_FIXED_OPERATION if name in FIXED else IDS_PER_OPERATION
+    if len(ids) <= most:
+        return ids
+    return random.Random(f"{SEED}/{name}").sample(ids, most)
+
+
+def check_fault(contract: Contract, fault: FaultCase) -> None:
+    """The fault breaks its constraint, and nothing else but what it names."""
+    constraint = contract.constraints[fault.constraint_id]
+    member = contract.member(constraint.path)
+    if fault.on_wire:
+        assert violations(contract, "Body", fault.params) == set(), fault.reason
+        _check_wire_value(contract, member, fault)
+        return
+    found = violations(contract, "Body", fault.params)
+    assert fault.constraint_id in found, (fault.reason, found)
+    assert found <= {fault.constraint_id} | fault.also_breaks, (fault.reason, found)
+    if constraint.kind == "pattern":
+        assert readings.is_invalid(constraint.value, fault.value), fault.reason
+        if fault.steps[-1].kind != "key":
+            assert value_at(fault.params, list(fault.steps)) == fault.value
+    # botocore checks no map's size, and no float's range.
+    if (
+        constraint.kind in BOTOCORE_CHECKS
+        and member.type != "map"
+        and not (constraint.kind == "minimum" and member.type in ("float", "double"))
+    ):
+        assert botocore_errors(contract, fault.params), fault.reason
+    if fault.value is ABSENT:
+        assert constraint.kind == "required"
+
+
+def _check_wire_value(contract: Contract, member: Member, fault: FaultCase) -> None:
+    top = contract.member(fault.steps[0].path) if fault.steps else None
+    if top is None or top.location in ("body", "payload"):
+        document = json.loads(fault.request.body)
+        for step in json_steps(contract, list(fault.steps)):
+            document = document[step]
+        assert not _json_kind_fits(member, document), (fault.reason, document)
+    else:
+        text = str(fault.value)
+        assert (
+            text in fault.request.target()
+            or text in dict(fault.request.headers).values()
+            or (re.sub("[^A-Za-z0-9]", "", text) in fault.request.path)
+        ), fault.reason
+        assert not _text_fits(member, text, top.location), fault.reason
+
+
+def _json_kind_fits(member: Member, value: Any) -> bool:
+    kind = member.type
+    if value is None:
+        return member.sparse
+    if kind in INTEGER_RANGES:
+        low, high = INTEGER_RANGES[kind]
+        return type(value) is int and low <= value <= high
+    if kind in ("float", "double"):
+        return type(value) in (int, float) or value in ("NaN", "Infinity", "-Infinity")
+    if kind == "boolean":
+        return type(value) is bool
+    if kind == "timestamp":
+        wants_text = member.timestamp_format in ("iso8601", "rfc822")
+        if not wants_text:
+            return type(value) in (int, float)
+        if member.timestamp_format == "iso8601":
+            return isinstance(value, str) and bool(re.match(r"\d{4}-\d\d-\d\dT", value))
+        return isinstance(value, str) and bool(re.match(r"[A-Z][a-z]{2}, ", value))
+    if kind == "blob":
+        return isinstance(value, str) and bool(re.fullmatch(r"[A-Za-z0-9+/]*={0,2}", value))
+    expected = {"string": str, "list": list, "map": dict, "structure": dict, "union": dict}
+    return isinstance(value, expected[kind])
+
+
+def _text_fits(member: Member, text: str, location: str) -> bool:
+    kind = member.type
+    if kind in INTEGER_RANGES:
+        low, high = INTEGER_RANGES[kind]
+        return bool(re.fullmatch(r"-?\d+", text)) and low <= int(text) <= high
+    if kind in ("float", "double"):
+        return bool(re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?|NaN|-?Infinity", text))
+    if kind == "boolean":
+        return text in ("true", "false")
+    if kind == "timestamp":
+        form = member.timestamp_format or ("rfc822" if location == "header" else "iso8601")
+        patterns = {
+            "iso8601": r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z",
+            "rfc822": r"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT",
+            "unixTimestamp": r"\d+(\.\d+)?",
+        }
+        return bool(re.fullmatch(patterns[form], text))
+    if kind == "blob":
+        return bool(re.fullmatch(r"[A-Za-z0-9+/]*={0,2}", text))
+    return True
+
+
+def test_invalid_requests_break_exactly_their_constraint(strategies: OperationStrategies) -> None:
+    if strategies.cannot_draw_valid:
+        pytest.skip(f"no valid request: {strategies.cannot_draw_valid}")
+    for constraint_id in _checked_ids(strategies):
+        faults_of(strategies, constraint_id)()
+
+
+def faults_of(strategies: OperationStrategies, constraint_id: str, examples: int = 3) -> Any:
+    """A Hypothesis test of the faults of one constraint."""
+
+    @settings(QUICK, max_examples=examples)
+    @given(strategies.fault_cases(constraint_id))
+    def check(fault: FaultCase) -> None:
+        check_fault(strategies.contract, fault)
+        assert fault.invalid_request().constraint_id == constraint_id
+
+    return check
+
+
+def test_unbreakable_and_invalid_ids_split_the_request_constraints(strategies: OperationStrategies) -> None:
+    contract = strategies.contract
+    ids = set(strategies.invalid_ids())
+    unbreakable = strategies.unbreakable()
+    assert ids.isdisjoint(unbreakable)
+    assert ids | set(unbreakable) == {c.id for c in contract.request_constraints()}
+    assert all(reason and not reason.endswith(".") for reason in unbreakable.values())
+
+
+def test_boundary_cases_have_unique_ids_and_both_sides(strategies: OperationStrategies) -> None:
+    cases = strategies.boundary_cases()
+    assert len({case.case_id for case in cases}) == len(cases)
+    breakable = set(strategies.invalid_ids())
+    assert all(case.constraint_id in breakable for case in cases)
+    for case in cases:
+        constraint = strategies.contract.constraints[case.constraint_id]
+        if case.valid and constraint.kind in ("maxLength", "maxItems", "maximum"):
+            assert str(constraint.value) in case.case_id
+
+
+def test_malformed_bodies_are_no_json_object(strategies: OperationStrategies) -> None:
+    for fault in strategies.malformed_requests():
+        assert fault.constraint_id == "Body.json"
+        try:
+            document = json.loads(fault.request.body)
+        except ValueError:
+            continue
+        assert not isinstance(document, dict), fault.reason
+
+
+# -- the fixed cases, by name ------------------------------------------------------------------------------
+def test_create_schedule_catalogue_names_its_edges() -> None:
+    strategies = OperationStrategies(load_operation("scheduler:CreateSchedule"))
+    cases = {case.case_id: case for case in strategies.boundary_cases()}
+    assert cases["Name.maxLength[length 64]"].valid
+    assert not cases["Name.maxLength[length 65]"].valid
+    assert cases["Name.maxLength[length 65]"].request.path == "/schedules/" + "a" * 65
+    assert cases["Target.RetryPolicy.MaximumRetryAttempts.maximum[185]"].valid
+    assert not cases["Target.RetryPolicy.MaximumRetryAttempts.maximum[186]"].valid
+    assert cases["State.enum[ENABLED]"].valid and cases["State.enum[DISABLED]"].valid
+    assert "Name.required" in strategies.unbreakable()
+    assert strategies.cannot_draw_valid is None
+
+
+def test_flagship_unbreakable_matches_the_pinned_contract() -> None:
+    from conformance.spec.unbreakable import unbreakable
+
+    strategies = OperationStrategies(load_operation(FIXED[0]))
+    assert set(unbreakable(strategies.contract)) <= set(strategies.unbreakable())
+
+
+# -- what it costs ------------------------------------------------------------------------------------------
+def test_the_biggest_operation_builds_and_draws_in_bounded_time() -> None:
+    name = "quicksight:CreateAnalysis"
+    contract = load_operation(name)
+    started = time.perf_counter()
+    strategies = OperationStrategies(contract)
+    ids = strategies.invalid_ids()
+    for constraint_id in ids[:: len(ids) // 20]:
+        assert strategies.boundary_cases(constraint_id)
+    built = time.perf_counter() - started
+
+    @settings(QUICK, max_examples=10)
+    @given(strategies.valid_params())
+    def check(params: dict[str, Any]) -> None:
+        assert botocore_errors(contract, params) == ""
+
+    started = time.perf_counter()
+    check()
+    drawn = time.perf_counter() - started
+    print(
+        f"{name}: {len(contract.members)} members; ids, 20 catalogues {built:.1f} s; 10 draws {drawn:.1f} s"
+    )
+    assert len(ids) > 1000
+    assert built < 30 and drawn < 30
+
+
+@pytest.mark.skipif(
+    os.environ.get("CONFORMANCE_ALL_OPERATIONS") != "1", reason="CONFORMANCE_ALL_OPERATIONS=1"
+)
+def test_every_operation() -> None:
+    failures: dict[str, str] = {}
+    for name in rest_json_operations():
+        try:
+            strategies = OperationStrategies(load_operation(name))
+            contract = strategies.contract
+            if strategies.cannot_draw_valid:
+                continue
+            body = canonical_value(contract, "Body")
+            assert violations(contract, "Body", body) == set()
+            assert botocore_errors(contract, body) == ""
+            for constraint_id in _checked_ids(strategies)[:10]:
+                faults_of(strategies, constraint_id, examples=2)()
+            strategies.boundary_cases()
+        except Exception as error:  # noqa: BLE001 - every operation's failure is reported, not the first
+            failures[name] = f"{type(error).__name__}: {str(error)[:300]}"
+    report = "\n".join(f"{name}: {why}" for name, why in sorted(failures.items()))
+    assert not failures, f"{len(failures)} operations fail:\n{report}"
