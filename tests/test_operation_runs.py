@@ -127,6 +127,14 @@ def serve() -> Iterator[Any]:
 
 
 _TESTS = "conformance/test_operation.py::"
+# Credentials the embedded reference does not check: what a run signs with, and must never print.
+CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEOPERATION",
+    "AWS_SECRET_ACCESS_KEY": "operation-secret-never-printed",
+    # No shared files: the run signs with these keys whatever the machine's own configuration says.
+    "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials",
+    "AWS_CONFIG_FILE": "/nonexistent/config",
+}
 # Each broken server, the options of its run, and exactly the tests it must fail.
 BROKEN: dict[str, tuple[type[OperationService], tuple[str, ...], set[str]]] = {
     "a long Name accepted": (
@@ -156,9 +164,24 @@ def test_a_broken_server_fails_exactly_the_tests_about_its_fault(
 ) -> None:
     service, options, expected = BROKEN[name]
     url = serve(service(load_operation(SCHEDULER)))
-    run = run_suite("--operation", SCHEDULER, "--target-url", url, *FEW, *options, storage=tmp_path)
+    signed = ("--aws-sigv4", "--aws-region", "us-east-1")
+    run = run_suite(
+        "--operation",
+        SCHEDULER,
+        "--target-url",
+        url,
+        *signed,
+        *FEW,
+        *options,
+        storage=tmp_path,
+        env=CREDENTIALS,
+    )
     assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.output[-3000:]
     assert set(run.failed_tests) == expected, run.output[-6000:]
+    # Signed for the operation's own service, and no credential in what the run printed.
+    assert "--aws-sigv4 aws:amz:us-east-1:scheduler" in run.output, run.output[-3000:]
+    assert CREDENTIALS["AWS_SECRET_ACCESS_KEY"] not in run.output
+    assert CREDENTIALS["AWS_ACCESS_KEY_ID"] not in run.output
     # Each failure says what the contract requires, what the target answered, and how to reproduce it.
     for line in ("Broken: ", "Required: ", "Answered: ", "  curl -sS -i -X POST "):
         assert line in run.output, run.output[-3000:]
