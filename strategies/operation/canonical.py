@@ -58,9 +58,10 @@ def string_length_bounds(member: Member) -> tuple[int, int]:
 
 
 @cache
-def pattern_examples(pattern: str | None, low: int, high: int) -> tuple[str, ...]:
+def pattern_examples(pattern: str | None, low: int, high: int, *, search: bool = True) -> tuple[str, ...]:
     """Distinct strings of ``low`` to ``high`` code points that fully match ``pattern`` under every reading,
-    shortest first (a non-empty one before the empty one), cached per pattern and bounds."""
+    shortest first (a non-empty one before the empty one), cached per pattern and bounds.  Without
+    ``search`` only the grammar is asked (cheap), not the regex walk (some 100 ms a pattern)."""
     if high < low:
         return ()
     if pattern is None:
@@ -78,7 +79,7 @@ def pattern_examples(pattern: str | None, low: int, high: int) -> tuple[str, ...
                     continue
                 if readings.is_valid(pattern, value):
                     found.add(value)
-    if not found:
+    if not found and search:
         for value in candidates(pattern):
             if low <= len(value) <= high and readings.is_valid(pattern, value):
                 found.add(value)

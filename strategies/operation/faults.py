@@ -125,14 +125,15 @@ def text_of_length(member: Member, size: int) -> str:
     letters (the caller names the pattern in ``also_breaks``)."""
     if member.location in ("header", "headers") or not member.get("pattern"):
         return "a" * size
-    found = pattern_examples(member.get("pattern"), size, size)
+    found = pattern_examples(member.get("pattern"), size, size, search=False)
     if found:
         return found[0]
-    for base in string_examples(member):
+    for base in string_examples(member)[:3]:
         stretched = _stretch(member.get("pattern"), base, size)
         if stretched is not None:
             return stretched
-    return "a" * size
+    found = pattern_examples(member.get("pattern"), size, size) if size <= 64 else ()
+    return found[0] if found else "a" * size
 
 
 def _stretch(pattern: str, base: str, size: int) -> str | None:
@@ -211,13 +212,15 @@ def _pattern(contract: Contract, member: Member, constraint: Constraint) -> list
     probes = HEADER_PROBES if member.location in ("header", "headers") else PROBES
     low, high = string_length_bounds(member)
     found: dict[str, Variant] = {}
-    bases = [v for v in string_examples(member) if v] or []
+    bases = [v for v in string_examples(member) if v and _travels(member, v)]
     for base in bases[:3]:
         # The first, a middle and the last position: where the pattern's structure differs most.
         for i in sorted({0, len(base) // 2, len(base) - 1}):
             for probe in probes:
                 miss = base[:i] + probe + base[i + 1 :]
-                if miss != base and miss not in found and readings.is_invalid(pattern, miss):
+                if miss in found or not _travels(member, miss):
+                    continue
+                if readings.is_invalid(pattern, miss):
                     why = f"{base!r} with character {i + 1} changed to {probe!r}: no reading matches it"
                     found[miss] = Variant(
                         f"near miss {len(found) + 1}", "set", miss, why, _enum_too(member, miss)
@@ -229,7 +232,7 @@ def _pattern(contract: Contract, member: Member, constraint: Constraint) -> list
         for probe in probes:
             for size in sorted({max(low, 1), min(high, max(low, 1) + 2)}):
                 miss = probe * size
-                if low <= size <= high and readings.is_invalid(pattern, miss):
+                if low <= size <= high and _travels(member, miss) and readings.is_invalid(pattern, miss):
                     why = f"no reading matches {pattern!r} anywhere in it"
                     found[miss] = Variant(
                         f"far miss {len(found) + 1}", "set", miss, why, _enum_too(member, miss)
@@ -237,6 +240,14 @@ def _pattern(contract: Contract, member: Member, constraint: Constraint) -> list
     if not found:
         raise Unbreakable(f"no value of {low} to {high} characters fails the pattern in every reading")
     return list(found.values())[:6]
+
+
+def _travels(member: Member, value: str) -> bool:
+    """A value that reaches the target as it is: printable ASCII in a header, and no dot segment in a
+    URI label (HTTP stacks normalise ``/.`` and ``/..`` away, and the request would go elsewhere)."""
+    if member.location in ("header", "headers"):
+        return all("!" <= c <= "~" for c in value)
+    return member.location != "uri" or value not in (".", "..")
 
 
 def _enum_too(member: Member, value: str) -> frozenset[str]:

@@ -110,18 +110,14 @@ def _printable_except(code: int) -> str:
     return "".join(c for c in PRINTABLE if ord(c) != code)
 
 
-_CLASS_CHOICES: dict[str, str] = {}
-
-
-def _class_choices(key: str, items: list) -> str:
-    """The printable characters a class accepts, worked out once per class (the walk asks per character)."""
-    if key not in _CLASS_CHOICES:
-        _CLASS_CHOICES[key] = "".join(c for c in PRINTABLE if _class_accepts(items, c))
-    return _CLASS_CHOICES[key]
+def _class_choices(items: list) -> str:
+    """The printable characters a class accepts."""
+    return "".join(c for c in PRINTABLE if _class_accepts(items, c))
 
 
 class _Walk:
-    def __init__(self, rng: random.Random, extra: int) -> None:
+    def __init__(self, rng: random.Random, extra: int, classes: dict[int, str]) -> None:
+        self.classes = classes
         self.rng = rng
         self.extra = extra
         self.groups: dict[int, str] = {}
@@ -143,7 +139,10 @@ class _Walk:
         if op is sre.ANY:
             return self.char_from(_printable_except(ord("\n")))
         if op is sre.IN:
-            return self.char_from(_class_choices(repr(arg), arg))  # type: ignore[arg-type]
+            # Worked out once per class of the parse, which lives as long as the walks over it.
+            if id(arg) not in self.classes:
+                self.classes[id(arg)] = _class_choices(arg)  # type: ignore[arg-type]
+            return self.char_from(self.classes[id(arg)])
         if op is sre.BRANCH:
             return self.text(self.rng.choice(arg[1]))  # type: ignore[index]
         if op is sre.SUBPATTERN:
@@ -172,9 +171,10 @@ def candidates(pattern: str, attempts: int = 200) -> Iterator[str]:
             parsed = list(sre_parse.parse(python_translation(pattern)))
     except (re.error, ValueError, OverflowError, RecursionError):
         return
+    classes: dict[int, str] = {}
     for attempt in range(attempts):
         extra = 0 if attempt < 4 else _EXTRA_GROWTH[attempt % len(_EXTRA_GROWTH)]
-        walk = _Walk(random.Random(f"{pattern}/{attempt}"), extra)
+        walk = _Walk(random.Random(f"{pattern}/{attempt}"), extra, classes)
         try:
             yield walk.text(parsed)
         except (RecursionError, ValueError, IndexError):
