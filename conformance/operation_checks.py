@@ -120,14 +120,17 @@ def label_values(contract: Contract, path: str) -> dict[str, str] | None:
 
 
 def rejection_statuses(contract: Contract, constraint_id: str, path: str) -> frozenset[int]:
-    """400; and 404 where a fault leaves a URI label empty or holding a "/": the path then is no longer the
-    operation's, and a router may refuse it before any validation (both are rejections)."""
+    """400; and 404 where the request leaves a URI label empty or holding a "/" (whatever fault it was
+    built for): the path then is no longer the operation's, and a router may refuse it before any
+    validation (both are rejections)."""
     labels = label_values(contract, path)
     member = contract.members.get(constraint_id.rsplit(".", 1)[0])
-    if member is not None and member.location == "uri":
-        value = (labels or {}).get(member.on_the_wire)
-        if labels is None or value is None or value == "" or "/" in value:
-            return frozenset({INVALID_STATUS, NOT_FOUND_STATUS})
+    greedy = {m.on_the_wire for m in contract.members.values() if m.location == "uri" and m.greedy}
+    routed = labels is not None and all(
+        value != "" and (name in greedy or "/" not in value) for name, value in labels.items()
+    )
+    if not routed or (member is not None and member.location == "uri" and member.on_the_wire not in labels):
+        return frozenset({INVALID_STATUS, NOT_FOUND_STATUS})
     return frozenset({INVALID_STATUS})
 
 

@@ -119,6 +119,7 @@ def test_a_rejection_is_400_with_the_validation_error() -> None:
 
 def test_an_empty_label_may_fail_routing() -> None:
     assert 404 in judge.rejection_statuses(SCHEDULER, "Name.minLength", "/schedules/")
+    assert 404 in judge.rejection_statuses(SCHEDULER, "Body.json", "/schedules/")  # whatever the fault
     assert 404 not in judge.rejection_statuses(SCHEDULER, "Name.pattern", "/schedules/a%20b")
 
 
