@@ -123,15 +123,23 @@ def rejection_statuses(contract: Contract, constraint_id: str, path: str) -> fro
     """400; and 404 where the request leaves a URI label empty or holding a "/" (whatever fault it was
     built for): the path then is no longer the operation's, and a router may refuse it before any
     validation (both are rejections)."""
-    labels = label_values(contract, path)
     member = contract.members.get(constraint_id.rsplit(".", 1)[0])
-    greedy = {m.on_the_wire for m in contract.members.values() if m.location == "uri" and m.greedy}
-    routed = labels is not None and all(
-        value != "" and (name in greedy or "/" not in value) for name, value in labels.items()
-    )
-    if not routed or (member is not None and member.location == "uri" and member.on_the_wire not in labels):
+    labels = label_values(contract, path) or {}
+    if not routes(contract, path) or (
+        member is not None and member.location == "uri" and member.on_the_wire not in labels
+    ):
         return frozenset({INVALID_STATUS, NOT_FOUND_STATUS})
     return frozenset({INVALID_STATUS})
+
+
+def routes(contract: Contract, path: str) -> bool:
+    """Whether a path is the operation's for any router: it fits the ``requestUri``, and no label is
+    empty or holds a "/" (but a greedy one, ``{Key+}``).  No SDK sends an empty label."""
+    labels = label_values(contract, path)
+    greedy = {m.on_the_wire for m in contract.members.values() if m.location == "uri" and m.greedy}
+    return labels is not None and all(
+        value != "" and (name in greedy or "/" not in value) for name, value in labels.items()
+    )
 
 
 def _or(items: list) -> str:

@@ -4,6 +4,7 @@ it breaks."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -224,3 +225,11 @@ def test_a_valid_request_is_accepted_or_with_expect_lenient_refused_as_documente
         with pytest.raises(ConformanceFailure) as failure:
             target.expect_accepted(exchange, request)
         assert failure.value.property == broken
+
+
+def test_a_request_with_an_empty_label_is_no_valid_one_to_hold_the_target_to() -> None:
+    request = dataclasses.replace(canonical_request(SCHEDULER, {}), path="/schedules/")
+    refused = answer(404, {"message": "no route"}, **{"X-Amzn-Errortype": "UnknownOperationException"})
+    _target("strict").expect_accepted(refused, request)  # no failure: no SDK sends an empty label
+    with pytest.raises(ConformanceFailure):
+        _target("strict").expect_accepted(refused, canonical_request(SCHEDULER, {}))
