@@ -9,7 +9,8 @@ at import time; the embedded reference starts only when a property first asks fo
 
 The work is elsewhere, one role a module: the options' checks and the connection in ``options``, the
 check of a user's target in ``preflight``, the totals of the run and their merging across xdist workers
-in ``summary``, the rewriting of pytest's reports in ``outcomes``, the plugin's state in ``stash``.
+in ``summary``, the rewriting of pytest's reports in ``outcomes``, the plugin's state in ``stash``, and the
+target and strategies of an operation other than the flagship (``--operation``) in ``operation_run``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from conformance import outcomes, stash, summary
 from conformance.answers import AnswerLedger
 from conformance.client import Exchange
 from conformance.coverage import Coverage
+from conformance.operation_run import operation_strategies, operation_target
 from conformance.options import (
     DEFAULT_MAX_CREATES,
     DEFAULT_THROTTLE_WAIT,
@@ -201,7 +203,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     """The implementation under test: the user's --target-url, or the embedded reference on loopback."""
     config = request.config
     if not runs_flagship(config):
-        yield from _operation_target(config, request.session)
+        yield from operation_target(config, request.session)
         return
     timeout = config.getoption("request_timeout")
     semantics = config.getoption("pattern_semantics")
@@ -251,64 +253,6 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         target.client.close()
         if server is not None:
             server.stop()
-
-
-def _operation_target(config: pytest.Config, session: pytest.Session) -> Iterator[Target]:
-    """The target of an operation other than the flagship: the user's, or the embedded reference serving
-    that operation (``OperationService``)."""
-    from conformance.operation_answers import OperationAnswerLedger
-    from conformance.operation_target import OperationTarget
-
-    contract = run_contract(config)
-    semantics = config.getoption("pattern_semantics")
-    url = config.getoption("target_url")
-    server = None
-    if not url:
-        from conformance.reference import start_server
-        from conformance.reference.operation import OperationService
-
-        # The reference reads patterns as Smithy does, unless the run asks for full matches.
-        reading = "fullmatch" if semantics == "fullmatch" else "search"
-        server = start_server(OperationService(contract, pattern_semantics=reading))
-        url = server.url
-    connection = config.stash[stash.CONNECTION]
-    share = workers(config)
-    rate = config.getoption("rate_limit")
-    creates = connection.max_creates
-    strategies = operation_strategies(config)
-    target = OperationTarget(
-        connection.client(url, "", config.getoption("request_timeout"), share=share),
-        "",
-        contract,
-        semantics=semantics,
-        embedded=server is not None,
-        expect=config.getoption("expect"),
-        creates_left=None if creates is None else max(1, creates // share),
-        rate_limiter=RateLimiter(rate / share if rate else None),
-        coverage=Coverage(contract, dict(strategies.unbreakable())),
-        answers=OperationAnswerLedger(contract),
-    )
-    target.on_stop = lambda message: setattr(session, "shouldfail", message)
-    config.stash[stash.TARGET] = target
-    gc.freeze()
-    try:
-        yield target
-    finally:
-        gc.unfreeze()
-        target.client.close()
-        if server is not None:
-            server.stop()
-
-
-def operation_strategies(config: pytest.Config) -> Any:
-    """The strategies of the run's operation (``OperationStrategies``), with the --value pins; built once
-    per process."""
-    if stash.STRATEGIES not in config.stash:
-        from conformance.strategies.operation import OperationStrategies
-
-        pinned = config.stash.get(stash.PINNED, {})
-        config.stash[stash.STRATEGIES] = OperationStrategies(run_contract(config), pinned=pinned)
-    return config.stash[stash.STRATEGIES]
 
 
 @pytest.fixture(scope="session")

@@ -18,8 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conformance.checks import ConformanceFailure
+from conformance.operation_run import operation_strategies
 from conformance.operation_target import OperationTarget
-from conformance.plugin import operation_strategies
 from conformance.properties import suite_settings
 from conformance.spec.wire import BoundaryCase, InvalidRequest
 from conformance.target import describe_fault
