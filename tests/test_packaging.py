@@ -70,3 +70,20 @@ def test_no_module_imports_a_top_level_spec_or_strategies() -> None:
                     if words[1].split(".")[0] in ("spec", "strategies"):
                         offenders.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_every_package_of_the_checkout_is_installed() -> None:
+    """``pyproject.toml`` lists the packages by hand (spec/ and strategies/ install under conformance), so
+    a new subpackage that is not listed would be left out of a wheel while an editable install hides it."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    folders = {name: Path(folder) for name, folder in config["package-dir"].items()}
+    folders.setdefault("conformance", Path("conformance"))
+    found = set()
+    for name, folder in folders.items():
+        for init in (root / folder).rglob("__init__.py"):
+            relative = init.parent.relative_to(root / folder)
+            found.add(".".join([name, *relative.parts]))
+    assert sorted(found - set(config["packages"])) == []
