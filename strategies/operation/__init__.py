@@ -21,8 +21,9 @@ from conformance.spec.contract import Contract, parent_path
 from conformance.spec.wire import BoundaryCase, InvalidRequest, WireRequest
 from conformance.strategies.operation.canonical import CannotDraw, canonical_value, distinct_keys
 from conformance.strategies.operation.faults import Unbreakable, Variant, variants
-from conformance.strategies.operation.invalid import BODY_JSON, FaultCase, malformed, realize
-from conformance.strategies.operation.placement import POSITIONS, place, set_at
+from conformance.strategies.operation.invalid import BODY_JSON, FaultCase, malformed, put_on_wire, realize
+from conformance.strategies.operation.placement import POSITIONS, json_steps, place, set_at
+from conformance.strategies.operation.smithy import SmithyFault, smithy_faults, whole_body, with_text
 from conformance.strategies.operation.values import ValueStrategies
 from conformance.strategies.operation.wire import to_wire
 
@@ -146,9 +147,10 @@ class OperationStrategies:
 
     def invalid_requests(self, constraint_id: str) -> st.SearchStrategy[InvalidRequest]:
         """Requests that break exactly ``constraint_id`` (and only what no value can avoid with it)."""
+        smithy = self._smithy_strategy(constraint_id)
         if constraint_id == BODY_JSON or self._variants_of(constraint_id) == []:
-            return st.sampled_from(self.malformed_requests())
-        return self.fault_cases(constraint_id).map(FaultCase.invalid_request)
+            return st.sampled_from(self.malformed_requests()) | smithy
+        return self.fault_cases(constraint_id).map(FaultCase.invalid_request) | smithy
 
     def boundary_cases(self, constraint_id: str | None = None) -> list[BoundaryCase]:
         """The deterministic edges of every breakable constraint, or of ``constraint_id`` alone (the
@@ -160,10 +162,107 @@ class OperationStrategies:
         ids = self.invalid_ids() if constraint_id is None else [constraint_id]
         breakable = {cid: self._variants_of(cid) for cid in ids if cid != BODY_JSON}
         breakable = {cid: found for cid, found in breakable.items() if not isinstance(found, str)}
-        return boundary_cases(self.contract, self.base_params(), breakable)  # type: ignore[arg-type]
+        cases = boundary_cases(self.contract, self.base_params(), breakable)  # type: ignore[arg-type]
+        for cid in ids:
+            for fault in self._smithy_of(cid):
+                request = self._smithy_request(fault, self.base_params())
+                if request is not None:
+                    case_id = f"{cid}[{fault.label}]"
+                    cases.append(
+                        BoundaryCase(
+                            case_id,
+                            cid,
+                            request.request,
+                            False,
+                            request.reason,
+                            fault.also_breaks,
+                            fault.case_ids,
+                        )
+                    )
+        return cases
+
+    # -- Smithy's malformed-request cases ---------------------------------------------------------------
+    @cached_property
+    def _smithy(self) -> dict[str, list[SmithyFault]]:
+        """Constraint id -> the Smithy values that break it in this operation, where it is breakable."""
+        if self.cannot_draw_valid:
+            return {}
+        body_required = any(
+            c.required and c.location in ("body", "payload") for c in self.contract.children("Body")
+        )
+        out: dict[str, list[SmithyFault]] = {}
+        for fault in smithy_faults(self.contract, body_required):
+            if fault.constraint_id == BODY_JSON:
+                if not self.malformed_requests():
+                    continue
+            elif isinstance(self._variants_of(fault.constraint_id), str):
+                continue  # unreachable or unbreakable here: no valid request can carry it
+            if self._smithy_request(fault, self.base_params()) is None:
+                continue
+            out.setdefault(fault.constraint_id, []).append(fault)
+        return out
+
+    def _smithy_of(self, constraint_id: str) -> list[SmithyFault]:
+        return self._smithy.get(constraint_id, [])
+
+    def smithy_cases_applying(self) -> dict[str, list[str]]:
+        """Smithy case id -> the constraint ids its values are sent under in this operation."""
+        out: dict[str, set[str]] = {}
+        for constraint_id, faults in self._smithy.items():
+            for fault in faults:
+                for case_id in fault.case_ids:
+                    out.setdefault(case_id, set()).add(constraint_id)
+        return {case_id: sorted(ids) for case_id, ids in sorted(out.items())}
+
+    def _smithy_strategy(self, constraint_id: str) -> st.SearchStrategy[InvalidRequest]:
+        """The constraint's Smithy values, each in a drawn valid request (the canonical one where the draw
+        leaves it no room)."""
+        faults = self._smithy_of(constraint_id)
+        if not faults:
+            return st.nothing()
+
+        def build(params: dict[str, Any], fault: SmithyFault) -> InvalidRequest:
+            built = self._smithy_request(fault, params)
+            return built if built is not None else self._smithy_request(fault, self.base_params())  # type: ignore[return-value]
+
+        return st.builds(build, self.valid_params(), st.sampled_from(faults))
+
+    def _smithy_request(self, fault: SmithyFault, params: dict[str, Any]) -> InvalidRequest | None:
+        """``fault`` put into the valid parameters ``params``: None where they leave it no place."""
+        contract = self.contract
+        try:
+            if fault.path == "Body":
+                request = whole_body(to_wire(contract, params), fault)
+            else:
+                placed, steps = place(contract, params, fault.path)
+                if not fault.text:  # a union with two members set, from valid values
+                    set_at(placed, steps, _two_members(contract, fault.path))
+                    request = to_wire(contract, placed)
+                elif contract.member(steps[0].path).location in ("body", "payload"):
+                    request = with_text(to_wire(contract, placed), json_steps(contract, steps), fault.text)
+                else:
+                    request = put_on_wire(contract, to_wire(contract, placed), steps, fault.text)
+        except (CannotDraw, KeyError, ValueError, IndexError, TypeError):
+            return None
+        if request is None:
+            return None
+        return InvalidRequest(request, fault.constraint_id, fault.reason(), fault.also_breaks, fault.case_ids)
 
     def malformed_requests(self) -> list[InvalidRequest]:
         """Whole-body faults under ``Body.json``, for operations whose body is a JSON object."""
         if self.cannot_draw_valid:
             return []
         return malformed(self.contract, to_wire(self.contract, self.base_params()))
+
+
+def _two_members(contract: Contract, union_path: str) -> dict[str, Any]:
+    """A union with its first two members that have valid values set (Smithy's MultipleFieldsSet)."""
+    values: dict[str, Any] = {}
+    for child in contract.children(union_path):
+        try:
+            values[child.name] = canonical_value(contract, child.path)
+        except CannotDraw:
+            continue
+        if len(values) == 2:
+            return values
+    raise CannotDraw(union_path, "fewer than two members have valid values")

@@ -12,18 +12,20 @@ from collections.abc import Callable
 from typing import Any
 
 from conformance.spec.contract import Constraint, Contract, Member
+from conformance.spec.types import INTEGER_RANGES
 from conformance.spec.wire import BoundaryCase
 from conformance.strategies.operation import readings
 from conformance.strategies.operation.canonical import (
     CannotDraw,
     canonical_value,
     distinct_keys,
+    label_safe,
     string_examples,
 )
 from conformance.strategies.operation.faults import MOST_ITEMS_FAULT, Variant, describe, text_of_length
 from conformance.strategies.operation.invalid import realize
 from conformance.strategies.operation.placement import place, set_at
-from conformance.strategies.operation.values import header_safe, label_safe
+from conformance.strategies.operation.values import header_safe
 from conformance.strategies.operation.wire import to_wire
 
 
@@ -88,7 +90,7 @@ def _string_fits(member: Member, value: str) -> bool:
         return False
     if member.location in ("header", "headers") and not header_safe(value):
         return False
-    return member.location != "uri" or label_safe(value)
+    return member.location != "uri" or label_safe(value, member.greedy)
 
 
 def _valid_edges(contract: Contract, member: Member, constraint: Constraint) -> list[tuple[str, Any]]:
@@ -123,7 +125,7 @@ def _items_edge(contract: Contract, member: Member, constraint: Constraint) -> l
 
 
 def _number_edge(contract: Contract, member: Member, constraint: Constraint) -> list[tuple[str, Any]]:
-    integral = member.type in ("byte", "short", "integer", "long")
+    integral = member.type in INTEGER_RANGES
     value = int(constraint.value) if integral else float(constraint.value)
     return [(f"{constraint.value}", value)]
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from conformance.spec.contract import Contract, Member
 from conformance.spec.patterns import DIALECTS
+from conformance.spec.types import INTEGER_RANGES
 from conformance.strategies.grammar import Grammar, UnsupportedPattern, parse
 from conformance.strategies.operation import readings
 from conformance.strategies.operation.regex_sampler import candidates
@@ -26,13 +27,6 @@ from conformance.strategies.text import canonical_text, length_range
 CANONICAL_DATETIME = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
 # An idempotency token where the model's pattern and lengths take one (SDKs fill in a uuid4 themselves).
 CANONICAL_TOKEN = "00000000-0000-4000-8000-000000000000"
-# The default ranges of Smithy's integer types, where the model gives no bound.
-INTEGER_RANGES = {
-    "byte": (-(2**7), 2**7 - 1),
-    "short": (-(2**15), 2**15 - 1),
-    "integer": (-(2**31), 2**31 - 1),
-    "long": (-(2**63), 2**63 - 1),
-}
 # How many distinct valid strings a pattern's search keeps: enough for a map's smallest key set and the
 # variety of a few draws.
 EXAMPLES_KEPT = 8
@@ -114,6 +108,21 @@ def string_examples(member: Member) -> tuple[str, ...]:
     return examples
 
 
+def label_safe(value: str, greedy: bool = False) -> bool:
+    """A URI label every HTTP stack keeps as it is and every router takes for the operation's: not empty
+    (Smithy's httpLabel members are non-empty, and no SDK sends an empty one) and not a dot segment that
+    paths normalise; in a greedy label, no segment empty or a dot segment (``a//b``, ``/a``, ``a/..``)."""
+    segments = value.split("/") if greedy else [value]
+    return all(segment not in ("", ".", "..") for segment in segments)
+
+
+def uri_examples(member: Member, examples: tuple[str, ...]) -> tuple[str, ...]:
+    """The examples a member may hold where it is a URI label: the rest of the examples otherwise."""
+    if member.location != "uri":
+        return examples
+    return tuple(v for v in examples if label_safe(v, member.greedy))
+
+
 def _token_fits(member: Member) -> bool:
     low, high = string_length_bounds(member)
     pattern = member.get("pattern")
@@ -175,7 +184,7 @@ def _canonical(contract: Contract, path: str) -> Any:
     if member.recursive:
         raise CannotDraw(path, "the structure holds itself here; a valid value leaves it out")
     if kind == "string":
-        examples = string_examples(member)
+        examples = uri_examples(member, string_examples(member))
         if not examples:
             raise CannotDraw(path, _no_string_reason(member))
         return examples[0]
@@ -228,6 +237,8 @@ def _collection(contract: Contract, member: Member, size: int) -> Any:
 def _no_string_reason(member: Member) -> str:
     pattern = member.get("pattern")
     low, high = string_length_bounds(member)
+    if member.location == "uri" and string_examples(member):
+        return "every valid value found leaves the URI label empty or a dot segment"
     if pattern and not readings.readable_dialects(pattern):
         return f"the pattern {pattern!r} compiles in no regex reading the suite knows"
     if pattern:

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conformance.spec.contract import Constraint, Contract, Member
+from conformance.spec.types import INTEGER_RANGES
 from conformance.strategies.operation import readings
 from conformance.strategies.operation.canonical import (
-    INTEGER_RANGES,
     CannotDraw,
     canonical_value,
     distinct_keys,

@@ -12,6 +12,8 @@ members appear less often the deeper they sit, so that a draw stays small and sh
 from __future__ import annotations
 
 import datetime
+import json
+import struct
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
@@ -19,14 +21,16 @@ from typing import Any
 from hypothesis import strategies as st
 
 from conformance.spec.contract import Contract, Member, parent_path
+from conformance.spec.types import INTEGER_RANGES
 from conformance.strategies.operation import readings
 from conformance.strategies.operation.canonical import (
-    INTEGER_RANGES,
     CannotDraw,
     canonical_value,
+    label_safe,
     readable_grammar,
     string_examples,
     string_length_bounds,
+    uri_examples,
 )
 from conformance.strategies.text import length_choices, texts_of_lengths
 
@@ -43,6 +47,12 @@ OPTIONAL_BY_DEPTH = (12, 6, 3, 2, 1, 1)
 HEADER_SAFE = frozenset(chr(c) for c in range(0x21, 0x7F))
 HEADER_NAME_SAFE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 BLOB_MAX = 64
+# The longest string drawn where the model's maximum is longer: the catalogue sends the maximum itself.
+DRAWN_TEXT_MAX = 2048
+# What one drawn request's values may cost, in bytes of JSON text: once spent, every later string and blob
+# is its member's shortest valid value and every later collection its smallest size, so that nested
+# unbounded lists of long strings stay far under 1 MiB (some operations drew tens of MB).
+BODY_BUDGET = 128 * 1024
 JSON_SCALARS = (
     st.none()
     | st.booleans()
@@ -66,11 +76,6 @@ def header_safe(value: str) -> bool:
     return all(c in HEADER_SAFE for c in value)
 
 
-def label_safe(value: str) -> bool:
-    """A URI label every HTTP stack keeps as it is: not empty and not a dot segment that paths normalise."""
-    return value not in ("", ".", "..")
-
-
 class ValueStrategies:
     """Strategies of valid values per member path, each built on first use and kept."""
 
@@ -80,6 +85,7 @@ class ValueStrategies:
         # The pinned members' ancestors are always drawn, so that every request carries the pinned value.
         self.forced = {a for p in self.pinned for a in _ancestors(p)}
         self._built: dict[str, st.SearchStrategy[Any]] = {}
+        self._spent = 0  # the budget spent by the draw under way (draws of one instance never interleave)
 
     def of(self, path: str) -> st.SearchStrategy[Any]:
         """Valid values of the member at ``path``; ``st.nothing()`` where none can be built."""
@@ -119,7 +125,31 @@ class ValueStrategies:
         builder = getattr(self, f"_{member.type}", None)
         if builder is None:
             raise CannotDraw(path, f"no strategy for type {member.type}")
+        if path in ("Body", "Response"):
+            return self._budgeted(builder(member))
         return builder(member)
+
+    # -- the budget --------------------------------------------------------------------------------------
+    def _budgeted(self, whole: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+        """``whole`` with the budget reset at the start of each draw."""
+
+        @st.composite
+        def budgeted(draw: st.DrawFn) -> Any:
+            self._spent = 0
+            return draw(whole)
+
+        return budgeted()
+
+    def _spend(self, value: Any, cheapest: Any) -> Any:
+        """``value``, or ``cheapest`` where the draw's budget cannot pay for ``value``; spent either way."""
+        cost = _cost(value)
+        if self._spent + cost > BODY_BUDGET and cheapest is not None:
+            value, cost = cheapest, _cost(cheapest)
+        self._spent += cost
+        return value
+
+    def over_budget(self) -> bool:
+        return self._spent >= BODY_BUDGET
 
     # -- scalars -----------------------------------------------------------------------------------------
     def _grammar(self, member: Member) -> Any:
@@ -134,18 +164,18 @@ class ValueStrategies:
         pool = string_examples(member)
         if member.location in ("header", "headers"):
             pool = tuple(v for v in pool if header_safe(v))
-        if member.location == "uri":
-            pool = tuple(v for v in pool if label_safe(v))
-        return pool
+        return uri_examples(member, pool)
 
     def _string(self, member: Member) -> st.SearchStrategy[str]:
         if member.get("enum"):
             return st.sampled_from(member.get("enum"))
         pool = self._string_pool(member)
         grammar = self._grammar(member)
+        cheapest = min(pool, key=len) if pool else None
         if grammar is None:
-            return st.sampled_from(pool)
+            return st.sampled_from(pool).map(lambda value: self._spend(value, cheapest))
         low, high = string_length_bounds(member)
+        high = max(low, min(high, DRAWN_TEXT_MAX))
         if grammar == "unconstrained":
             texts = texts_of_lengths(None, tuple(length_choices(low, high)))
         else:
@@ -157,13 +187,13 @@ class ValueStrategies:
                 lambda v: readings.is_valid(pattern, v)
             )
         if member.location == "uri":
-            texts = texts.filter(label_safe)
+            texts = texts.filter(lambda v: label_safe(v, member.greedy))
         strategy = texts
         if member.idempotency_token:
             token = st.uuids(version=4).map(str)
             if all(_fits(member, v) for v in ("00000000-0000-4000-8000-000000000000",)):
                 strategy = token | texts
-        return strategy
+        return strategy.map(lambda value: self._spend(value, cheapest))
 
     def _number(self, member: Member) -> st.SearchStrategy[Any]:
         if member.type in INTEGER_RANGES:
@@ -173,6 +203,9 @@ class ValueStrategies:
             return st.sampled_from(sorted({low, high})) | st.integers(low, high)
         low, high = member.get("minimum"), member.get("maximum")
         width = 32 if member.type == "float" else 64
+        if width == 32:  # a bound a 32-bit float cannot hold: the nearest one inside the range
+            low = None if low is None else _float32_inward(low, up=True)
+            high = None if high is None else _float32_inward(high, up=False)
         floats = st.floats(low, high, allow_nan=False, allow_infinity=False, width=width)
         ends = [float(b) for b in (low, high) if b is not None]
         return st.sampled_from(ends) | floats if ends else floats
@@ -195,7 +228,7 @@ class ValueStrategies:
         sized = st.binary(min_size=low, max_size=max(low, top))
         if high is not None and high > top and high <= 4 * 1024:
             sized = sized | st.binary(min_size=high, max_size=high)
-        return sized
+        return sized.map(lambda value: self._spend(value, b"a" * low))
 
     def _document(self, member: Member) -> st.SearchStrategy[Any]:
         return DOCUMENTS
@@ -222,8 +255,10 @@ class ValueStrategies:
         items = self.of(item.path)
         if member.sparse:
             items = st.none() | items
-        return _sized(
-            self._sizes(member, item), lambda low, high: st.lists(items, min_size=low, max_size=high)
+        sizes = self._sizes(member, item)
+        return self._within_budget(
+            _sized(sizes, lambda low, high: st.lists(items, min_size=low, max_size=high)),
+            st.lists(items, min_size=sizes[0], max_size=sizes[0]),
         )
 
     def _map(self, member: Member) -> st.SearchStrategy[dict]:
@@ -244,10 +279,24 @@ class ValueStrategies:
         if keys.get("enum"):
             sizes = (min(sizes[0], len(keys.get("enum"))), min(sizes[1], len(keys.get("enum"))))
         entries = st.tuples(key_strategy, values)
-        return _sized(
-            sizes,
-            lambda low, high: st.lists(entries, min_size=low, max_size=high, unique_by=_key).map(dict),
+        return self._within_budget(
+            _sized(
+                sizes,
+                lambda low, high: st.lists(entries, min_size=low, max_size=high, unique_by=_key).map(dict),
+            ),
+            st.lists(entries, min_size=sizes[0], max_size=sizes[0], unique_by=_key).map(dict),
         )
+
+    def _within_budget(
+        self, collection: st.SearchStrategy[Any], smallest: st.SearchStrategy[Any]
+    ) -> st.SearchStrategy[Any]:
+        """``collection``, or its smallest size once the draw's budget is spent."""
+
+        @st.composite
+        def sized(draw: st.DrawFn) -> Any:
+            return draw(smallest if self.over_budget() else collection)
+
+        return sized()
 
     # -- structures --------------------------------------------------------------------------------------
     def _structure(self, member: Member) -> st.SearchStrategy[dict]:
@@ -297,6 +346,27 @@ def _sized(
     low, high = bounds
     near = collection(low, min(high, low + 3))
     return near if high <= low + 3 else near | collection(high, high) | collection(low, high)
+
+
+def _float32_inward(bound: float, *, up: bool) -> float:
+    """The 32-bit float nearest ``bound`` on the side ``up`` (at or above it) or not (at or below it)."""
+    value = struct.unpack("<f", struct.pack("<f", bound))[0]
+    if (up and value < bound) or (not up and value > bound):
+        if value == 0:
+            return 1e-45 if up else -1e-45
+        bits = struct.unpack("<i", struct.pack("<f", value))[0]
+        bits += 1 if (value > 0) == up else -1
+        value = struct.unpack("<f", struct.pack("<i", bits))[0]
+    return value
+
+
+def _cost(value: Any) -> int:
+    """About what a value costs in a JSON body: its JSON text (a blob's base64 is 4/3 of it)."""
+    if isinstance(value, bytes):
+        return len(value) * 4 // 3 + 4
+    if isinstance(value, str):
+        return len(json.dumps(value))
+    return 8
 
 
 def _key(entry: tuple[Any, Any]) -> Any:
