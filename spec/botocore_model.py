@@ -28,7 +28,7 @@ CONTRACT_PATH = Path(__file__).with_name("contract.json")
 LIFECYCLE_OPERATIONS = ("GetWorkflow", "ListWorkflows", "DeleteWorkflow")
 LIFECYCLE_PATH = Path(__file__).with_name("lifecycle.json")
 # Where a member travels when it isn't in the body; any other member is where its parent is.
-_BOUND_LOCATIONS = ("uri", "querystring", "header", "headers")
+_BOUND_LOCATIONS = ("uri", "querystring", "header", "headers", "statusCode")
 
 # Smithy shape type -> the kind of length/size/range constraint its min and max express (a blob's length is
 # counted in bytes, a string's in code points).

@@ -233,3 +233,12 @@ def test_a_request_with_an_empty_label_is_no_valid_one_to_hold_the_target_to() -
     _target("strict").expect_accepted(refused, request)  # no failure: no SDK sends an empty label
     with pytest.raises(ConformanceFailure):
         _target("strict").expect_accepted(refused, canonical_request(SCHEDULER, {}))
+
+
+def test_an_output_member_bound_to_the_status_code_lets_the_service_choose_its_2xx() -> None:
+    invoke = load_operation("lambda:Invoke")
+    assert invoke.member("Response.StatusCode").location == "statusCode"
+    assert "success.status" not in names(judge.success_problems(invoke, answer(202, raw=b"")))
+    assert "success.status" in names(judge.success_problems(invoke, answer(302, raw=b"")))
+    schedule = answer(202, {"ScheduleArn": "arn:aws:scheduler:us-east-1:123456789012:schedule/default/a"})
+    assert "success.status" in names(judge.success_problems(SCHEDULER, schedule))
