@@ -51,6 +51,7 @@ def operation_target(config: pytest.Config, session: pytest.Session) -> Iterator
         rate_limiter=RateLimiter(rate / share if rate else None),
         coverage=Coverage(contract, dict(strategies.unbreakable())),
         answers=OperationAnswerLedger(contract),
+        shrink_seconds=config.getoption("shrink_time"),
     )
     target.on_stop = lambda message: setattr(session, "shouldfail", message)
     config.stash[stash.TARGET] = target

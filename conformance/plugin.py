@@ -88,6 +88,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="time allowed for each whole answer (default: 10)",
     )
     group.addoption(
+        "--shrink-time",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="the most time a property spends making its failing request smaller, after its first "
+        "failure; then the smallest found so far is reported (default: 10; 0 reports the first)",
+    )
+    group.addoption(
         "--expect",
         choices=("strict", "lenient"),
         default="strict",
@@ -236,6 +244,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         rate_limiter=RateLimiter(rate / share if rate else None),
         coverage=Coverage(contract),
         answers=AnswerLedger(contract),
+        shrink_seconds=config.getoption("shrink_time"),
     )
     session = request.session
     # pytest ends the run after the current test, as --maxfail does; the test's own failure says why.

@@ -15,6 +15,7 @@ are the one object the properties are written against.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn
@@ -70,6 +71,10 @@ class Target:
     deleted_by_tests: int = 0  # workflows the lifecycle properties deleted themselves
     settled: bool | None = None  # whether looking again after a wait found what a first look had not
     first_failure_after: int | None = None  # requests sent when the first contract failure was seen
+    # Seconds a test may spend shrinking after its first failure (--shrink-time); None: no bound.
+    shrink_seconds: float | None = None
+    _current_test: str = ""
+    _failed_at: dict[str, float] = field(default_factory=dict)  # test id -> when it first failed
     _broken_by: dict[str, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     stopped: str | None = None  # why the run stops: every later request fails at once with it
@@ -135,6 +140,15 @@ class Target:
             _transport_failure(self.stopped)
         if test_id in self._broken_by:
             _transport_failure(self._broken_by[test_id])
+        self._current_test = test_id
+        failed_at = self._failed_at.get(test_id)
+        if failed_at is not None and self.shrink_seconds is not None and _shrinking():
+            if time.monotonic() - failed_at > self.shrink_seconds:
+                # The shrinker has had its time: what it tries now is not sent, so the smallest failing
+                # request found so far is the one reported (Hypothesis replays it, and that is sent).
+                from hypothesis import reject
+
+                reject()
 
     def _exchange(self, send: Callable[[], Exchange], curl: Callable[[], str], test_id: str) -> Exchange:
         __tracebackhide__ = True
@@ -235,6 +249,7 @@ class Target:
     def _noting_failure(self) -> None:
         if self.first_failure_after is None:
             self.first_failure_after = self.requests_sent
+        self._failed_at.setdefault(self._current_test, time.monotonic())
 
     def expect_success(self, exchange: Exchange, request: Request, *, boundary_of: str | None = None) -> None:
         """A valid request is accepted (2xx); on a 400, say if the target seems to count lengths another
@@ -396,6 +411,15 @@ class TransportFailure(Exception):
 class CreateBudgetSpent(Exception):
     """A request would create a workflow beyond the --max-creates budget: not sent, and the plugin skips
     the test."""
+
+
+def _shrinking() -> bool:
+    """Whether the request is one of Hypothesis's tries after a failure, not its final replay of the
+    failing example (nor a test outside Hypothesis, such as the boundary catalogue)."""
+    from hypothesis.control import _current_build_context
+
+    context = _current_build_context.value
+    return context is not None and not context.is_final
 
 
 def _transport_failure(message: str) -> NoReturn:

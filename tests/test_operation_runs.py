@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -285,3 +286,31 @@ def test_values_are_read_as_their_members_types() -> None:
     )
     assert pinned["Name"] == "my-schedule" and pinned["Target.RetryPolicy.MaximumRetryAttempts"] == 3
     assert pinned["FlexibleTimeWindow"] == {"Mode": "OFF"} and pinned["StartDate"].year == 2030
+
+
+# -- a slow target gets its verdict in bounded time ---------------------------------------------------------
+class SlowAndAcceptsALongName(AcceptsALongName):
+    """A tenth of a second an answer, and no check of Name's maximum length."""
+
+    def dispatch(self, request: Any) -> Reply:
+        time.sleep(0.1)
+        return super().dispatch(request)
+
+
+def test_a_failing_property_shrinks_no_longer_than_shrink_time(serve: Any, tmp_path: Path) -> None:
+    """After its first failure a property's shrinking sends requests for --shrink-time seconds at most;
+    the smallest failing request found by then is the one reported, replayed for real."""
+    url = serve(SlowAndAcceptsALongName(load_operation(SCHEDULER)))
+    options = ("--target-url", url, "-k", "test_invalid_request_is_rejected and Name.maxLength")
+    runs = {
+        seconds: run_suite(
+            "--operation", SCHEDULER, *options, "--shrink-time", seconds, storage=tmp_path / seconds
+        )
+        for seconds in ("0", "30")
+    }
+    for run in runs.values():
+        assert run.failed_tests == [f"{_TESTS}test_invalid_request_is_rejected[Name.maxLength]"], run.output
+        assert "  curl -sS -i -X POST " in run.output
+    bounded, unbounded = runs["0"].requests_sent, runs["30"].requests_sent
+    assert bounded is not None and unbounded is not None
+    assert 2 * bounded < unbounded, (bounded, unbounded)
