@@ -28,7 +28,7 @@ import binascii
 import email.utils
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -146,6 +146,17 @@ def routes(contract: Contract, path: str) -> bool:
 
 def _or(items: list) -> str:
     return " or ".join(map(str, items))
+
+
+def with_client_errors(
+    contract: Contract, statuses: Collection[int], types: Collection[str]
+) -> tuple[frozenset[int], frozenset[str]]:
+    """``statuses`` and ``types`` of a rejection, widened by every client error (4xx) the model lists."""
+    client = [error for error in contract.errors if 400 <= error.status < 500]
+    return (
+        frozenset(statuses) | {error.status for error in client},
+        frozenset(types) | {error.code or error.name for error in client},
+    )
 
 
 def rejection_problems(

@@ -23,6 +23,7 @@ from conformance.reference import start_server
 from conformance.reference.messages import Reply
 from conformance.reference.operation import OperationService
 from conformance.spec.operation import load_operation
+from conformance.spec.wire import InvalidRequest
 
 SCHEDULER = load_operation("scheduler:CreateSchedule")
 AMP = load_operation("amp:CreateWorkspace")
@@ -242,3 +243,24 @@ def test_an_output_member_bound_to_the_status_code_lets_the_service_choose_its_2
     assert "success.status" in names(judge.success_problems(invoke, answer(302, raw=b"")))
     schedule = answer(202, {"ScheduleArn": "arn:aws:scheduler:us-east-1:123456789012:schedule/default/a"})
     assert "success.status" in names(judge.success_problems(SCHEDULER, schedule))
+
+
+@pytest.mark.parametrize(
+    ("expect", "status", "error", "broken"),
+    [
+        ("strict", 400, "ValidationException", set()),
+        ("strict", 409, "ConflictException", {"error.status", "error.type"}),
+        ("lenient", 409, "ConflictException", set()),  # the target's own check ran first: not in the model
+        ("lenient", 400, "ConflictException", {"error.modelled_status"}),  # held to its modelled status
+        ("lenient", 400, "NoSuchThing", {"error.type"}),
+    ],
+)
+def test_with_expect_lenient_an_invalid_request_may_meet_the_targets_own_checks_first(
+    expect: str, status: int, error: str, broken: set[str]
+) -> None:
+    target = _target(expect)
+    request = canonical_request(SCHEDULER, {})
+    case = InvalidRequest(request, "Name.maxLength", "a Name of 65 characters")
+    target.expect_rejected(answer(status, {"Message": "no"}, **{"X-Amzn-Errortype": error}), case)
+    verdicts = {nodeid.split("[")[1][:-1]: passed for nodeid, passed, _ in target.answers.verdicts()}
+    assert {name for name, passed in verdicts.items() if not passed} == broken
