@@ -412,3 +412,243 @@ def test_every_operation() -> None:
             failures[name] = f"{type(error).__name__}: {str(error)[:300]}"
     report = "\n".join(f"{name}: {why}" for name, why in sorted(failures.items()))
     assert not failures, f"{len(failures)} operations fail:\n{report}"
+
+
+# -- URI labels: never empty in a valid request -------------------------------------------------------------
+# A label with no minLength nor pattern (canonical_value once gave it ""), and a greedy label whose pattern
+# takes "/" and "." (a draw could end a segment empty or make it a dot segment).
+LABEL_OPERATIONS = (("accessanalyzer:GetFinding", "id"), ("devops-agent:CreateAssetFile", "path"))
+
+
+def _label_segments_are_whole(contract: Contract, path: str) -> bool:
+    """No empty or dot segment in the path beyond what the template itself has."""
+    template_segments = contract.uri.partition("?")[0].split("/")
+    segments = unquote(path).split("/") if "{" not in contract.uri else path.split("/")
+    literal_empty = template_segments.count("")
+    return segments.count("") <= literal_empty and not {".", ".."} & set(segments)
+
+
+@pytest.mark.parametrize(("name", "label"), LABEL_OPERATIONS)
+def test_valid_requests_give_every_uri_label_a_character(name: str, label: str) -> None:
+    contract = load_operation(name)
+    strategies = OperationStrategies(contract)
+    greedy = contract.member(label).greedy
+    assert canonical_value(contract, "Body")[label] != ""
+
+    def whole(value: str) -> bool:
+        segments = value.split("/") if greedy else [value]
+        return all(segment not in ("", ".", "..") for segment in segments)
+
+    @settings(QUICK, max_examples=40)
+    @given(strategies.valid_params())
+    def check(params: dict[str, Any]) -> None:
+        assert whole(params[label]), params[label]
+        assert _label_segments_are_whole(contract, to_wire(contract, params).path)
+
+    check()
+    for case in strategies.boundary_cases():
+        if case.valid:
+            assert _label_segments_are_whole(contract, case.request.path), case.case_id
+    # An invalid request about the label's own length may still leave it empty: those stay.
+    assert all(case.request.path for case in strategies.boundary_cases() if not case.valid)
+
+
+# -- bounded bodies -----------------------------------------------------------------------------------------
+def _largest_body(strategies: OperationStrategies) -> int:
+    sizes: list[int] = []
+
+    @settings(QUICK, max_examples=30)
+    @given(strategies.valid_requests())
+    def check(request: Any) -> None:
+        sizes.append(len(request.body) + len(request.target()))
+
+    check()
+    return max(sizes)
+
+
+def test_drawn_valid_bodies_stay_well_under_a_mebibyte() -> None:
+    """NetworkManager's CreateConnection (a 10,000,000-character string in a map) drew bodies of 24 MB;
+    Athena's StartCalculationExecution (68,000-character code blocks) some 360 kB.  The catalogue still
+    sends the exact maximum."""
+    for name in ("networkmanager:CreateConnection", "athena:StartCalculationExecution"):
+        strategies = OperationStrategies(load_operation(name))
+        largest = _largest_body(strategies)
+        assert largest < 256 * 1024, (name, largest)
+    cases = {case.case_id: case for case in strategies.boundary_cases("CodeBlock.maxLength")}
+    edge = cases["CodeBlock.maxLength[length 68000]"]
+    assert edge.valid and len(json.loads(edge.request.body)["CodeBlock"]) == 68000
+
+
+def test_float_bounds_a_32_bit_float_cannot_hold_are_drawn_inside() -> None:
+    """Deadline's CreateBudget has a float with ``min 0.01``, which no 32-bit float is: Hypothesis refused
+    the strategy.  Every drawn value stays in range read as a 32-bit float too."""
+    import struct
+
+    contract = load_operation("deadline:CreateBudget")
+    member = contract.member("approximateDollarLimit")
+    strategies = OperationStrategies(contract)
+
+    @settings(QUICK, max_examples=30)
+    @given(strategies.valid_params())
+    def check(params: dict[str, Any]) -> None:
+        value = params["approximateDollarLimit"]
+        as_float32 = struct.unpack("<f", struct.pack("<f", value))[0]
+        assert member.get("minimum") <= as_float32, value
+        assert member.get("maximum") is None or as_float32 <= member.get("maximum"), value
+
+    check()
+
+
+# -- the integer types' own ranges: one home ----------------------------------------------------------------
+def test_integer_ranges_live_in_spec_types_only() -> None:
+    from pathlib import Path
+
+    from conformance.spec import types
+    from conformance.strategies.operation import canonical
+
+    assert canonical.INTEGER_RANGES is types.INTEGER_RANGES
+    assert types.INTEGER_RANGES["byte"] == (-128, 127) and types.INTEGER_RANGES["long"][1] == 2**63 - 1
+    package = Path(canonical.__file__).parent
+    for module in package.glob("*.py"):
+        assert "2**63" not in module.read_text(encoding="utf-8"), module.name
+
+
+# -- Smithy's malformed-request cases, for any operation ----------------------------------------------------
+# Each operation has a binding and type the flagship lacks: path labels, headers and query values of every
+# number type, booleans and timestamps of each format, body floats, blobs and unions.
+SMITHY_OPERATIONS = {
+    "appconfig:StopDeployment": {
+        "RestJsonHeaderBooleanStringCoercion": ["AllowRevert.type"],
+        "RestJsonPathIntegerMalformedValueRejected": ["DeploymentNumber.type"],
+        "RestJsonPathIntegerUnderflowOverflow": ["DeploymentNumber.type"],
+    },
+    "connect:UpdateTestCase": {"RestJsonHeaderTimestampDefaultRejectsDateTime": ["LastModifiedTime.type"]},
+    "groundstation:ListGroundStationReservations": {
+        "RestJsonQueryTimestampEpochRejectsHttpDate": ["endTime.type", "startTime.type"],
+        "RestJsonQueryIntegerMalformedValueRejected": ["maxResults.type"],
+    },
+    "geo-maps:GetStaticMap": {
+        "RestJsonQueryFloatMalformedValueRejected": ["Zoom.type"],
+        "RestJsonQueryLongUnderflowOverflow": ["Radius.type"],
+        "RestJsonQueryBooleanStringCoercion": ["CropLabels.type"],
+    },
+    "kafka:DescribeConfigurationRevision": {"RestJsonPathLongMalformedValueRejected": ["Revision.type"]},
+    "appconfig:CreateDeploymentStrategy": {
+        "RestJsonBodyFloatMalformedValueRejected": ["Body.json", "GrowthFactor.type"],
+        "RestJsonInvalidJsonBody": ["Body.json"],
+        "RestJsonTechnicallyValidJsonBody": ["Body.type"],
+    },
+    "amp:CreateAlertManagerDefinition": {
+        "RestJsonBodyMalformedBlobInvalidBase64": ["Body.json", "data.type"]
+    },
+    "accessanalyzer:CreateAccessPreview": {},  # unions: checked by kind below
+}
+
+
+def _smithy_value_is_invalid(contract: Contract, case: Any) -> None:
+    """The Smithy value in ``case`` breaks its constraint under every reading, read from the request."""
+    from conformance.strategies.smithy import NOT_JSON, parse_strict
+
+    constraint_id = case.constraint_id
+    if constraint_id == "Body.json":
+        assert parse_strict(case.request.body.decode("utf-8")) is NOT_JSON, case.reason
+        return
+    if constraint_id == "Body.type":
+        assert not isinstance(json.loads(case.request.body), dict), case.reason
+        return
+    constraint = contract.constraints[constraint_id]
+    member = contract.member(constraint.path)
+    steps = [contract.member(p) for p in _chain(constraint.path)]
+    top = steps[0]
+    if top.location in ("uri", "querystring", "header"):
+        texts = [unquote(case.request.path)] + [v for _, v in case.request.query + case.request.headers]
+        wrong = [t for t in texts if not _text_fits(member, t, top.location)]
+        assert wrong, case.reason
+        return
+    document = parse_strict(case.request.body.decode("utf-8"))
+    assert document is not NOT_JSON, case.reason
+    if constraint.kind == "union":
+        unions = list(_values_at(contract, document, constraint.path))
+        assert any(sum(v is not None for v in u.values()) != 1 for u in unions if isinstance(u, dict)), unions
+        return
+    values = list(_values_at(contract, document, constraint.path))
+    assert values and any(not _json_kind_fits(member, v) for v in values), (case.reason, values)
+
+
+def _chain(path: str) -> list[str]:
+    from conformance.strategies.operation.placement import chain
+
+    return chain(path)
+
+
+def _values_at(contract: Contract, document: Any, path: str) -> Any:
+    """Every JSON value at a contract path in a body (every item and entry on the way)."""
+    values = [document]
+    for step_path in _chain(path):
+        member = contract.member(step_path)
+        found = []
+        for holder in values:
+            if step_path.endswith("[]") and isinstance(holder, list):
+                found += holder
+            elif step_path.endswith(".<value>") and isinstance(holder, dict):
+                found += list(holder.values())
+            elif isinstance(holder, dict) and member.on_the_wire in holder:
+                found.append(holder[member.on_the_wire])
+        values = found
+    return values
+
+
+@pytest.mark.parametrize("name", sorted(SMITHY_OPERATIONS))
+def test_smithy_cases_apply_wherever_the_binding_and_type_are(name: str) -> None:
+    strategies = OperationStrategies(load_operation(name))
+    applying = strategies.smithy_cases_applying()
+    for case_id, ids in SMITHY_OPERATIONS[name].items():
+        assert set(ids) <= set(applying.get(case_id, [])), (case_id, applying.get(case_id))
+    sent: dict[str, int] = {}
+    for constraint_ids in {cid for ids in applying.values() for cid in ids}:
+        for case in strategies.boundary_cases(constraint_ids):
+            if not case.smithy:
+                continue
+            assert not case.valid and case.constraint_id == constraint_ids
+            _smithy_value_is_invalid(strategies.contract, case)
+            for case_id in case.smithy:
+                sent[case_id] = sent.get(case_id, 0) + 1
+    assert set(sent) == set(applying)
+    # Every applying value is sent once per member: the catalogue is deterministic.
+    again = [
+        c.case_id
+        for cid in {i for ids in applying.values() for i in ids}
+        for c in strategies.boundary_cases(cid)
+    ]
+    assert len(again) == len(set(again))
+
+
+def test_smithy_union_cases_break_the_union() -> None:
+    strategies = OperationStrategies(load_operation("accessanalyzer:CreateAccessPreview"))
+    applying = strategies.smithy_cases_applying()
+    for case_id in (
+        "RestJsonMalformedUnionMultipleFieldsSet",
+        "RestJsonMalformedUnionEmptyObjectNoFieldsSet",
+    ):
+        assert applying[case_id] and all(cid.endswith(".union") for cid in applying[case_id])
+    assert all(cid.endswith(".type") for cid in applying["RestJsonMalformedUnionValueIsArray"])
+    assert "RestJsonMalformedUnionKnownAndUnknownFieldsSet" not in applying  # ambiguous: left out
+    cid = applying["RestJsonMalformedUnionMultipleFieldsSet"][0]
+    cases = [c for c in strategies.boundary_cases(cid) if c.smithy]
+    assert cases
+    for case in cases:
+        _smithy_value_is_invalid(strategies.contract, case)
+
+
+def test_invalid_requests_draw_the_smithy_values_among_their_faults() -> None:
+    from hypothesis import find
+
+    strategies = OperationStrategies(load_operation("appconfig:StopDeployment"))
+    found = find(
+        strategies.invalid_requests("AllowRevert.type"),
+        lambda r: "RestJsonHeaderBooleanStringCoercion" in r.smithy,
+        settings=settings(QUICK, max_examples=200),
+    )
+    assert found.constraint_id == "AllowRevert.type"
+    assert found.request.header("Allow-Revert") not in ("true", "false")
+    assert found.request.path.startswith("/applications/")
