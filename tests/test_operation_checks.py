@@ -210,6 +210,8 @@ def _target(expect: str) -> OperationTarget:
         ("strict", 404, "ResourceNotFoundException", "success.status"),
         ("lenient", 404, "ResourceNotFoundException", None),  # a documented refusal, as documented
         ("lenient", 400, "NoSuchThing", "documented.type"),
+        # A listed error with another status: the error.modelled_status verdict's, once for the run.
+        ("lenient", 400, "ConflictException", None),
         ("lenient", 500, "InternalServerException", "no_server_error"),
     ],
 )
