@@ -23,7 +23,12 @@ from conformance.strategies.operation.canonical import CannotDraw, canonical_val
 from conformance.strategies.operation.faults import Unbreakable, Variant, variants
 from conformance.strategies.operation.invalid import BODY_JSON, FaultCase, malformed, put_on_wire, realize
 from conformance.strategies.operation.placement import POSITIONS, json_steps, place, set_at
-from conformance.strategies.operation.smithy import SmithyFault, smithy_faults, whole_body, with_text
+from conformance.strategies.operation.smithy import (
+    SmithyFault,
+    smithy_faults_by_constraint,
+    whole_body,
+    with_text,
+)
 from conformance.strategies.operation.values import ValueStrategies
 from conformance.strategies.operation.wire import to_wire
 
@@ -42,6 +47,7 @@ class OperationStrategies:
         self._values = ValueStrategies(contract, self.pinned)
         self._variants: dict[str, list[Variant] | str] = {}
         self._reach: dict[str, str | None] = {}
+        self._smithy: dict[str, list[SmithyFault]] = {}
 
     # -- valid -------------------------------------------------------------------------------------------
     @cached_property
@@ -183,33 +189,36 @@ class OperationStrategies:
 
     # -- Smithy's malformed-request cases ---------------------------------------------------------------
     @cached_property
-    def _smithy(self) -> dict[str, list[SmithyFault]]:
-        """Constraint id -> the Smithy values that break it in this operation, where it is breakable."""
+    def _smithy_grouped(self) -> dict[str, tuple[SmithyFault, ...]]:
+        """Constraint id -> the Smithy values that break it, before checking that each can be sent."""
         if self.cannot_draw_valid:
             return {}
         body_required = any(
             c.required and c.location in ("body", "payload") for c in self.contract.children("Body")
         )
-        out: dict[str, list[SmithyFault]] = {}
-        for fault in smithy_faults(self.contract, body_required):
-            if fault.constraint_id == BODY_JSON:
-                if not self.malformed_requests():
-                    continue
-            elif isinstance(self._variants_of(fault.constraint_id), str):
-                continue  # unreachable or unbreakable here: no valid request can carry it
-            if self._smithy_request(fault, self.base_params()) is None:
-                continue
-            out.setdefault(fault.constraint_id, []).append(fault)
-        return out
+        return smithy_faults_by_constraint(self.contract, body_required)
 
     def _smithy_of(self, constraint_id: str) -> list[SmithyFault]:
-        return self._smithy.get(constraint_id, [])
+        """The Smithy values sent under ``constraint_id``: those a valid request can carry, worked out per
+        constraint on first use (the biggest operations have thousands)."""
+        if constraint_id not in self._smithy:
+            faults = self._smithy_grouped.get(constraint_id, ())
+            if faults and constraint_id == BODY_JSON:
+                breakable = bool(self.malformed_requests())
+            else:
+                breakable = bool(faults) and not isinstance(self._variants_of(constraint_id), str)
+            self._smithy[constraint_id] = [
+                fault
+                for fault in (faults if breakable else ())
+                if self._smithy_request(fault, self.base_params()) is not None
+            ]
+        return self._smithy[constraint_id]
 
     def smithy_cases_applying(self) -> dict[str, list[str]]:
         """Smithy case id -> the constraint ids its values are sent under in this operation."""
         out: dict[str, set[str]] = {}
-        for constraint_id, faults in self._smithy.items():
-            for fault in faults:
+        for constraint_id in self._smithy_grouped:
+            for fault in self._smithy_of(constraint_id):
                 for case_id in fault.case_ids:
                     out.setdefault(case_id, set()).add(constraint_id)
         return {case_id: sorted(ids) for case_id, ids in sorted(out.items())}

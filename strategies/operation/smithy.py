@@ -105,34 +105,39 @@ def _case_format(case: SmithyCase, location: str) -> str | None:
     return DEFAULT_FORMAT.get(location) if "TimestampDefault" in case.id else None
 
 
-def _wire_location(contract: Contract, member: Member) -> str:
-    steps = chain(member.path)
-    return contract.member(steps[0]).location if steps else "body"
+@cache
+def _members_by_kind(contract: Contract) -> dict[tuple[str, str], tuple[Member, ...]]:
+    """The request's members by (the location of their top-level ancestor, their type), outside recursive
+    members, found in one pass: an operation may have 55,000 members and the catalogue 200 cases."""
+    found: dict[tuple[str, str], list[Member]] = {}
+    for member in contract.members.values():
+        steps = chain(member.path)
+        if not steps or member.path.startswith("Response"):
+            continue
+        top = contract.member(steps[0])
+        if top.location in ("response", "") or any(contract.member(p).recursive for p in steps):
+            continue
+        found.setdefault((top.location, member.type), []).append(member)
+    return {key: tuple(members) for key, members in found.items()}
 
 
 def _targets(contract: Contract, case: SmithyCase) -> list[Member]:
     """The members a value case goes into: the binding's location and the case's type (for a query or
     header list, its items), outside recursive members."""
-    locations = BINDINGS.get(case.binding, ())
     found = []
-    for member in contract.members.values():
-        if member.path in ("Body", "Response") or member.path.startswith("Response"):
-            continue
-        top = _wire_location(contract, member)
-        if top not in locations or member.type != case.target:
-            continue
-        if any(contract.member(p).recursive for p in chain(member.path)):
-            continue
-        depth = len(chain(member.path))
-        if case.binding != "body" and not (depth == 1 or (depth == 2 and member.path.endswith("[]"))):
-            continue
-        if top == "payload" and contract.member(chain(member.path)[0]).type not in ("structure", "union"):
-            continue
-        if member.type == "timestamp":
-            location = "body" if top == "payload" else top
-            if _case_format(case, location) != (member.timestamp_format or DEFAULT_FORMAT[location]):
+    for top in BINDINGS.get(case.binding, ()):
+        for member in _members_by_kind(contract).get((top, case.target), ()):
+            steps = chain(member.path)
+            depth = len(steps)
+            if case.binding != "body" and not (depth == 1 or (depth == 2 and member.path.endswith("[]"))):
                 continue
-        found.append(member)
+            if top == "payload" and contract.member(steps[0]).type not in ("structure", "union"):
+                continue
+            if member.type == "timestamp":
+                location = "body" if top == "payload" else top
+                if _case_format(case, location) != (member.timestamp_format or DEFAULT_FORMAT[location]):
+                    continue
+            found.append(member)
     return found
 
 
@@ -198,11 +203,8 @@ def _text_fault(case: SmithyCase, member: Member, text: str) -> SmithyFault | No
 
 def _union_faults(contract: Contract, case_id: str) -> list[SmithyFault]:
     found = []
-    for member in contract.members.values():
-        if member.type != "union" or _wire_location(contract, member) not in ("body", "payload"):
-            continue
-        if member.recursive or any(contract.member(p).recursive for p in chain(member.path)):
-            continue
+    kinds = _members_by_kind(contract)
+    for member in (*kinds.get(("body", "union"), ()), *kinds.get(("payload", "union"), ())):
         children = [c for c in contract.children(member.path) if not c.recursive]
         if not children:
             continue
@@ -284,6 +286,17 @@ def smithy_faults(contract: Contract, body_required: bool) -> tuple[SmithyFault,
                     else:
                         add(_text_fault(case, member, text))
     return tuple(merged.values())
+
+
+@cache
+def smithy_faults_by_constraint(
+    contract: Contract, body_required: bool
+) -> dict[str, tuple[SmithyFault, ...]]:
+    """``smithy_faults`` by the constraint each breaks."""
+    grouped: dict[str, list[SmithyFault]] = {}
+    for fault in smithy_faults(contract, body_required):
+        grouped.setdefault(fault.constraint_id, []).append(fault)
+    return {cid: tuple(faults) for cid, faults in grouped.items()}
 
 
 def with_text(request: WireRequest, steps: list[Any], text: str) -> WireRequest:
