@@ -169,7 +169,9 @@ class OperationStrategies:
         breakable = {cid: self._variants_of(cid) for cid in ids if cid != BODY_JSON}
         breakable = {cid: found for cid, found in breakable.items() if not isinstance(found, str)}
         cases = boundary_cases(self.contract, self.base_params(), breakable)  # type: ignore[arg-type]
-        for cid in ids:
+        # Smithy's whole-body cases and its texts that are no JSON value break the body's syntax: with
+        # the whole catalogue, under ``Body.json`` too.
+        for cid in ids if constraint_id is not None else [*ids, BODY_JSON]:
             for fault in self._smithy_of(cid):
                 request = self._smithy_request(fault, self.base_params())
                 if request is not None:
