@@ -171,7 +171,7 @@ class OperationStrategies:
         cases = boundary_cases(self.contract, self.base_params(), breakable)  # type: ignore[arg-type]
         # Smithy's whole-body cases and its texts that are no JSON value break the body's syntax: with
         # the whole catalogue, under ``Body.json`` too.
-        for cid in ids if constraint_id is not None else [*ids, BODY_JSON]:
+        for cid in dict.fromkeys(ids if constraint_id is not None else [*ids, BODY_JSON]):
             for fault in self._smithy_of(cid):
                 request = self._smithy_request(fault, self.base_params())
                 if request is not None:
