@@ -21,6 +21,7 @@ does not: a little wider, so it can only make fewer values "invalid in every rea
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable
 from functools import cache
 
@@ -88,12 +89,35 @@ def matches(pattern: str, value: str, *, dialect: str = "ecma", fullmatch: bool 
     return matcher(pattern, dialect, fullmatch)(value)
 
 
+@cache
+def readable_dialects(pattern: str) -> tuple[str, ...]:
+    """The dialects whose engines compile ``pattern``.  About a hundred of the models' patterns use
+    ``\\p{L}`` (which Python's ``re`` refuses) or an inline ``(?s)`` (which ECMA-262 lacks): a dialect that
+    cannot read a pattern is no reading of it, and the others still judge (they are what services run)."""
+    readable = []
+    for dialect in DIALECTS:
+        with warnings.catch_warnings():
+            # Python warns of ``[[`` and ``--`` in classes (future set syntax); the reading stays today's.
+            warnings.simplefilter("ignore", FutureWarning)
+            try:
+                matcher(pattern, dialect, True)
+                matcher(pattern, dialect, False)
+            except (re.error, regress.RegressError, ValueError):
+                continue
+        readable.append(dialect)
+    return tuple(readable)
+
+
 def valid_in_every_reading(pattern: str, value: str) -> bool:
-    return all(matches(pattern, value, dialect=d, fullmatch=True) for d in DIALECTS)
+    """A full match in every dialect that reads the pattern; never where none does."""
+    readable = readable_dialects(pattern)
+    return bool(readable) and all(matches(pattern, value, dialect=d, fullmatch=True) for d in readable)
 
 
 def invalid_in_every_reading(pattern: str, value: str) -> bool:
-    return not any(matches(pattern, value, dialect=d) for d in DIALECTS)
+    """No match anywhere in any dialect that reads the pattern; never where none does."""
+    readable = readable_dialects(pattern)
+    return bool(readable) and not any(matches(pattern, value, dialect=d) for d in readable)
 
 
 def search_only(pattern: str, value: str) -> bool:

@@ -160,3 +160,17 @@ def test_domain_violations() -> None:
     assert {v.constraint_id for v in VALIDATOR.domain_violations("a b")} == {"DomainName.pattern"}
     assert {v.constraint_id for v in VALIDATOR.domain_violations("ab\n")} == {"DomainName.pattern"}
     assert VALIDATOR.domain_violations("a" * 64) == []
+
+
+def test_a_dialect_that_cannot_read_a_pattern_is_no_reading_of_it() -> None:
+    """``(?s)`` is no ECMA-262, ``\\p{L}`` no Python ``re``: the dialects that read the pattern judge it,
+    and a pattern no dialect reads makes no value valid or invalid."""
+    from conformance.spec import patterns
+
+    assert "ecma" not in patterns.readable_dialects("(?s).+")
+    assert patterns.valid_in_every_reading("(?s).+", "ab")
+    assert patterns.invalid_in_every_reading("(?s).+", "")
+    assert "python" not in patterns.readable_dialects("^\\p{L}+$")
+    assert patterns.invalid_in_every_reading("^\\p{L}+$", "1")
+    assert patterns.readable_dialects("(") == ()
+    assert not patterns.valid_in_every_reading("(", "(") and not patterns.invalid_in_every_reading("(", "x")
