@@ -546,6 +546,8 @@ SMITHY_OPERATIONS = {
         "RestJsonBodyMalformedBlobInvalidBase64": ["Body.json", "data.type"]
     },
     "accessanalyzer:CreateAccessPreview": {},  # unions: checked by kind below
+    # A structure payload: its members are the body's own.
+    "pinpoint:UpdateApnsChannel": {"RestJsonBodyBooleanStringCoercion": ["APNSChannelRequest.Enabled.type"]},
 }
 
 
@@ -588,8 +590,10 @@ def _chain(path: str) -> list[str]:
 def _values_at(contract: Contract, document: Any, path: str) -> Any:
     """Every JSON value at a contract path in a body (every item and entry on the way)."""
     values = [document]
-    for step_path in _chain(path):
+    for index, step_path in enumerate(_chain(path)):
         member = contract.member(step_path)
+        if index == 0 and member.location == "payload":
+            continue  # a payload member is the body itself
         found = []
         for holder in values:
             if step_path.endswith("[]") and isinstance(holder, list):

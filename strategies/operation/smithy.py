@@ -115,7 +115,10 @@ def _members_by_kind(contract: Contract) -> dict[tuple[str, str], tuple[Member, 
         if not steps or member.path.startswith("Response"):
             continue
         top = contract.member(steps[0])
-        if top.location in ("response", "") or any(contract.member(p).recursive for p in steps):
+        if top.location in ("response", ""):
+            continue
+        # Recursive members are left out of valid requests; an event stream's events are no JSON body.
+        if any(contract.member(p).recursive or contract.member(p).event_stream for p in steps):
             continue
         found.setdefault((top.location, member.type), []).append(member)
     return {key: tuple(members) for key, members in found.items()}
