@@ -660,3 +660,18 @@ def test_invalid_requests_draw_the_smithy_values_among_their_faults() -> None:
     assert found.constraint_id == "AllowRevert.type"
     assert found.request.header("Allow-Revert") not in ("true", "false")
     assert found.request.path.startswith("/applications/")
+
+
+def test_a_sparse_collections_null_item_is_no_type_fault() -> None:
+    """The sparse trait is the list's or map's, not its item's: rds-data's BooleanArray may hold null,
+    so no null is sent there as a fault; a dense list's item still gets one."""
+    from conformance.strategies.operation import faults
+
+    contract = load_operation("rds-data:BatchExecuteStatement")
+    sparse = contract.member("parameterSets[][].value.arrayValue.booleanValues[]")
+    dense = contract.member("parameterSets[]")
+    assert contract.member("parameterSets[][].value.arrayValue.booleanValues").sparse
+    names = [v.label for v in faults._type(contract, sparse, sparse.constraints["type"])]
+    assert "JSON null" not in names
+    names = [v.label for v in faults._type(contract, dense, dense.constraints["type"])]
+    assert "JSON null" in names

@@ -19,13 +19,9 @@ from typing import Any
 
 from conformance.spec.contract import NON_FINITE, Member
 
-# The ranges of Smithy's integer types; a value outside its type's range cannot be read as that type.
-INTEGER_RANGES = {
-    "byte": (-(2**7), 2**7 - 1),
-    "short": (-(2**15), 2**15 - 1),
-    "integer": (-(2**31), 2**31 - 1),
-    "long": (-(2**63), 2**63 - 1),
-}
+# A value outside its type's range cannot be read as that type.
+from conformance.spec.types import INTEGER_RANGES
+
 _INTEGER_TEXT = re.compile(r"-?[0-9]+")
 # Python's float() would also take "1_0", " 1", "nan" and "infinity": the wire takes none of them.
 _FLOAT_TEXT = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")

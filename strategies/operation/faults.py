@@ -300,7 +300,7 @@ def _type(contract: Contract, member: Member, constraint: Constraint) -> list[Va
         return _text_type(member, location)
     if member.location == "payload" and path in chain(path)[:1]:
         return [Variant("array body", "wire", [], "the payload is a JSON array, not an object")]
-    return _json_type(member)
+    return _json_type(member, _in_sparse_collection(contract, member))
 
 
 def _has_json_body(contract: Contract) -> bool:
@@ -316,7 +316,16 @@ def _has_json_body(contract: Contract) -> bool:
 _EPOCH, _ISO, _HTTP_DATE = 1704067200, "2024-01-01T00:00:00Z", "Mon, 01 Jan 2024 00:00:00 GMT"
 
 
-def _json_type(member: Member) -> list[Variant]:
+def _in_sparse_collection(contract: Contract, member: Member) -> bool:
+    """Whether ``member`` is an item or value of a list or map the model marks sparse (the trait is the
+    collection's, not its item's): a null there is a value, not a fault."""
+    if not member.path.endswith(("[]", ".<value>")):
+        return False
+    collection = member.path[:-2] if member.path.endswith("[]") else member.path[: -len(".<value>")]
+    return contract.member(collection).sparse
+
+
+def _json_type(member: Member, sparse: bool = False) -> list[Variant]:
     kind = member.type
     ends = INTEGER_RANGES.get(kind)
     table: dict[str, list[tuple[Any, str]]] = {
@@ -346,7 +355,7 @@ def _json_type(member: Member) -> list[Variant]:
         also = frozenset({f"{member.path}.maximum"}) if member.get("maximum") is not None else frozenset()
         found.append(Variant(f"{past}", "set", past, f"past the {kind} type's own range", also))
     collection_item = member.path.endswith(("[]", ".<value>"))
-    if collection_item and not member.sparse:
+    if collection_item and not sparse:
         found.append(Variant("JSON null", "wire", None, "a null item in a collection that is not sparse"))
     return found
 
