@@ -25,6 +25,17 @@ THROTTLED = "ThrottlingException"  # a request the target had no capacity for, a
 SERIALIZATION = "SerializationException"
 # Smithy's server framework answers a path no operation has with this 404: routing failed before validation.
 UNKNOWN_OPERATION = "UnknownOperationException"
+# The errors every AWS API may answer whatever its model lists (the API references' "Common Errors"),
+# with their statuses there: a target with checks of its own (--expect lenient) may refuse with them.
+COMMON_CLIENT_ERRORS: dict[str, frozenset[int]] = {
+    "AccessDeniedException": frozenset({400, 403}),
+    "IncompleteSignature": frozenset({400}),
+    "InvalidClientTokenId": frozenset({403}),
+    "NotAuthorized": frozenset({400}),
+    "OptInRequired": frozenset({403}),
+    "RequestExpired": frozenset({400}),
+    "UnrecognizedClientException": frozenset({403}),
+}
 
 
 @dataclass(frozen=True)

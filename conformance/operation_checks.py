@@ -37,6 +37,7 @@ from urllib.parse import unquote
 from jsonschema import Draft202012Validator, ValidationError, validators
 
 from conformance.checks import Problem, error_body_problems
+from conformance.errors import COMMON_CLIENT_ERRORS
 from conformance.exchange import Exchange
 from conformance.report import describe_value, escape_controls
 from conformance.sdk import body_kind, describe_error_type, summarize_error
@@ -151,11 +152,14 @@ def _or(items: list) -> str:
 def with_client_errors(
     contract: Contract, statuses: Collection[int], types: Collection[str]
 ) -> tuple[frozenset[int], frozenset[str]]:
-    """``statuses`` and ``types`` of a rejection, widened by every client error (4xx) the model lists."""
+    """``statuses`` and ``types`` of a rejection, widened by every client error (4xx) the model lists and
+    the common errors of every AWS API."""
     client = [error for error in contract.errors if 400 <= error.status < 500]
     return (
-        frozenset(statuses) | {error.status for error in client},
-        frozenset(types) | {error.code or error.name for error in client},
+        frozenset(statuses)
+        | {error.status for error in client}
+        | set().union(*COMMON_CLIENT_ERRORS.values()),
+        frozenset(types) | {error.code or error.name for error in client} | set(COMMON_CLIENT_ERRORS),
     )
 
 
@@ -209,6 +213,8 @@ def documented_problems(contract: Contract, exchange: Exchange) -> list[Problem]
     5xx, which ``check_no_server_error`` says apart).  A listed error with another status than the model's
     is the ``error.modelled_status`` verdict's, said once for the run, not once for each test that met it."""
     found = error_type(contract, exchange)
+    if found in COMMON_CLIENT_ERRORS and exchange.status in COMMON_CLIENT_ERRORS[found]:
+        return []  # every AWS API may answer it (its "Common Errors")
     if modelled_status(contract, found) is None:
         listed = ", ".join(f"{error.status} {error.name}" for error in contract.errors)
         return [

@@ -212,6 +212,10 @@ def _target(expect: str) -> OperationTarget:
         ("lenient", 400, "NoSuchThing", "documented.type"),
         # A listed error with another status: the error.modelled_status verdict's, once for the run.
         ("lenient", 400, "ConflictException", None),
+        # Every AWS API's common errors, with their common statuses ("Cross-account pass role").
+        ("lenient", 400, "AccessDeniedException", None),
+        ("lenient", 418, "AccessDeniedException", "documented.type"),
+        ("strict", 400, "AccessDeniedException", "success.status"),
         ("lenient", 500, "InternalServerException", "no_server_error"),
     ],
 )
