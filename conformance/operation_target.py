@@ -105,13 +105,18 @@ class OperationTarget(Target):
             # No SDK sends an empty URI label: such a request is no valid one to hold the target to,
             # whatever the strategies say; a router's refusal is no fault.
             return
-        self._noting_failure()
         if self.expect == "lenient":
-            check_no_server_error(exchange)
+            try:
+                check_no_server_error(exchange)
+            except ConformanceFailure:
+                self._noting_failure()
+                raise
             problems = judge.documented_problems(self.contract, exchange)
             if not problems:
-                return
+                return  # a documented refusal: no failure to note (nor to shrink)
+            self._noting_failure()
             raise ConformanceFailure(*problems[0][:2], exchange, problems[0][2])
+        self._noting_failure()
         raise ConformanceFailure(
             "success.status",
             f"a valid request is accepted ({success})",

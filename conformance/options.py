@@ -204,7 +204,7 @@ def option_problem(config: pytest.Config) -> str | None:
     if not (math.isfinite(timeout) and timeout > 0):
         return "--request-timeout must be a positive number of seconds"
     shrink = config.getoption("shrink_time")
-    if not (math.isfinite(shrink) and shrink >= 0):
+    if shrink is not None and not (math.isfinite(shrink) and shrink >= 0):
         return "--shrink-time must be a number of seconds, 0 or more"
     rate = config.getoption("rate_limit")
     if rate is not None and not (math.isfinite(rate) and rate > 0):

@@ -90,10 +90,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--shrink-time",
         type=float,
-        default=10.0,
+        default=None,
         metavar="SECONDS",
         help="the most time a property spends making its failing request smaller, after its first "
-        "failure; then the smallest found so far is reported (default: 10; 0 reports the first)",
+        "failure; then the smallest found so far is reported (default: no bound; 0 reports the first)",
     )
     group.addoption(
         "--expect",

@@ -270,3 +270,16 @@ def test_with_expect_lenient_an_invalid_request_may_meet_the_targets_own_checks_
     target.expect_rejected(answer(status, {"Message": "no"}, **{"X-Amzn-Errortype": error}), case)
     verdicts = {nodeid.split("[")[1][:-1]: passed for nodeid, passed, _ in target.answers.verdicts()}
     assert {name for name, passed in verdicts.items() if not passed} == broken
+
+
+def test_a_documented_refusal_under_expect_lenient_is_no_failure_to_note() -> None:
+    """Only a failure starts a property's --shrink-time: a refusal lenient mode accepts must not, or the
+    property's later examples would be cut short as if it had failed."""
+    target = _target("lenient")
+    request = canonical_request(SCHEDULER, {})
+    refusal = answer(404, {"Message": "no"}, **{"X-Amzn-Errortype": "ResourceNotFoundException"})
+    target.expect_accepted(refusal, request)
+    assert target.first_failure_after is None and not target._failed_at
+    with pytest.raises(ConformanceFailure):
+        target.expect_accepted(answer(500, {"Message": "no"}), request)
+    assert target.first_failure_after is not None and target._failed_at
