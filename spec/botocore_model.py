@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from conformance.spec.paths import ITEM, KEY, REQUEST_ROOT, RESPONSE_ROOT, VALUE, child_of
+
 SERVICE = "customer-profiles"
 OPERATION = "CreateIntegrationWorkflow"
-REQUEST_ROOT = "Body"
-RESPONSE_ROOT = "Response"
 CONTRACT_PATH = Path(__file__).with_name("contract.json")
 LIFECYCLE_OPERATIONS = ("GetWorkflow", "ListWorkflows", "DeleteWorkflow")
 LIFECYCLE_PATH = Path(__file__).with_name("lifecycle.json")
@@ -55,7 +55,7 @@ def _child_path(parent: str, name: str, prefix: str) -> str:
     # prefix ``GetWorkflow.WorkflowId.pattern``), as users read them.
     # A member named like the root itself (a payload called ``Body``) keeps the root in front.
     at_top = parent == prefix + REQUEST_ROOT and name != REQUEST_ROOT
-    return prefix + name if at_top else f"{parent}.{name}"
+    return prefix + name if at_top else child_of(parent, name)
 
 
 def _type_name(shape: Any) -> str:
@@ -90,6 +90,7 @@ def _bindings(shape: Any, name: str | None, greedy: frozenset[str]) -> dict[str,
         and serialization.get("location") == "uri"
         and serialization.get("name", name) in greedy,
         "event_stream": bool(serialization.get("eventstream")),
+        "host_label": bool(serialization.get("hostLabel")),
     }
     extra.update({flag: True for flag, on in flags.items() if on})
     return extra
@@ -142,10 +143,10 @@ def _node(shape: Any, name: str | None, greedy: frozenset[str]) -> _Node:
                 )
             )
     elif kind == "list":
-        children.append(("[]", shape.member, False, None, False))
+        children.append((ITEM, shape.member, False, None, False))
     elif kind == "map":
-        children.append(("<key>", shape.key, False, None, False))
-        children.append(("<value>", shape.value, False, None, False))
+        children.append((KEY, shape.key, False, None, False))
+        children.append((VALUE, shape.value, False, None, False))
     return _Node(shape.name, kind, _bindings(shape, name, greedy), tuple(bounds), tuple(children))
 
 
@@ -189,7 +190,7 @@ def _walk(
             child_path, child_name = _child_path(path, step, prefix), step
             child_location = bound or ("payload" if is_payload else location)
         else:
-            child_path = f"{path}{step}" if step == "[]" else f"{path}.{step}"
+            child_path = child_of(path, step)
             child_name, child_location = None, location
         yield from _walk(
             child,

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from conformance.spec.paths import item_of, key_of, last_step, parent_path, value_of
+
 CONTRACT_FILE = Path(__file__).with_name("contract.json")
 
 # Smithy shape type -> JSON type in a restJson1 body: timestamps are epoch seconds unless the member names
@@ -94,6 +96,7 @@ class Member:
     streaming: bool = False
     json_value: bool = False  # a header that carries a JSON document, base64-encoded
     greedy: bool = False  # a {Label+}: its value may hold "/"
+    host_label: bool = False  # also a label of the model's host prefix: SDKs put its value into the hostname
     event_stream: bool = False
     recursive: bool = False  # a structure inside itself: walked once per path, then a leaf
 
@@ -115,9 +118,7 @@ class Member:
     @property
     def name(self) -> str:
         """The member's name in its parent: the last step of its path (``<key>``, ``[]`` for items)."""
-        if self.path.endswith("[]"):
-            return "[]"
-        return self.path.rsplit(".", 1)[-1]
+        return last_step(self.path)
 
     def get(self, kind: str, default: Any = None) -> Any:
         constraint = self.constraints.get(kind)
@@ -241,12 +242,12 @@ class Contract:
             if required:
                 schema["required"] = required
         elif member.type == "list":
-            schema["items"] = self.schema_for(path + "[]")
+            schema["items"] = self.schema_for(item_of(path))
         elif member.type == "map":
-            key_schema = self.schema_for(path + ".<key>")
+            key_schema = self.schema_for(key_of(path))
             key_schema.pop("type")  # JSON object keys are strings by construction
             schema["propertyNames"] = key_schema
-            schema["additionalProperties"] = self.schema_for(path + ".<value>")
+            schema["additionalProperties"] = self.schema_for(value_of(path))
         return schema
 
     def path(self, domain: str) -> str:
@@ -274,17 +275,6 @@ def expand_uri(uri: str, values: dict[str, str | None], operation: str = "the op
         return quote(value, safe="/" if greedy else "", errors="surrogatepass")
 
     return _LABEL.sub(label, uri)
-
-
-def parent_path(path: str) -> str | None:
-    """The path of the member that holds ``path``; request members at the top sit under ``Body``."""
-    if path in ("Body", "Response"):
-        return None
-    if path.endswith("[]"):
-        return path[:-2]
-    if "." not in path:
-        return "Body"
-    return path.rsplit(".", 1)[0]
 
 
 def strings_in(value: Any, schema: dict[str, Any], where: str = "body") -> Iterator[tuple[str, str, dict]]:

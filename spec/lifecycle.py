@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from conformance.spec import patterns
-from conformance.spec.contract import expand_uri, parent_path
+from conformance.spec.contract import expand_uri
+from conformance.spec.paths import item_of, key_of, last_step, parent_path, value_of
 from conformance.spec.validation import Violation
 
 LIFECYCLE_FILE = Path(__file__).with_name("lifecycle.json")
@@ -194,7 +195,7 @@ class Lifecycle:
                 child = self.members[child_path]
                 if child["location"] != member["location"]:
                     continue  # a URI label or query member, not in this object
-                name = child_path.rsplit(".", 1)[-1]
+                name = last_step(child_path)
                 item = value.get(name)
                 if item is None:  # null reads as absent
                     if "required" in self._rules.get(child_path, {}):
@@ -209,11 +210,11 @@ class Lifecycle:
             yield from _bounds(path, rules, len(value), "minItems", "maxItems", what, where)
             if shape_type == "list":
                 for index, item in enumerate(value):
-                    yield from self._violations(f"{path}[]", item, f"{where}[{index}]")
+                    yield from self._violations(item_of(path), item, f"{where}[{index}]")
             else:
                 for key, item in value.items():
-                    yield from self._violations(f"{path}.<key>", key, f"{where} key {_brief(key)}")
-                    yield from self._violations(f"{path}.<value>", item, f"{where}[{_brief(key)}]")
+                    yield from self._violations(key_of(path), key, f"{where} key {_brief(key)}")
+                    yield from self._violations(value_of(path), item, f"{where}[{_brief(key)}]")
             return
         if shape_type == "string":
             # len() counts code points, as Smithy does; a lone surrogate counts as one.

@@ -13,6 +13,7 @@ from functools import cache
 
 from conformance.spec import patterns as dialects
 from conformance.spec.contract import Constraint, Contract
+from conformance.spec.paths import is_key
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "always-a-string",
         "JSON object keys and URI labels are always strings",
-        lambda c: c.kind == "type" and (c.path.endswith(".<key>") or c.path == "DomainName"),
+        lambda c: c.kind == "type" and (is_key(c.path) or c.path == "DomainName"),
     ),
     Rule(
         "label-always-there",

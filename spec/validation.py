@@ -21,6 +21,7 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from conformance.spec import patterns
 from conformance.spec.contract import KIND_OF_KEYWORD, PATH_KEYWORD, Contract, load_contract
+from conformance.spec.paths import is_key
 
 SEMANTICS = ("search", "fullmatch")
 
@@ -104,7 +105,7 @@ def _location(root: str, error: ValidationError) -> str:
         f".{step}" if isinstance(step, str) and step.isidentifier() else f"[{step!r}]"
         for step in error.absolute_path
     )
-    if error.schema.get(PATH_KEYWORD, "").endswith(".<key>"):
+    if is_key(error.schema.get(PATH_KEYWORD, "")):
         steps += f" key {error.instance!r}"
     return root + steps
 

@@ -21,6 +21,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from conformance.spec import Contract, Member, load_contract
+from conformance.spec.paths import item_of, key_of, value_of
 from conformance.spec.wire import Request
 from conformance.strategies.canonical import CanonicalValues, fixed_keys, string_bounds
 from conformance.strategies.drawing import (
@@ -269,10 +270,10 @@ class ValueStrategies:
         kind = member.type
         if kind == "list":
             low, high = member.get("minItems", 0), member.get("maxItems", LIST_MAX)
-            return list_drawer(self.drawer(path + "[]"), low, high, may_be_absent=may_be_absent)
+            return list_drawer(self.drawer(item_of(path)), low, high, may_be_absent=may_be_absent)
         if kind == "map":
-            keys = self.contract.member(path + ".<key>")
-            values = self.drawer(path + ".<value>")
+            keys = self.contract.member(key_of(path))
+            values = self.drawer(value_of(path))
             low, high = member.get("minItems", 0), member.get("maxItems", LIST_MAX)
             if keys.get("enum"):
                 return enum_keys_drawer(keys.get("enum"), values, low, high, may_be_absent=may_be_absent)
@@ -285,7 +286,7 @@ class ValueStrategies:
                 )
                 entries = lambda draw: (key_drawer(draw), values(draw))  # noqa: E731
                 return map_drawer(entries, low, high, may_be_absent=may_be_absent, spare_keys=spares)
-            key_shape, value_shape = self._shape(keys), self._shape(self.contract.member(path + ".<value>"))
+            key_shape, value_shape = self._shape(keys), self._shape(self.contract.member(value_of(path)))
             # The key's and the value's layouts in one choice, if there are not too many pairs.
             if key_shape and value_shape and len(key_shape.layouts) * len(value_shape.layouts) <= LAYOUTS_MAX:
                 entries = entry_drawer(key_shape, value_shape)

@@ -18,6 +18,7 @@ from typing import Any
 
 from conformance.spec import Constraint, Contract, Member, load_contract
 from conformance.spec import patterns as dialects
+from conformance.spec.paths import in_collection, is_key, item_of, key_of, value_of
 from conformance.spec.unbreakable import unbreakable
 from conformance.spec.wire import BoundaryCase, Request
 from conformance.strategies import smithy as smithy_cases
@@ -33,7 +34,6 @@ from conformance.strategies.catalogue import (
     wrong_kinds,
 )
 from conformance.strategies.grammar import UNBOUNDED, parse
-from conformance.strategies.invalid import in_collection
 from conformance.strategies.near_misses import far_misses, near_misses
 from conformance.strategies.paths import FIRST, SECOND, place_member, remove_member, reordered
 from conformance.strategies.text import canonical_text
@@ -191,10 +191,10 @@ class BoundaryCatalogue:
         the valid body on which code that handles only one Batch, Task or tag trips."""
         member = self.contract.member(path)
         if member.type == "list":
-            item = self._several(value[0], path + "[]", count)
+            item = self._several(value[0], item_of(path), count)
             return [item] * count
         if member.type == "map":
-            names = fixed_keys(self.contract.member(path + ".<key>"), count)
+            names = fixed_keys(self.contract.member(key_of(path)), count)
             entry = next(iter(value.values()))
             return dict.fromkeys(names, entry)
         if member.type == "structure":
@@ -224,7 +224,7 @@ class BoundaryCatalogue:
     def _sample(self, m: Member) -> Any:
         if m.path == "DomainName":
             return canonical_text(m.get("pattern"), 1)
-        if m.path.endswith(".<key>"):
+        if is_key(m.path):
             return self.canonical.string(m, 3) if not m.get("enum") else m.get("enum")[0]
         return self.canonical.value(m.path, full=True)
 
@@ -361,10 +361,10 @@ class BoundaryCatalogue:
                 yield self._case(c, edge, value, False, f"{value!r} is not an allowed value")
 
     def _map_of(self, m: Member, size: int) -> dict:
-        keys = fixed_keys(self.contract.member(m.path + ".<key>"), size)
+        keys = fixed_keys(self.contract.member(key_of(m.path)), size)
         if len(keys) < size:
             raise ValueError(f"{m.path}: no {size} distinct valid keys to build a map of that size")
-        return dict.fromkeys(keys, self.canonical.value(m.path + ".<value>"))
+        return dict.fromkeys(keys, self.canonical.value(value_of(m.path)))
 
     def _minItems(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:  # noqa: N802
         yield self._case(

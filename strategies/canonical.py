@@ -10,6 +10,7 @@ from typing import Any
 
 from conformance.spec import Contract, Member, load_contract
 from conformance.spec import patterns as dialects
+from conformance.spec.paths import item_of, key_of, value_of
 from conformance.strategies.grammar import parse
 from conformance.strategies.text import UNBOUNDED_STRING_MAX, canonical_text, length_range
 
@@ -55,7 +56,7 @@ def new_map_key(contract: Contract, map_path: str, taken: Collection[str]) -> st
     highest = contract.member(map_path).get("maxItems")
     if highest is not None and len(taken) >= highest:
         return None
-    keys = fixed_keys(contract.member(map_path + ".<key>"), len(taken) + 1)
+    keys = fixed_keys(contract.member(key_of(map_path)), len(taken) + 1)
     return next((key for key in keys if key not in taken), None)
 
 
@@ -83,14 +84,12 @@ class CanonicalValues:
         if kind == "timestamp":
             return CANONICAL_TIMESTAMP
         if kind == "list":
-            return [self.value(path + "[]", full=full)]
+            return [self.value(item_of(path), full=full)]
         if kind == "map":
-            key = self.contract.member(path + ".<key>")
+            key = self.contract.member(key_of(path))
             key_value = key.get("enum")[0] if key.get("enum") else canonical_text(key.get("pattern"), 3)
             return (
-                {key_value: self.value(path + ".<value>", full=full)}
-                if full or member.get("minItems")
-                else {}
+                {key_value: self.value(value_of(path), full=full)} if full or member.get("minItems") else {}
             )
         if kind == "structure":
             return {

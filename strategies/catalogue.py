@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from conformance.spec.paths import is_item, is_value
 from conformance.strategies.smithy import NOT_AN_OBJECT
 
 
@@ -119,7 +120,7 @@ WRONG_TYPES: dict[str, tuple[str, ...]] = {
 def null_is_type_error(path: str) -> bool:
     """restJson1 reads a null member as absent, so ``null`` breaks the type only of a list item or a map
     value (and breaks ``required`` elsewhere)."""
-    return path.endswith(("[]", ".<value>"))
+    return is_item(path) or is_value(path)
 
 
 def wrong_kinds(json_type: str, path: str) -> tuple[str, ...]:

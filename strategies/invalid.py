@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from conformance.spec import Constraint, Contract, Member, load_contract
 from conformance.spec import patterns as dialects
+from conformance.spec.paths import in_collection, key_of, value_of
 from conformance.spec.unbreakable import breakable_ids, unbreakable
 from conformance.spec.wire import InvalidRequest, Request
 from conformance.strategies import faults, smithy
@@ -182,8 +183,8 @@ class InvalidRequests:
             )
             return one_of([near, beyond], f"out of range {member.path}")
         if kind in ("minItems", "maxItems"):
-            entries = (self.values.of(member.path + ".<key>"), self.values.of(member.path + ".<value>"))
-            keys, filler = self.contract.member(member.path + ".<key>"), self.fill(member.path + ".<value>")
+            entries = (self.values.of(key_of(member.path)), self.values.of(value_of(member.path)))
+            keys, filler = self.contract.member(key_of(member.path)), self.fill(value_of(member.path))
             return faults.too_few_or_many(member, kind, entries, keys, filler)
         raise ValueError(f"no fault for {constraint.id}")
 
@@ -311,11 +312,6 @@ class InvalidRequests:
             return InvalidRequest(Request(None, body), constraint.id, f"{where}: {fault[1]}")
 
         return self._on_base(f"search-only {constraint.id}", value, build, placed=in_collection(member.path))
-
-
-def in_collection(path: str) -> bool:
-    """Whether the member at ``path`` sits in a list item or a map entry (so it has a place to vary)."""
-    return "[]" in path or ".<key>" in path or ".<value>" in path
 
 
 def in_member_order(case: InvalidRequest, order: int) -> InvalidRequest:

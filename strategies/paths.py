@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
-ITEM = "[]"
-KEY = "<key>"
-VALUE = "<value>"
+from conformance.spec.paths import ITEM, KEY, VALUE, join, key_of, steps, value_of
 
 # Makes a valid value for the member at a contract path (used to fill in missing ancestors).
 Filler = Callable[[str], Any]
@@ -27,27 +25,6 @@ def copy_json(value: Any) -> Any:
     if isinstance(value, list):
         return [copy_json(item) for item in value]
     return value
-
-
-def steps(path: str) -> list[str]:
-    """``A.B[].C`` -> ``["A", "B", "[]", "C"]``."""
-    out: list[str] = []
-    for part in path.split("."):
-        if part.endswith(ITEM):
-            out.extend([part[: -len(ITEM)], ITEM])
-        else:
-            out.append(part)
-    return out
-
-
-def join(parts: list[str]) -> str:
-    path = ""
-    for part in parts:
-        if part == ITEM:
-            path += ITEM
-        else:
-            path = f"{path}.{part}" if path else part
-    return path
 
 
 # Where in a list or map the changed member goes: the first item or entry (the shrinking target), the
@@ -80,11 +57,11 @@ def _map_slot(node: dict, map_path: str, placement: str, fill: Filler, new_key: 
     """The key whose entry the change goes to, after growing the map to two entries where the placement
     asks and a new valid key can be had."""
     if not node:
-        node[fill(map_path + "." + KEY)] = fill(map_path + "." + VALUE)
+        node[fill(key_of(map_path))] = fill(value_of(map_path))
     if placement != FIRST and len(node) < 2:
         key = new_key(map_path, node.keys())
         if key is not None:
-            node[key] = fill(map_path + "." + VALUE)
+            node[key] = fill(value_of(map_path))
     return list(node)[_index(len(node), placement)]
 
 

@@ -27,6 +27,7 @@ from functools import cache
 from typing import Any
 
 from conformance.spec import Constraint, Member
+from conformance.spec.paths import ITEM, is_item, is_key, is_value, steps
 from conformance.spec.smithy import SmithyCase, smithy_catalogue
 
 NOT_JSON: Any = type("NotJson", (), {"__repr__": lambda self: "NOT_JSON"})()
@@ -151,9 +152,9 @@ NULL_KEY_TEXT = '{ null: "abc" }'
 
 def null_ids(member: Member) -> tuple[str, ...]:
     """The Smithy case that sends ``null`` as ``member`` (a list item or a map value), if there is one."""
-    if member.path.endswith("[]"):
+    if is_item(member.path):
         return (NULL_ITEM,)
-    if member.path.endswith(".<value>"):
+    if is_value(member.path):
         return (NULL_MAP_VALUE,)
     return ()
 
@@ -235,11 +236,11 @@ def member_position(member: Member) -> str:
     """Where a member sits, as Smithy's validation cases tell them apart (they test body members)."""
     if member.location != "body":
         return member.location
-    if member.path.endswith(".<key>"):
+    if is_key(member.path):
         return "map key"
-    if member.path.endswith(".<value>"):
+    if is_value(member.path):
         return "map value"
-    if member.path.endswith("[]"):
+    if is_item(member.path):
         return "list item"
     return {"map": "map", "list": "list", "long": "long"}.get(member.type, "member")
 
@@ -284,7 +285,8 @@ def validation_ids(constraint: Constraint, member: Member) -> tuple[str, ...]:
     """The Smithy validation cases whose kind of constraint and member ``constraint`` is."""
     position = member_position(member)
     if constraint.kind == "required":
-        position = "in a list item" if "[]" in member.path else "top level" if "." not in member.path else ""
+        parts = steps(member.path)
+        position = "in a list item" if ITEM in parts else "top level" if len(parts) == 1 else ""
     return tuple(
         case_id
         for case_id, (kinds, where) in VALIDATION.items()

@@ -1,6 +1,6 @@
 """How close the suite runs to the speed of the wire, measured in one run.
 
-    python tests/bench_suite.py [--profile dev] [--rounds 3]
+    python tests/bench_suite.py [--profile dev] [--rounds 3] [--operation SERVICE:OPERATION ...]
 
 Prints:
   - the raw rate: the very requests the suite sent, replayed in a plain loop over one requests.Session
@@ -14,6 +14,9 @@ Prints:
   - the same loop over the suite's own client, to show what of the suite's time is HTTP;
   - the main job's wall time (the suite against the embedded reference) with one process and with -n 2,
     and the speed-up of -n 2.
+With ``--operation`` (repeatable), the rates and their ratio are measured for each operation named, the
+flagship's included only when named too (``customer-profiles:CreateIntegrationWorkflow``), and the main
+job's timing is the first operation's.
 A benchmark, not a test; the machine is noisy, so compare figures from one run.
 """
 
@@ -37,25 +40,42 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 DOMAIN = "bench-domain"
+FLAGSHIP = "customer-profiles:CreateIntegrationWorkflow"
+# Headers the replay loop's own client sets (or must compute afresh), not the request's.
+_TRANSPORT_HEADERS = {"host", "content-length", "connection", "accept-encoding", "user-agent"}
 
 
-def serve(port: int, record: str | None) -> None:
-    """The reference in this process, recording each request it answers when ``record`` is set."""
-    from conformance.reference import ReferenceService, start_server
+def serve(port: int, record: str | None, operation: str) -> None:
+    """The reference of ``operation`` in this process, recording each request it answers when ``record``
+    is set (its method, path and query, headers and body, to be replayed as sent)."""
+    from conformance.reference import OperationService, ReferenceService, start_server
+    from conformance.spec.operation import load_operation
 
-    class Recording(ReferenceService):
-        def before_response(self, request, reply):  # noqa: ANN001, ANN201
-            if record_file is not None:
-                line = {
-                    "method": request.method,
-                    "path": request.path,
-                    "body": base64.b64encode(request.body).decode(),
-                }
-                record_file.write(json.dumps(line) + "\n")
-            return reply
+    def recording(base: type) -> type:
+        class Recording(base):
+            def before_response(self, request, reply):  # noqa: ANN001, ANN201
+                if record_file is not None:
+                    line = {
+                        "method": request.method,
+                        "path": request.path,
+                        "headers": [
+                            [name, value]
+                            for name, value in request.headers.items()
+                            if name.lower() not in _TRANSPORT_HEADERS
+                        ],
+                        "body": base64.b64encode(request.body).decode(),
+                    }
+                    record_file.write(json.dumps(line) + "\n")
+                return super().before_response(request, reply)
+
+        return Recording
 
     record_file = open(record, "w", buffering=1) if record else None  # noqa: SIM115
-    server = start_server(Recording(domains=[DOMAIN]), port=port)
+    if operation == FLAGSHIP:
+        service = recording(ReferenceService)(domains=[DOMAIN])
+    else:
+        service = recording(OperationService)(load_operation(operation))
+    server = start_server(service, port=port)
     print("ready", flush=True)
     try:
         sys.stdin.read()  # until the parent closes our stdin
@@ -70,9 +90,9 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, record: str | None = None) -> None:
+    def __init__(self, operation: str, record: str | None = None) -> None:
         self.port = free_port()
-        args = [sys.executable, __file__, "--serve", str(self.port)] + (
+        args = [sys.executable, __file__, "--serve", str(self.port), "--operation", operation] + (
             ["--record", record] if record else []
         )
         self.process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -113,10 +133,11 @@ def run_suite(*args: str, storage: str | None = None, checkout: Path = ROOT) -> 
 def replay(url: str, records: list[dict]) -> float:
     """Seconds to send ``records`` in a plain loop over one requests.Session: the issue's floor."""
     session = requests.Session()
-    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    default = {"Content-Type": "application/json", "Accept": "application/json"}
     started = time.monotonic()
     for record in records:
         body = base64.b64decode(record["body"])
+        headers = dict(record["headers"]) if "headers" in record else default
         response = session.request(
             record["method"], url + record["path"], data=body, headers=headers, timeout=10
         )
@@ -126,34 +147,27 @@ def replay(url: str, records: list[dict]) -> float:
 
 def replay_with_suite_client(url: str, records: list[dict]) -> float:
     """The same loop over the suite's own client (what the suite's HTTP costs, with nothing else)."""
-    from conformance.client import TargetClient
+    from conformance.core.client import TargetClient
 
     client = TargetClient(url, DOMAIN, timeout=10)
     started = time.monotonic()
     for record in records:
-        client.send_raw(record["method"], record["path"], base64.b64decode(record["body"]))
+        headers = dict(record.get("headers", []))
+        client.send_raw(record["method"], record["path"], base64.b64decode(record["body"]), headers or None)
     seconds = time.monotonic() - started
     client.close()
     return seconds
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--profile", default="dev")
-    parser.add_argument("--rounds", type=int, default=3, help="raw loop and suite pairs (default 3)")
-    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--record", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.serve:
-        serve(args.serve, args.record)
-        return 0
-    print(f"$ python tests/bench_suite.py --profile {args.profile} --rounds {args.rounds}", flush=True)
-    profile = f"--hypothesis-profile={args.profile}"
+def measure(operation: str, profile: str, rounds: int) -> None:
+    """The raw and the suite's rates for one operation, ``rounds`` times back to back, and their ratio."""
+    print(f"=== {operation}", flush=True)
 
     def suite_round(record: str | None = None, storage: str | None = None) -> tuple[float, str]:
-        server = Server(record)
+        server = Server(operation, record)
+        where = [f"--domain={DOMAIN}"] if operation == FLAGSHIP else [f"--operation={operation}"]
         try:
-            return run_suite(profile, f"--target-url={server.url}", f"--domain={DOMAIN}", storage=storage)
+            return run_suite(profile, f"--target-url={server.url}", *where, storage=storage)
         finally:
             server.stop()
 
@@ -171,8 +185,8 @@ def main() -> int:
     # Each round times the raw loop and the suite back to back, each against a fresh server, so that a
     # machine whose speed drifts (shared cores) shifts the figures of a round alike.
     ratios, cold_ratios, raw_rates, suite_rates, cold_rates, client_rates, cpu = [], [], [], [], [], [], []
-    for number in range(1, args.rounds + 1):
-        fresh = Server()
+    for number in range(1, rounds + 1):
+        fresh = Server(operation)
         before = fresh.cpu_seconds()
         raw_seconds = replay(fresh.url, records)
         cpu.append((fresh.cpu_seconds() - before) / sent)
@@ -195,7 +209,7 @@ def main() -> int:
     warm.cleanup()
 
     median = statistics.median
-    print(f"--- median of {args.rounds} round(s)")
+    print(f"--- median of {rounds} round(s)")
     print(f"raw rate (plain Session loop):    {median(raw_rates):7.0f} requests/s")
     print(f"suite's client in the same loop:  {median(client_rates):7.0f} requests/s")
     per_request = 1000 * median(cpu)
@@ -210,12 +224,37 @@ def main() -> int:
     )
     for label, values in (("suite rate / raw rate:", ratios), ("  the same, cold storage:", cold_ratios)):
         shown = " ".join(f"{r:.2f}" for r in values)
-        print(f"{label:<33} {median(values):7.2f}  (per round: {shown})")
+        print(f"{label:<33} {median(values):7.2f}  (per round: {shown})", flush=True)
 
-    one, _ = run_suite(profile)
-    two, _ = run_suite(profile, "-n", "2")
-    print(f"main job (embedded), 1 process:   {one:7.1f} s")
-    print(f"main job (embedded), -n 2:        {two:7.1f} s")
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", default="dev")
+    parser.add_argument("--rounds", type=int, default=3, help="raw loop and suite pairs (default 3)")
+    parser.add_argument(
+        "--operation",
+        action="append",
+        metavar="SERVICE:OPERATION",
+        help=f"an operation to measure (repeatable; default {FLAGSHIP})",
+    )
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--record", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    operations = args.operation or [FLAGSHIP]
+    if args.serve:
+        serve(args.serve, args.record, operations[0])
+        return 0
+    shown = "".join(f" --operation {operation}" for operation in args.operation or [])
+    print(f"$ python tests/bench_suite.py --profile {args.profile} --rounds {args.rounds}{shown}", flush=True)
+    profile = f"--hypothesis-profile={args.profile}"
+    for operation in operations:
+        measure(operation, profile, args.rounds)
+
+    main_job = [] if operations[0] == FLAGSHIP else [f"--operation={operations[0]}"]
+    one, _ = run_suite(profile, *main_job)
+    two, _ = run_suite(profile, *main_job, "-n", "2")
+    print(f"main job (embedded, {operations[0]}), 1 process: {one:7.1f} s")
+    print(f"main job (embedded, {operations[0]}), -n 2:      {two:7.1f} s")
     print(f"speed-up of -n 2:                 {one / two:7.2f}x")
     return 0
 

@@ -42,7 +42,7 @@ DOMAIN = "hostile-domain"
 MiB = 1024 * 1024
 
 
-SUITE = Path(__file__).resolve().parents[1] / "conformance"
+SUITE = Path(__file__).resolve().parents[1] / "conformance" / "properties"
 
 
 def run(*args: str, storage: Path, only: tuple[str, ...] = (), timeout: float = 60) -> SuiteRun:

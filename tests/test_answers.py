@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from requests.structures import CaseInsensitiveDict
 
-from conformance.answers import AnswerLedger, Kind, describe_breaks
-from conformance.client import Exchange
+from conformance.core.exchange import Exchange
+from conformance.core.ledger import Kind, describe_breaks
+from conformance.flagship.ledger import AnswerLedger
 from conformance.reference import ReferenceService, start_server
 from conformance.spec import load_contract
 from tests.suite_runner import run_suite
@@ -103,7 +104,9 @@ def test_a_deviation_of_every_rejection_is_one_failure_with_no_extra_work(tmp_pa
     reference, mutant = runs["reference"], runs["mutant"]
     assert reference.returncode == 0, reference.output[-3000:]
     assert mutant.returncode == 1
-    assert mutant.failed_tests == ["conformance/answers.py::test_answers[error.type]"], mutant.output[-3000:]
+    assert mutant.failed_tests == ["conformance/properties/answers.py::test_answers[error.type]"], (
+        mutant.output[-3000:]
+    )
     assert "Broken by: every one of the" in mutant.output
     assert mutant.requests_sent is not None and reference.requests_sent is not None
     assert mutant.requests_sent <= 1.1 * reference.requests_sent

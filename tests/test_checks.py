@@ -13,17 +13,11 @@ from typing import Any
 import pytest
 from requests.structures import CaseInsensitiveDict
 
-from conformance.checks import (
-    ConformanceFailure,
-    check_documented,
-    check_error,
-    check_no_server_error,
-    check_success,
-    length_units_hint,
-)
-from conformance.client import Exchange
-from conformance.report import describe_value, render_failure, to_curl
-from conformance.sdk import resolve_error_type
+from conformance.core.checks import ConformanceFailure, check_no_server_error, length_units_hint
+from conformance.core.exchange import Exchange
+from conformance.core.report import describe_value, render_failure, to_curl
+from conformance.core.sdk import resolve_error_type
+from conformance.flagship.judge import check_documented, check_error, check_success
 from conformance.spec import load_contract
 from conformance.spec.wire import Request
 
@@ -169,7 +163,7 @@ def test_a_failure_round_trips_through_json_and_reads_the_same() -> None:
 
 
 def test_a_failure_record_is_redacted_where_it_is_made_and_where_it_is_rendered() -> None:
-    from conformance.report import REDACTOR
+    from conformance.core.report import REDACTOR
 
     secret, later = "FwoGZXIvYXdzRecordSecret", "LaterKnownSecret42"
     answer = exchange(
@@ -480,7 +474,7 @@ def test_a_sigv4_request_replays_with_curl_aws_sigv4() -> None:
 
 
 def test_a_secret_is_redacted_before_any_cut_so_no_part_of_it_shows() -> None:
-    from conformance.report import REDACTOR, describe_value
+    from conformance.core.report import REDACTOR, describe_value
 
     token = "FwoGZXIvYXdzStraddlingTheCut/0123456789+="
     REDACTOR.add(token)
@@ -499,7 +493,7 @@ def test_a_secret_is_redacted_before_any_cut_so_no_part_of_it_shows() -> None:
 
 
 def test_control_characters_and_lone_surrogates_are_escaped_in_a_report() -> None:
-    from conformance.report import REDACTOR
+    from conformance.core.report import REDACTOR
 
     text = REDACTOR.clean("a\x1b[2J\x07\x9b\u202e\udfff\nb")
     assert text == "a\\x1b[2J\\x07\\x9b\\u202e\\udfff\nb"

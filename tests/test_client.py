@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from conformance.client import (
+from conformance.core.client import USER_AGENT, TargetClient
+from conformance.core.exchange import (
     NOT_JSON,
-    USER_AGENT,
     Exchange,
-    TargetClient,
     TargetProtocolError,
     TargetTimeout,
     TargetTLSError,

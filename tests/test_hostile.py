@@ -21,7 +21,8 @@ from urllib.parse import quote
 
 import pytest
 
-from conformance.client import TargetClient, TargetError
+from conformance.core.client import TargetClient
+from conformance.core.exchange import TargetError
 from conformance.spec.wire import Request
 from conformance.strategies import canonical_body
 from tests.hostile_servers import (

@@ -86,7 +86,7 @@ def test_lifecycle_required_fails_each_check_of_a_missing_operation(tmp_path: Pa
         "required asks for it" in done.output
     )
     assert done.failed_tests == [
-        "conformance/test_lifecycle.py::test_list_workflows_lists_each_created_workflow_once"
+        "conformance/properties/test_lifecycle.py::test_list_workflows_lists_each_created_workflow_once"
     ]
 
 
@@ -130,7 +130,7 @@ def test_the_runs_own_deletes_are_checked(lost: str, tmp_path: Path) -> None:
         assert "lifecycle.cleanup" not in done.output
         return
     assert done.returncode == 1
-    assert "FAILED conformance/answers.py::test_answers[lifecycle.cleanup]" in done.output
+    assert "FAILED conformance/properties/answers.py::test_answers[lifecycle.cleanup]" in done.output
     assert "Answered: 404 to the DeleteWorkflow of 5 of the 5 workflows the run created" in done.output
     assert "5 were gone already (DeleteWorkflow answered 404)" in done.output
 

@@ -13,7 +13,7 @@ import botocore.serialize
 import botocore.session
 import pytest
 
-from conformance.coverage import Coverage
+from conformance.core.coverage import Coverage
 from conformance.spec import load_contract, load_lifecycle, patterns
 from conformance.spec.botocore_model import LIFECYCLE_PATH, lifecycle_drift, model_lifecycle
 from conformance.spec.lifecycle import Lifecycle

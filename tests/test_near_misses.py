@@ -13,12 +13,12 @@ from conformance import strategies
 from conformance.spec import load_contract
 from conformance.spec import patterns as dialects
 from conformance.spec.contract import PATH_KEYWORD, strings_in
+from conformance.spec.paths import in_collection
 from conformance.spec.smithy import smithy_catalogue
 from conformance.spec.wire import InvalidRequest, Request
 from conformance.strategies import smithy
 from conformance.strategies.catalogue import DOMAIN_UNSENDABLE
 from conformance.strategies.grammar import parse
-from conformance.strategies.invalid import in_collection
 from conformance.strategies.near_misses import near_misses, show
 
 CONTRACT = load_contract()

@@ -102,7 +102,9 @@ def test_a_failure_is_kept_for_the_next_run_and_tried_first(tmp_path: Path) -> N
     with start_server(ignoring("WorkflowType.enum")()) as server:
         args = ["--target-url", server.url, "--domain", DOMAIN, "-q", "--hypothesis-profile=nightly"]
         first = run_suite(*args, *selection, storage=tmp_path, env={"CI": "true"})
-        failing = "conformance/test_invalid.py::test_invalid_request_is_rejected[WorkflowType.enum]"
+        failing = (
+            "conformance/properties/test_invalid.py::test_invalid_request_is_rejected[WorkflowType.enum]"
+        )
         assert first.failed_tests == [failing], first.output[-3000:]
         assert list((tmp_path / "examples").rglob("*")), "the failing example was not kept"
         second = run_suite(*args, *selection, storage=tmp_path, env={"CI": "true"})

@@ -1,4 +1,4 @@
-"""The judging of any operation's answers by its own model (``conformance.operation_checks``): a
+"""The judging of any operation's answers by its own model (``conformance.core.judge``): a
 conforming answer has no problem, and each way an answer can break its model is named by the property
 it breaks."""
 
@@ -11,14 +11,13 @@ from typing import Any
 import pytest
 from requests.structures import CaseInsensitiveDict
 
-from conformance import operation_checks as judge
-from conformance.answers import Kind
-from conformance.checks import ConformanceFailure
-from conformance.client import TargetClient
-from conformance.exchange import Exchange
-from conformance.operation_answers import OperationAnswerLedger
-from conformance.operation_preflight import canonical_request, operation_preflight
-from conformance.operation_target import OperationTarget
+from conformance.core import judge
+from conformance.core.checks import ConformanceFailure
+from conformance.core.client import TargetClient
+from conformance.core.exchange import Exchange
+from conformance.core.ledger import Kind, OperationAnswerLedger
+from conformance.core.operation_target import OperationTarget
+from conformance.core.preflight import canonical_request, operation_preflight
 from conformance.reference import start_server
 from conformance.reference.messages import Reply
 from conformance.reference.operation import OperationService
@@ -195,11 +194,7 @@ def test_the_preflight_says_when_a_target_lacks_the_operation(reply: Reply, says
 # -- what a valid request is due ---------------------------------------------------------------------------
 def _target(expect: str) -> OperationTarget:
     return OperationTarget(
-        TargetClient("http://127.0.0.1:9", ""),
-        "",
-        SCHEDULER,
-        expect=expect,
-        answers=OperationAnswerLedger(SCHEDULER),
+        TargetClient("http://127.0.0.1:9", ""), SCHEDULER, OperationAnswerLedger(SCHEDULER), expect=expect
     )
 
 

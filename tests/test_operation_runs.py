@@ -15,8 +15,8 @@ from typing import Any
 import botocore.session
 import pytest
 
-from conformance.aws import OptionError
-from conformance.options import pinned_values
+from conformance.core.errors import OptionError
+from conformance.plugin.options import pinned_values
 from conformance.reference import start_server
 from conformance.reference.messages import Reply
 from conformance.reference.operation import OperationService
@@ -147,7 +147,7 @@ def serve() -> Iterator[Any]:
         server.stop()
 
 
-_TESTS = "conformance/test_operation.py::"
+_TESTS = "conformance/properties/test_operation.py::"
 # Credentials the embedded reference does not check: what a run signs with, and must never print.
 CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEOPERATION",
@@ -174,7 +174,7 @@ BROKEN: dict[str, tuple[type[OperationService], tuple[str, ...], set[str]]] = {
     "a success without its ScheduleArn": (
         ForgetsTheScheduleArn,
         ("-m", "valid"),
-        {"conformance/answers.py::test_answers[Response.ScheduleArn.required]"},
+        {"conformance/properties/answers.py::test_answers[Response.ScheduleArn.required]"},
     ),
 }
 

@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from conformance.aws import OptionError, sigv4
-from conformance.client import TargetClient
+from conformance.core.client import TargetClient
+from conformance.core.errors import OptionError
+from conformance.core.signing import sigv4
+from conformance.core.throttle import RateLimiter
 from conformance.reference import HttpRequest
 from conformance.spec.wire import Request
 from conformance.strategies import canonical_body
-from conformance.throttle import RateLimiter
 from tests.hostile_servers import (
     DOMAIN,
     AwsCredentials,
@@ -214,7 +215,9 @@ def test_no_secret_reaches_the_output_or_any_report(aws_environment: AwsCredenti
 
 def _has_option(option: str) -> bool:
     # The coverage report is another part's option; include it when this checkout has it.
-    return option in (Path(__file__).resolve().parents[1] / "conformance" / "plugin.py").read_text()
+    return (
+        option in (Path(__file__).resolve().parents[1] / "conformance" / "plugin" / "__init__.py").read_text()
+    )
 
 
 # -- --expect lenient --------------------------------------------------------------------------------------

@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 from types import SimpleNamespace
 
-from conformance.answers import AnswerLedger
-from conformance.client import ThrottleWaits
-from conformance.coverage import Coverage
+from conformance.core.coverage import Coverage
+from conformance.core.throttle import ThrottleWaits
+from conformance.flagship.ledger import AnswerLedger
+from conformance.plugin.summary import Cleanup, RunTotals
 from conformance.spec import load_contract
 from conformance.spec.smithy import smithy_catalogue
 from conformance.strategies import canonical_body, invalid_constraint_ids
-from conformance.summary import RunTotals
 
 CONTRACT = load_contract()
 
@@ -34,7 +34,7 @@ def share(
         answers=answers,
         client=SimpleNamespace(throttle=throttle or ThrottleWaits(60)),
     )
-    return RunTotals.from_target(target, (len(ids), len(ids) - 1, ids[:1], None, []))
+    return RunTotals.from_target(target, Cleanup(len(ids), len(ids) - 1, ids[:1], None, []))
 
 
 def test_worker_shares_add_up_and_repeated_ids_across_workers_are_found() -> None:
@@ -52,7 +52,7 @@ def test_worker_shares_add_up_and_repeated_ids_across_workers_are_found() -> Non
 
 def test_coverage_counts_both_sides_and_merges() -> None:
     one, two = Coverage(CONTRACT), Coverage(CONTRACT)
-    one.valid_request(False, canonical_body(full=True))
+    one.valid_request([], canonical_body(full=True))
     one.success_answer()
     two.invalid_request("RoleArn.pattern")
     two.invalid_request("Tags.maxItems", boundary=True)
@@ -69,7 +69,7 @@ def test_coverage_counts_both_sides_and_merges() -> None:
 
 def test_report_is_written_as_json_and_markdown(tmp_path: Path) -> None:
     coverage = Coverage(CONTRACT)
-    coverage.valid_request(True, canonical_body(full=True))
+    coverage.valid_request(["DomainName"], canonical_body(full=True))
     coverage.invalid_request("Tags.<key>.pattern", smithy=["RestJsonMalformedPatternMapKey"])
     written = coverage.write(str(tmp_path / "out" / "coverage.json"))
     assert [p.name for p in written] == ["coverage.json", "coverage.md"]
@@ -95,7 +95,7 @@ def test_the_markdown_report_renders_as_it_reads_and_agrees_with_the_json(tmp_pa
     from markdown_it import MarkdownIt
 
     coverage = Coverage(CONTRACT)
-    coverage.valid_request(True, canonical_body(full=True))
+    coverage.valid_request(["DomainName"], canonical_body(full=True))
     breakable = invalid_constraint_ids(CONTRACT)
     for constraint_id in breakable[:17]:
         coverage.invalid_request(constraint_id)

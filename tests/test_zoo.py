@@ -48,7 +48,7 @@ def test_an_over_full_map_shrinks_at_once_to_fixed_keys(tmp_path: Path) -> None:
     ended on an odd map."""
     from tests.zoo import ignoring
 
-    test_id = "conformance/test_invalid.py::test_invalid_request_is_rejected[Tags.maxItems]"
+    test_id = "conformance/properties/test_invalid.py::test_invalid_request_is_rejected[Tags.maxItems]"
     with start_server(ignoring("Tags.maxItems")()) as server:
         run = run_suite(
             "--target-url", server.url, "--domain", DOMAIN, "-q", "-k", "invalid and Tags.maxItems",

@@ -18,8 +18,8 @@ from typing import Any
 
 from conformance.reference import ReferenceService, Reply
 from conformance.spec import load_contract
+from conformance.spec.paths import ITEM, KEY, VALUE, steps
 from conformance.spec.validation import Violation, parse_json
-from conformance.strategies.paths import ITEM, KEY, VALUE, steps
 from tests.zoo import DOMAIN, FLOW, MUTANTS, SCHEDULED, SOURCE, Mutant, with_value
 from tests.zoo_lifecycle import LIFECYCLE_MUTANTS
 

@@ -22,6 +22,7 @@ from conformance.reference.operation_checks import ConstraintChecker
 from conformance.reference.operation_parse import header_prefix
 from conformance.reference.operation_scalars import DEFAULT_TIMESTAMP_FORMATS
 from conformance.spec.contract import Contract, Member
+from conformance.spec.paths import item_of, value_of
 
 JSON_CONTENT_TYPE = "application/json"
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
@@ -46,7 +47,7 @@ def _fallback_canonical(contract: Contract, path: str) -> Any:
             return {children[0].name: _fallback_canonical(contract, children[0].path)} if children else {}
         return {c.name: _fallback_canonical(contract, c.path) for c in children if c.required}
     if kind == "list":
-        return [_fallback_canonical(contract, path + "[]") for _ in range(member.get("minItems") or 0)]
+        return [_fallback_canonical(contract, item_of(path)) for _ in range(member.get("minItems") or 0)]
     if kind == "map":
         return {}
     if kind == "boolean":
@@ -86,9 +87,9 @@ def as_read(contract: Contract, path: str, value: Any) -> Any:
         children = {child.name: child.path for child in contract.children(path)}
         return {k: as_read(contract, children[k], v) for k, v in value.items() if k in children}
     if member.type == "list" and isinstance(value, list):
-        return [as_read(contract, path + "[]", item) for item in value]
+        return [as_read(contract, item_of(path), item) for item in value]
     if member.type == "map" and isinstance(value, dict):
-        return {k: as_read(contract, path + ".<value>", v) for k, v in value.items()}
+        return {k: as_read(contract, value_of(path), v) for k, v in value.items()}
     return value
 
 
@@ -207,11 +208,11 @@ def _quoted(text: str) -> str:
 def header_values(contract: Contract, member: Member, value: Any) -> dict[str, str]:
     """The headers that carry ``member``'s value: one, or one per entry of a prefix-header map."""
     if member.location == "headers":
-        entry = contract.member(member.path + ".<value>")
+        entry = contract.member(value_of(member.path))
         prefix = header_prefix(contract, member)
         return {prefix + key: _header_text(entry, text) for key, text in value.items()}
     if member.type == "list":
-        item = contract.member(member.path + "[]")
+        item = contract.member(item_of(member.path))
         texts = [_header_text(item, entry) for entry in value]
         if item.type == "string":
             texts = [_quoted(text) for text in texts]
@@ -232,10 +233,10 @@ def to_json(contract: Contract, member: Member, value: Any) -> Any:
             if name in children and item is not None
         }
     if kind == "list":
-        item = contract.member(member.path + "[]")
+        item = contract.member(item_of(member.path))
         return [to_json(contract, item, entry) for entry in value]
     if kind == "map":
-        entry = contract.member(member.path + ".<value>")
+        entry = contract.member(value_of(member.path))
         return {key: to_json(contract, entry, item) for key, item in value.items()}
     if kind == "timestamp":
         return _timestamp(member, value, "json")

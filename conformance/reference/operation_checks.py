@@ -18,6 +18,7 @@ import regress
 
 from conformance.spec import patterns
 from conformance.spec.contract import Contract, Member
+from conformance.spec.paths import item_of, key_of, value_of
 from conformance.spec.validation import SEMANTICS, Violation
 
 
@@ -51,13 +52,13 @@ class ConstraintChecker:
             self._structure(member, value, where, found)
         elif kind == "list":
             self._size(member, len(value), where, found)
-            item = self.contract.member(member.path + "[]")
+            item = self.contract.member(item_of(member.path))
             for index, entry in enumerate(value):
                 self._check(item, entry, f"{where}[{index}]", found)
         elif kind == "map":
             self._size(member, len(value), where, found)
-            keys = self.contract.member(member.path + ".<key>")
-            values = self.contract.member(member.path + ".<value>")
+            keys = self.contract.member(key_of(member.path))
+            values = self.contract.member(value_of(member.path))
             for key, entry in value.items():
                 self._check(keys, key, f"{where} key {key!r}", found)
                 self._check(values, entry, f"{where}[{key!r}]", found)

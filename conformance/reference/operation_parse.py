@@ -25,6 +25,7 @@ from conformance.reference.operation_scalars import (
     timestamp_format,
 )
 from conformance.spec.contract import Contract, Member
+from conformance.spec.paths import item_of, value_of
 from conformance.spec.validation import InvalidJSON, Violation, parse_json
 
 
@@ -124,7 +125,7 @@ class RequestReader:
             return None if not sent else self._header(member, ", ".join(sent))
         if member.location == "headers":
             prefix = header_prefix(self.contract, member).lower()
-            value_member = self.contract.member(member.path + ".<value>")
+            value_member = self.contract.member(value_of(member.path))
             found = {
                 name[len(prefix) :]: read_text(value_member, text, "header")
                 for name, text in headers.items()
@@ -135,13 +136,13 @@ class RequestReader:
 
     def _query(self, member: Member, query: list[tuple[str, str]]) -> Any:
         if member.type == "map":
-            value_member = self.contract.member(member.path + ".<value>")
+            value_member = self.contract.member(value_of(member.path))
             entries: dict[str, Any] = {}
             for key, text in query:
                 if key in self.query_keys:
                     continue
                 if value_member.type == "list":
-                    item = self.contract.member(value_member.path + "[]")
+                    item = self.contract.member(item_of(value_member.path))
                     entries.setdefault(key, []).append(read_text(item, text))
                 elif key not in entries:  # the first of repeated keys, as a single-valued map reads them
                     entries[key] = read_text(value_member, text)
@@ -150,7 +151,7 @@ class RequestReader:
         if not sent:
             return None
         if member.type == "list":
-            item = self.contract.member(member.path + "[]")
+            item = self.contract.member(item_of(member.path))
             return [read_text(item, text) for text in sent]
         if len(sent) > 1:
             raise Unfit(f"query key {member.on_the_wire!r} is sent {len(sent)} times for a single value")
@@ -159,7 +160,7 @@ class RequestReader:
     def _header(self, member: Member, text: str) -> Any:
         if member.type != "list":
             return read_text(member, text.strip(), "header")
-        item = self.contract.member(member.path + "[]")
+        item = self.contract.member(item_of(member.path))
         parts = split_header_list(text)
         if item.type == "timestamp" and timestamp_format(item, "header") == "rfc822":
             # An HTTP-date holds a comma of its own, and restJson1 sends them unquoted: pair them up.
@@ -226,7 +227,7 @@ class RequestReader:
         if kind == "list":
             if not isinstance(value, list):
                 raise Unfit(f"a list must be a JSON array, not {json_name(value)}")
-            item_member = self.contract.member(member.path + "[]")
+            item_member = self.contract.member(item_of(member.path))
             return [
                 self._item(member, item_member, item, f"{where}[{index}]", faults)
                 for index, item in enumerate(value)
@@ -234,7 +235,7 @@ class RequestReader:
         if kind == "map":
             if not isinstance(value, dict):
                 raise Unfit(f"a map must be a JSON object, not {json_name(value)}")
-            value_member = self.contract.member(member.path + ".<value>")
+            value_member = self.contract.member(value_of(member.path))
             return {
                 key: self._item(member, value_member, item, f"{where}[{key!r}]", faults)
                 for key, item in value.items()

@@ -17,7 +17,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from conformance.spec.contract import Contract, parent_path
+from conformance.spec.contract import Contract
+from conformance.spec.paths import ROOTS, collection_of, is_key, parent_path
 from conformance.spec.wire import BoundaryCase, InvalidRequest, WireRequest
 from conformance.strategies.operation.canonical import CannotDraw, canonical_value, distinct_keys
 from conformance.strategies.operation.faults import Unbreakable, Variant, variants
@@ -107,14 +108,14 @@ class OperationStrategies:
     def _unreachable(self, path: str) -> str | None:
         """Why no valid value holds the member at ``path`` (its own value, or an ancestor's), else None:
         worked out once per path, since a big operation asks it for tens of thousands of members."""
-        if path in ("Body", "Response"):
+        if path in ROOTS:
             return None
         if path not in self._reach:
             reason = self._unreachable(parent_path(path) or "Body")
             if reason is None:
                 try:
-                    if path.endswith(".<key>"):
-                        distinct_keys(self.contract, path[: -len(".<key>")], 1)
+                    if is_key(path):
+                        distinct_keys(self.contract, collection_of(path), 1)
                     else:
                         canonical_value(self.contract, path)
                 except CannotDraw as error:

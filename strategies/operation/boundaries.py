@@ -12,14 +12,15 @@ from collections.abc import Callable
 from typing import Any
 
 from conformance.spec.contract import Constraint, Contract, Member
+from conformance.spec.paths import item_of, value_of
 from conformance.spec.types import INTEGER_RANGES
 from conformance.spec.wire import BoundaryCase
 from conformance.strategies.operation import readings
 from conformance.strategies.operation.canonical import (
     CannotDraw,
+    binding_safe,
     canonical_value,
     distinct_keys,
-    label_safe,
     string_examples,
 )
 from conformance.strategies.operation.faults import MOST_ITEMS_FAULT, Variant, describe, text_of_length
@@ -90,7 +91,7 @@ def _string_fits(member: Member, value: str) -> bool:
         return False
     if member.location in ("header", "headers") and not header_safe(value):
         return False
-    return member.location != "uri" or label_safe(value, member.greedy)
+    return binding_safe(member, value)
 
 
 def _valid_edges(contract: Contract, member: Member, constraint: Constraint) -> list[tuple[str, Any]]:
@@ -117,10 +118,10 @@ def _items_edge(contract: Contract, member: Member, constraint: Constraint) -> l
     if size > MOST_ITEMS_FAULT or (size == 0 and member.location in ("querystring", "header", "headers")):
         return []
     if member.type == "list":
-        item = canonical_value(contract, member.path + "[]") if size else None
+        item = canonical_value(contract, item_of(member.path)) if size else None
         return [(f"{size} items", [item for _ in range(size)])]
     keys = distinct_keys(contract, member.path, size) if size else []
-    entry = canonical_value(contract, member.path + ".<value>") if size else None
+    entry = canonical_value(contract, value_of(member.path)) if size else None
     return [(f"{size} items", {key: entry for key in keys})]
 
 

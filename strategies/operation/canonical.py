@@ -16,7 +16,10 @@ import re
 from functools import cache
 from typing import Any
 
+from botocore.serialize import HOST_PREFIX_RE
+
 from conformance.spec.contract import Contract, Member
+from conformance.spec.paths import item_of, key_of, value_of
 from conformance.spec.patterns import DIALECTS
 from conformance.spec.types import INTEGER_RANGES
 from conformance.strategies.grammar import Grammar, UnsupportedPattern, parse
@@ -74,7 +77,7 @@ def pattern_examples(pattern: str | None, low: int, high: int, *, search: bool =
                 if readings.is_valid(pattern, value):
                     found.add(value)
     if not found and search:
-        for value in candidates(pattern):
+        for value in candidates(pattern, low, high):
             if low <= len(value) <= high and readings.is_valid(pattern, value):
                 found.add(value)
                 if len(found) >= EXAMPLES_KEPT:
@@ -116,11 +119,25 @@ def label_safe(value: str, greedy: bool = False) -> bool:
     return all(segment not in ("", ".", "..") for segment in segments)
 
 
-def uri_examples(member: Member, examples: tuple[str, ...]) -> tuple[str, ...]:
-    """The examples a member may hold where it is a URI label: the rest of the examples otherwise."""
-    if member.location != "uri":
+def host_label_safe(value: str) -> bool:
+    """A value botocore takes for a label of the model's host prefix: it refuses to send any other (and a
+    real endpoint would not be found)."""
+    return HOST_PREFIX_RE.match(value) is not None
+
+
+def binding_safe(member: Member, value: str) -> bool:
+    """Whether a value the member's constraints allow fits its bindings too: a URI label (``label_safe``),
+    a label of the host prefix (``host_label_safe``)."""
+    if member.host_label and not host_label_safe(value):
+        return False
+    return member.location != "uri" or label_safe(value, member.greedy)
+
+
+def bound_examples(member: Member, examples: tuple[str, ...]) -> tuple[str, ...]:
+    """The examples that fit the member's bindings: all of them where it is no URI or host label."""
+    if member.location != "uri" and not member.host_label:
         return examples
-    return tuple(v for v in examples if label_safe(v, member.greedy))
+    return tuple(v for v in examples if binding_safe(member, v))
 
 
 def _token_fits(member: Member) -> bool:
@@ -154,7 +171,7 @@ def collection_size(member: Member) -> int:
 
 def distinct_keys(contract: Contract, map_path: str, count: int) -> list[str]:
     """``count`` distinct valid keys of the map at ``map_path``, or CannotDraw."""
-    keys = contract.member(map_path + ".<key>")
+    keys = contract.member(key_of(map_path))
     if keys.get("enum"):
         pool = list(keys.get("enum"))
     else:
@@ -184,7 +201,7 @@ def _canonical(contract: Contract, path: str) -> Any:
     if member.recursive:
         raise CannotDraw(path, "the structure holds itself here; a valid value leaves it out")
     if kind == "string":
-        examples = uri_examples(member, string_examples(member))
+        examples = bound_examples(member, string_examples(member))
         if not examples:
             raise CannotDraw(path, _no_string_reason(member))
         return examples[0]
@@ -226,17 +243,19 @@ def _canonical(contract: Contract, path: str) -> Any:
 
 def _collection(contract: Contract, member: Member, size: int) -> Any:
     if member.type == "list":
-        return [_canonical(contract, member.path + "[]") for _ in range(size)] if size else []
+        return [_canonical(contract, item_of(member.path)) for _ in range(size)] if size else []
     if not size:
         return {}
     keys = distinct_keys(contract, member.path, size)
-    value = _canonical(contract, member.path + ".<value>")
+    value = _canonical(contract, value_of(member.path))
     return {key: value for key in keys}
 
 
 def _no_string_reason(member: Member) -> str:
     pattern = member.get("pattern")
     low, high = string_length_bounds(member)
+    if member.host_label and string_examples(member):
+        return "no valid value found has only the characters botocore takes in a host label"
     if member.location == "uri" and string_examples(member):
         return "every valid value found leaves the URI label empty or a dot segment"
     if pattern and not readings.readable_dialects(pattern):

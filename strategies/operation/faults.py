@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conformance.spec.contract import Constraint, Contract, Member
+from conformance.spec.paths import ROOTS, collection_of, is_item, is_key, is_value, item_of, value_of
 from conformance.spec.types import INTEGER_RANGES
 from conformance.strategies.operation import readings
 from conformance.strategies.operation.canonical import (
@@ -175,11 +176,11 @@ def _items(contract: Contract, member: Member, constraint: Constraint) -> list[V
     word = "fewer than the minimum" if constraint.kind == "minItems" else "more than the maximum"
     try:
         if member.type == "list":
-            item = canonical_value(contract, member.path + "[]") if size else None
+            item = canonical_value(contract, item_of(member.path)) if size else None
             value: Any = [item for _ in range(size)]
         else:
             keys = distinct_keys(contract, member.path, size) if size else []
-            entry = canonical_value(contract, member.path + ".<value>") if size else None
+            entry = canonical_value(contract, value_of(member.path)) if size else None
             value = {key: entry for key in keys}
     except CannotDraw as error:
         raise Unbreakable(f"{size} valid items cannot be built: {error.reason}") from None
@@ -200,6 +201,10 @@ def _number(contract: Contract, member: Member, constraint: Constraint) -> list[
     return [Variant(f"{value}", "set", value, f"{word} {bound}", frozenset(also))]
 
 
+# The longest valid value a pattern's near misses are made from, where a shorter one exists.
+NEAR_MISS_BASE_MAX = 1024
+
+
 def _pattern(contract: Contract, member: Member, constraint: Constraint) -> list[Variant]:
     pattern = constraint.value
     if readings.matches_empty(pattern):
@@ -213,6 +218,10 @@ def _pattern(contract: Contract, member: Member, constraint: Constraint) -> list
     low, high = string_length_bounds(member)
     found: dict[str, Variant] = {}
     bases = [v for v in string_examples(member) if v and _travels(member, v)]
+    # Short bases where there are any: a near miss needs no length, and the readings of some patterns
+    # backtrack for a time that grows with the square of it (``^.*\S.*$`` with a newline in 300,000
+    # characters: hours).
+    bases = [v for v in bases if len(v) <= NEAR_MISS_BASE_MAX] or bases[:1]
     for base in bases[:3]:
         # The first, a middle and the last position: where the pattern's structure differs most.
         for i in sorted({0, len(base) // 2, len(base) - 1}):
@@ -285,11 +294,11 @@ def _enum(contract: Contract, member: Member, constraint: Constraint) -> list[Va
 
 def _type(contract: Contract, member: Member, constraint: Constraint) -> list[Variant]:
     path = member.path
-    if path in ("Body", "Response"):
+    if path in ROOTS:
         if not _has_json_body(contract):
             raise Unbreakable("the operation has no JSON body")
         return [Variant("array body", "wire", [], "the body is a JSON array, not an object")]
-    if path.endswith(".<key>"):
+    if is_key(path):
         raise Unbreakable("JSON object keys, query keys and header names are always strings")
     if member.type == "document":
         raise Unbreakable("a document takes any JSON value")
@@ -319,10 +328,9 @@ _EPOCH, _ISO, _HTTP_DATE = 1704067200, "2024-01-01T00:00:00Z", "Mon, 01 Jan 2024
 def _in_sparse_collection(contract: Contract, member: Member) -> bool:
     """Whether ``member`` is an item or value of a list or map the model marks sparse (the trait is the
     collection's, not its item's): a null there is a value, not a fault."""
-    if not member.path.endswith(("[]", ".<value>")):
+    if not (is_item(member.path) or is_value(member.path)):
         return False
-    collection = member.path[:-2] if member.path.endswith("[]") else member.path[: -len(".<value>")]
-    return contract.member(collection).sparse
+    return contract.member(collection_of(member.path)).sparse
 
 
 def _json_type(member: Member, sparse: bool = False) -> list[Variant]:
@@ -354,7 +362,7 @@ def _json_type(member: Member, sparse: bool = False) -> list[Variant]:
         past = ends[1] + 1
         also = frozenset({f"{member.path}.maximum"}) if member.get("maximum") is not None else frozenset()
         found.append(Variant(f"{past}", "set", past, f"past the {kind} type's own range", also))
-    collection_item = member.path.endswith(("[]", ".<value>"))
+    collection_item = is_item(member.path) or is_value(member.path)
     if collection_item and not sparse:
         found.append(Variant("JSON null", "wire", None, "a null item in a collection that is not sparse"))
     return found
@@ -366,7 +374,7 @@ def _text_type(member: Member, location: str) -> list[Variant]:
         raise Unbreakable("a URI label, query value or header is always text")
     if kind in ("list", "map"):
         raise Unbreakable("a list or map in the query string or the headers is repeated keys or headers")
-    if location == "header" and member.path.endswith("[]"):
+    if location == "header" and is_item(member.path):
         raise Unbreakable("the items of a header list share one header; the suite faults whole headers only")
     texts: list[tuple[str, str]]
     if kind in INTEGER_RANGES:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from conformance.spec.contract import Contract, parent_path
+from conformance.spec.contract import Contract
+from conformance.spec.paths import ROOTS, is_entry, is_item, is_key, item_of, parent_path, value_of
 from conformance.strategies.operation.canonical import CannotDraw, canonical_value, distinct_keys
 
 POSITIONS = ("first", "second", "last")
@@ -38,7 +39,7 @@ def chain(path: str) -> list[str]:
 def _chain(path: str) -> tuple[str, ...]:
     out = []
     current: str | None = path
-    while current is not None and current not in ("Body", "Response"):
+    while current is not None and current not in ROOTS:
         out.append(current)
         current = parent_path(current)
     return tuple(out[::-1])
@@ -57,12 +58,12 @@ def place(
     for index, step_path in enumerate(paths):
         last = index == len(paths) - 1
         parent = contract.member(parent_path(step_path) or "Body")
-        if step_path.endswith("[]"):
+        if is_item(step_path):
             position_index = _grow_list(contract, holder, parent.path, position)
             step = Step("item", position_index, step_path)
-        elif step_path.endswith((".<value>", ".<key>")):
+        elif is_entry(step_path):
             key = _map_key(contract, holder, parent.path, position)
-            step = Step("key" if step_path.endswith(".<key>") else "value", key, step_path)
+            step = Step("key" if is_key(step_path) else "value", key, step_path)
             if step.kind == "key":
                 steps.append(step)
                 break
@@ -98,9 +99,9 @@ def _grow_list(contract: Contract, items: list, list_path: str, position: str) -
     if highest is not None:
         wanted = min(wanted, highest)
     while len(items) < wanted:
-        items.append(_fill(contract, list_path + "[]", False))
+        items.append(_fill(contract, item_of(list_path), False))
     if not items:
-        items.append(_fill(contract, list_path + "[]", False))
+        items.append(_fill(contract, item_of(list_path), False))
     return {"first": 0, "second": min(1, len(items) - 1), "last": len(items) - 1}[position]
 
 
@@ -118,7 +119,7 @@ def _map_key(contract: Contract, entries: dict, map_path: str, position: str) ->
             if len(entries) >= max(wanted, 1):
                 break
             if key not in entries:
-                entries[key] = _fill(contract, map_path + ".<value>", False)
+                entries[key] = _fill(contract, value_of(map_path), False)
     keys_in_order = list(entries)
     return keys_in_order[{"first": 0, "second": min(1, len(keys_in_order) - 1), "last": -1}[position]]
 

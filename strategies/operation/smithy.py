@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from conformance.spec.contract import Contract, Member
+from conformance.spec.paths import is_item, item_of, value_of
 from conformance.spec.smithy import SmithyCase, smithy_catalogue
 from conformance.spec.types import INTEGER_RANGES
 from conformance.spec.wire import WireRequest
@@ -132,7 +133,7 @@ def _targets(contract: Contract, case: SmithyCase) -> list[Member]:
         for member in _members_by_kind(contract).get((top, case.target), ()):
             steps = chain(member.path)
             depth = len(steps)
-            if case.binding != "body" and not (depth == 1 or (depth == 2 and member.path.endswith("[]"))):
+            if case.binding != "body" and not (depth == 1 or (depth == 2 and is_item(member.path))):
                 continue
             if top == "payload" and contract.member(steps[0]).type not in ("structure", "union"):
                 continue
@@ -189,7 +190,7 @@ def _body_fault(case: SmithyCase, member: Member, text: str) -> SmithyFault | No
 
 def _text_fault(case: SmithyCase, member: Member, text: str) -> SmithyFault | None:
     text = unquote(text)
-    if member.path.endswith("[]") and "," in text and member.location == "header":
+    if is_item(member.path) and "," in text and member.location == "header":
         return None  # a comma splits a header list's items: the value would be read as two
     also: frozenset[str] = frozenset()
     if member.type in INTEGER_RANGES:
@@ -216,7 +217,7 @@ def _union_faults(contract: Contract, case_id: str) -> list[SmithyFault]:
             "RestJsonMalformedUnionMultipleFieldsSet": None,  # built from valid values at send time
             "RestJsonMalformedUnionNoFieldsSet": json.dumps({first: None}),
             "RestJsonMalformedUnionEmptyObjectNoFieldsSet": "{}",
-            "RestJsonMalformedUnionValueIsArray": "[]",
+            "RestJsonMalformedUnionValueIsArray": json.dumps([]),
         }
         if case_id == "RestJsonMalformedUnionMultipleFieldsSet":
             if len(children) >= 2:
@@ -234,7 +235,7 @@ def _collection_faults(contract: Contract, case: SmithyCase) -> list[SmithyFault
     for member in _targets(contract, case):
         if member.sparse and case.id.endswith(("NullItem", "NullValue")):
             continue
-        inner = member.path + ("[]" if member.type == "list" else ".<value>")
+        inner = item_of(member.path) if member.type == "list" else value_of(member.path)
         if case.id.endswith(("NullItem", "NullValue")):
             if case.id.endswith("NullItem") != (member.type == "list"):
                 continue

@@ -20,17 +20,18 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from conformance.spec.contract import Contract, Member, parent_path
+from conformance.spec.contract import Contract, Member
+from conformance.spec.paths import ROOTS, depth_of, item_of, key_of, parent_path, value_of
 from conformance.spec.types import INTEGER_RANGES
 from conformance.strategies.operation import readings
 from conformance.strategies.operation.canonical import (
     CannotDraw,
+    binding_safe,
+    bound_examples,
     canonical_value,
-    label_safe,
     readable_grammar,
     string_examples,
     string_length_bounds,
-    uri_examples,
 )
 from conformance.strategies.text import length_choices, texts_of_lengths
 
@@ -54,22 +55,23 @@ DRAWN_TEXT_MAX = 2048
 # unbounded lists of long strings stay far under 1 MiB (some operations drew tens of MB).
 BODY_BUDGET = 128 * 1024
 JSON_SCALARS = (
-    st.none()
-    | st.booleans()
+    st.booleans()
     | st.integers(min_value=-(2**53), max_value=2**53)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=8)
 )
-DOCUMENTS = st.recursive(
-    JSON_SCALARS,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
-    max_leaves=6,
-)
 
 
-def depth_of(path: str) -> int:
-    """How deep a member sits below the input's top level (0 for a top-level member)."""
-    return path.count(".") + path.count("[]") - (1 if path.startswith(("Body.", "Response.")) else 0)
+def _json_containers(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+
+
+# Any JSON value, null included: what a document holds.
+JSON_VALUES = st.recursive(st.none() | JSON_SCALARS, _json_containers, max_leaves=6)
+# A document itself is never null: botocore leaves out a member whose value is None, a nested member that
+# is null reads as absent in restJson1, and a null item or value of a list or map not marked sparse is a
+# type fault; so a required document would go missing.  Nulls inside it are its own values.
+DOCUMENTS = JSON_SCALARS | _json_containers(JSON_VALUES)
 
 
 def header_safe(value: str) -> bool:
@@ -108,8 +110,8 @@ class ValueStrategies:
         if member.type == "union":
             return any(self.drawable(c.path) for c in self.contract.children(path))
         if member.type in ("list", "map"):
-            inner = path + ("[]" if member.type == "list" else ".<value>")
-            keys_ok = member.type == "list" or self.drawable(path + ".<key>")
+            inner = item_of(path) if member.type == "list" else value_of(path)
+            keys_ok = member.type == "list" or self.drawable(key_of(path))
             return not member.get("minItems") or (self.drawable(inner) and keys_ok)
         return True
 
@@ -125,7 +127,7 @@ class ValueStrategies:
         builder = getattr(self, f"_{member.type}", None)
         if builder is None:
             raise CannotDraw(path, f"no strategy for type {member.type}")
-        if path in ("Body", "Response"):
+        if path in ROOTS:
             return self._budgeted(builder(member))
         return builder(member)
 
@@ -161,10 +163,11 @@ class ValueStrategies:
         return readable_grammar(pattern)
 
     def _string_pool(self, member: Member) -> tuple[str, ...]:
-        pool = string_examples(member)
+        least = _least_size(member)
+        pool = tuple(v for v in string_examples(member) if len(v) >= least)
         if member.location in ("header", "headers"):
             pool = tuple(v for v in pool if header_safe(v))
-        return uri_examples(member, pool)
+        return bound_examples(member, pool)
 
     def _string(self, member: Member) -> st.SearchStrategy[str]:
         if member.get("enum"):
@@ -175,6 +178,7 @@ class ValueStrategies:
         if grammar is None:
             return st.sampled_from(pool).map(lambda value: self._spend(value, cheapest))
         low, high = string_length_bounds(member)
+        low = max(low, _least_size(member))
         high = max(low, min(high, DRAWN_TEXT_MAX))
         if grammar == "unconstrained":
             texts = texts_of_lengths(None, tuple(length_choices(low, high)))
@@ -186,8 +190,8 @@ class ValueStrategies:
             texts = texts_of_lengths(grammar, tuple(length_choices(low, high))).filter(
                 lambda v: readings.is_valid(pattern, v)
             )
-        if member.location == "uri":
-            texts = texts.filter(lambda v: label_safe(v, member.greedy))
+        if member.location == "uri" or member.host_label:
+            texts = texts.filter(lambda v: binding_safe(member, v))
         strategy = texts
         if member.idempotency_token:
             token = st.uuids(version=4).map(str)
@@ -222,7 +226,7 @@ class ValueStrategies:
         )
 
     def _blob(self, member: Member) -> st.SearchStrategy[bytes]:
-        low = member.get("minLength") or 0
+        low = _least_size(member)
         high = member.get("maxLength")
         top = BLOB_MAX if high is None else min(high, BLOB_MAX)
         sized = st.binary(min_size=low, max_size=max(low, top))
@@ -249,7 +253,7 @@ class ValueStrategies:
         return low, high
 
     def _list(self, member: Member) -> st.SearchStrategy[list]:
-        item = self.contract.member(member.path + "[]")
+        item = self.contract.member(item_of(member.path))
         if not self.drawable(item.path):
             return st.just([])
         items = self.of(item.path)
@@ -262,8 +266,8 @@ class ValueStrategies:
         )
 
     def _map(self, member: Member) -> st.SearchStrategy[dict]:
-        value = self.contract.member(member.path + ".<value>")
-        keys = self.contract.member(member.path + ".<key>")
+        value = self.contract.member(value_of(member.path))
+        keys = self.contract.member(key_of(member.path))
         if not self.drawable(value.path) or not self.drawable(keys.path):
             return st.just({})
         key_strategy = self.of(keys.path)
@@ -305,7 +309,7 @@ class ValueStrategies:
         ]
         needed = {c.name: self.of(c.path) for c in children if self._needed(c)}
         optional = [c for c in children if not self._needed(c) and self.drawable(c.path)]
-        depth = depth_of(member.path) + (0 if member.path in ("Body", "Response") else 1)
+        depth = depth_of(member.path) + (0 if member.path in ROOTS else 1)
         most = OPTIONAL_BY_DEPTH[depth] if depth < len(OPTIONAL_BY_DEPTH) else 0
         if not optional or not most:
             return st.fixed_dictionaries(needed)
@@ -358,6 +362,13 @@ def _float32_inward(bound: float, *, up: bool) -> float:
         bits += 1 if (value > 0) == up else -1
         value = struct.unpack("<f", struct.pack("<i", bits))[0]
     return value
+
+
+def _least_size(member: Member) -> int:
+    """The fewest characters or bytes of a valid string or blob: the model's minimum, and at least one
+    where the member is a required payload (an empty body reads as no payload: the member left out)."""
+    low = member.get("minLength") or 0
+    return max(low, 1) if member.location == "payload" and member.required else low
 
 
 def _cost(value: Any) -> int:

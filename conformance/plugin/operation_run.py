@@ -1,0 +1,75 @@
+"""The run of an operation other than the flagship (``--operation SERVICE:OPERATION``), as the plugin sets
+it up: its target (the user's, or the embedded reference serving that operation) and its strategies, with
+the ``--value`` pins, built once per process (an xdist worker's too)."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from conformance.core.coverage import Coverage
+from conformance.core.target import Target
+from conformance.core.throttle import RateLimiter
+from conformance.plugin import stash
+from conformance.plugin.options import run_contract, workers
+
+
+def operation_target(config: pytest.Config, session: pytest.Session) -> Iterator[Target]:
+    """The target of an operation other than the flagship: the user's, or the embedded reference serving
+    that operation (``OperationService``)."""
+    from conformance.core.ledger import OperationAnswerLedger
+    from conformance.core.operation_target import OperationTarget
+
+    contract = run_contract(config)
+    semantics = config.getoption("pattern_semantics")
+    url = config.getoption("target_url")
+    server = None
+    if not url:
+        from conformance.reference import start_server
+        from conformance.reference.operation import OperationService
+
+        # The reference reads patterns as Smithy does, unless the run asks for full matches.
+        reading = "fullmatch" if semantics == "fullmatch" else "search"
+        server = start_server(OperationService(contract, pattern_semantics=reading))
+        url = server.url
+    connection = config.stash[stash.CONNECTION]
+    share = workers(config)
+    rate = config.getoption("rate_limit")
+    creates = connection.max_creates
+    strategies = operation_strategies(config)
+    target = OperationTarget(
+        connection.client(url, "", config.getoption("request_timeout"), share=share),
+        contract,
+        OperationAnswerLedger(contract),
+        semantics=semantics,
+        embedded=server is not None,
+        expect=config.getoption("expect"),
+        creates_left=None if creates is None else max(1, creates // share),
+        rate_limiter=RateLimiter(rate / share if rate else None),
+        coverage=Coverage(contract, dict(strategies.unbreakable())),
+        shrink_seconds=config.getoption("shrink_time"),
+    )
+    target.on_stop = lambda message: setattr(session, "shouldfail", message)
+    config.stash[stash.TARGET] = target
+    gc.freeze()
+    try:
+        yield target
+    finally:
+        gc.unfreeze()
+        target.client.close()
+        if server is not None:
+            server.stop()
+
+
+def operation_strategies(config: pytest.Config) -> Any:
+    """The strategies of the run's operation (``OperationStrategies``), with the --value pins; built once
+    per process."""
+    if stash.STRATEGIES not in config.stash:
+        from conformance.strategies.operation import OperationStrategies
+
+        pinned = config.stash.get(stash.PINNED, {})
+        config.stash[stash.STRATEGIES] = OperationStrategies(run_contract(config), pinned=pinned)
+    return config.stash[stash.STRATEGIES]
