@@ -192,3 +192,12 @@ def test_near_misses_of_a_pattern_are_made_from_short_values() -> None:
     misses = [case for case in cases if case.case_id.startswith("Policy.pattern") and not case.valid]
     assert time.monotonic() - started < 10
     assert misses and all(len(case.request.body) <= NEAR_MISS_BASE_MAX + 100 for case in misses)
+
+
+def test_a_fault_on_the_wire_needs_a_valid_value_to_stand_in_for() -> None:
+    """bedrock:StartAutomatedReasoningPolicyBuildWorkflow (appflow's CreateFlow alike): a structure with a
+    member no valid value is found for has no valid value either, and a fault on the wire (a JSON array
+    in its place) serialized it as nothing: an error while the catalogue was built, at collection."""
+    strategies = OperationStrategies(load_operation("bedrock:StartAutomatedReasoningPolicyBuildWorkflow"))
+    cases = strategies.boundary_cases()
+    assert cases and all(case.request.path for case in cases)

@@ -393,8 +393,17 @@ def test_a_random_shape_varies_what_decides_the_checks_and_keeps_canonical_leave
     assert seen[f"{flow}.TriggerConfig.TriggerType"] == set(
         CONTRACT.member(f"{flow}.TriggerConfig.TriggerType").get("enum")
     )
-    assert {1, 2} <= sizes["Tasks"] and {0, 1, 2, 50} <= sizes["Tags"], sizes
-    assert len(seen[f"{flow}.Tasks[].TaskProperties.<key>"]) > 3 and len(seen["Tags.<key>"]) == 50
+    assert {1, 2} <= sizes["Tasks"] and {0, 1, 2} <= sizes["Tags"], sizes
+    # The maximum is one size among forty, drawn unevenly: 400 draws missed it in one run of four once the
+    # constants Hypothesis reads from the project's modules changed.  Reachable is what is asserted.
+    hidden = settings(
+        max_examples=5000, deadline=None, suppress_health_check=list(HealthCheck), database=None
+    )
+    fullest = find(shapes, lambda body: len(body.get("Tags", {})) == 50, settings=hidden)["Tags"]
+    # Its keys are distinct canonical ones (the loop checked that every key is one).
+    allowed = [canonical.value("Tags.<key>"), *fixed_keys(CONTRACT.member("Tags.<key>"), 2 * 50)]
+    assert len(fullest) == 50 and all(key in allowed for key in fullest)
+    assert len(seen[f"{flow}.Tasks[].TaskProperties.<key>"]) > 3 and len(seen["Tags.<key>"]) >= 3
 
 
 def test_a_random_shape_draws_map_keys_where_letter_keys_are_not_valid() -> None:
