@@ -38,21 +38,18 @@ from urllib.parse import unquote
 from jsonschema import Draft202012Validator, ValidationError, validators
 
 from conformance.core.checks import Problem, error_body_problems
-from conformance.core.errors import COMMON_CLIENT_ERRORS
+from conformance.core.errors import COMMON_CLIENT_ERRORS, SERIALIZATION, UNKNOWN_OPERATION
 from conformance.core.exchange import Exchange
 from conformance.core.report import describe_value, escape_controls
-from conformance.core.sdk import body_kind, describe_error_type, summarize_error
+from conformance.core.sdk import body_kind, describe_error_type, error_code, summarize_error
 from conformance.spec import Contract
 from conformance.spec.contract import PATH_KEYWORD
 from conformance.spec.patterns import invalid_in_every_reading
 
 # Not in every model's error list, but what AWS services and Smithy's framework answer a constraint
-# violation with (``aws.protocols#restJson1`` servers: ``ValidationException``) ...
+# violation with (``aws.protocols#restJson1`` servers: ``ValidationException``); the protocol's other
+# errors (``SerializationException``, ``UnknownOperationException``) are ``conformance.core.errors``'.
 VALIDATION = "ValidationException"
-# ... and a body or value that cannot be deserialized, before any validation.
-SERIALIZATION = "SerializationException"
-# A path that no operation has: Smithy's framework routes before it validates.
-UNKNOWN_OPERATION = "UnknownOperationException"
 INVALID_STATUS = 400
 NOT_FOUND_STATUS = 404
 
@@ -61,29 +58,10 @@ _BODY = "response"
 
 
 # -- the error type, as botocore reads it ------------------------------------------------------------------
-@cache
-def _error_parsing(service: str, operation: str) -> tuple[Any, Any]:
-    import botocore.session
-    from botocore.parsers import create_parser
-
-    model = botocore.session.get_session().get_service_model(service)
-    return create_parser(model.metadata["protocol"]), model.operation_model(operation).output_shape
-
-
 def error_type(contract: Contract, exchange: Exchange) -> str | None:
     """The error type an SDK user of ``contract``'s service would catch (``None`` when botocore reads no
     error from the answer), by botocore's own parser: the order of the sources and the trimming are its."""
-    from requests.structures import CaseInsensitiveDict
-
-    parser, output_shape = _error_parsing(contract.service, contract.operation)
-    response = {"status_code": exchange.status, "headers": CaseInsensitiveDict(exchange.headers)}
-    response["body"] = exchange.body
-    try:
-        parsed = parser.parse(response, output_shape)
-    except Exception:  # botocore raising here means an SDK user gets no typed error either
-        return None
-    code = parsed.get("Error", {}).get("Code") if isinstance(parsed, dict) else None
-    return code if isinstance(code, str) else None
+    return error_code(contract.service, contract.operation, exchange.status, exchange.headers, exchange.body)
 
 
 def modelled_status(contract: Contract, name: str | None) -> int | None:

@@ -19,15 +19,6 @@ from conformance.core.report import REDACTOR, describe_value, escape_controls
 from conformance.spec import load_contract
 
 
-@cache
-def _error_parsing() -> tuple[Any, Any]:
-    import botocore.session
-
-    contract = load_contract()
-    model = botocore.session.get_session().get_service_model(contract.service)
-    return create_parser(model.metadata["protocol"]), model.operation_model(contract.operation).output_shape
-
-
 def resolve_error_type(status: int, headers: Mapping[str, str], body: bytes) -> str | None:
     """The error type an SDK user would catch, resolved by botocore's own restJson1 parser.
 
@@ -37,7 +28,24 @@ def resolve_error_type(status: int, headers: Mapping[str, str], body: bytes) -> 
     error (status below 301) or cannot read it at all (a body that is JSON but not an object, bytes that
     are not UTF-8, a type that is not a string).
     """
-    parser, output_shape = _error_parsing()
+    contract = load_contract()
+    return error_code(contract.service, contract.operation, status, headers, body)
+
+
+@cache
+def _error_parsing(service: str, operation: str) -> tuple[Any, Any]:
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model(service)
+    return create_parser(model.metadata["protocol"]), model.operation_model(operation).output_shape
+
+
+def error_code(
+    service: str, operation: str, status: int, headers: Mapping[str, str], body: bytes
+) -> str | None:
+    """The error code botocore's parser reads from an answer of ``service``'s ``operation``, or None
+    (no error to botocore, or nothing it can read)."""
+    parser, output_shape = _error_parsing(service, operation)
     response = {"status_code": status, "headers": CaseInsensitiveDict(headers), "body": body}
     try:
         parsed = parser.parse(response, output_shape)
