@@ -11,6 +11,7 @@ The flagship has its own, deeper properties (the other ``test_*.py``); this modu
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cache
 from typing import Any
 
 import pytest
@@ -38,6 +39,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("constraint_id", ids, ids=str)
 
 
+@cache  # one catalogue per run's strategies: collection and every boundary test read the same one
 def _boundaries(strategies: Any) -> dict[str, list[BoundaryCase]]:
     grouped: dict[str, list[BoundaryCase]] = defaultdict(list)
     for case in strategies.boundary_cases():

@@ -49,6 +49,8 @@ class OperationStrategies:
         self._variants: dict[str, list[Variant] | str] = {}
         self._reach: dict[str, str | None] = {}
         self._smithy: dict[str, list[SmithyFault]] = {}
+        self._full: dict[str, Any] | None = None
+        self._invalid: dict[str, st.SearchStrategy[InvalidRequest]] = {}
 
     # -- valid -------------------------------------------------------------------------------------------
     @cached_property
@@ -158,10 +160,40 @@ class OperationStrategies:
             except CannotDraw:  # the draw's values leave no room: the canonical ones do
                 return realize(self.contract, constraint_id, variant, self.base_params(), position)
 
-        return st.builds(build, self.valid_params(), st.sampled_from(POSITIONS), st.sampled_from(found))
+        return st.builds(build, self.fault_bases(), st.sampled_from(POSITIONS), st.sampled_from(found))
+
+    def fault_bases(self) -> st.SearchStrategy[dict[str, Any]]:
+        """The valid parameters a fault goes into, a third of the time each: the canonical ones (the fewest
+        members), the canonical ones with every optional body member at its canonical value, and a drawn
+        valid request (whose shape decides which of a target's checks run), as the flagship's faults go
+        into its minimal, full and random-shape bodies.  Drawing a whole valid request is most of what an
+        invalid one costs; shrinking leads to the first."""
+        return st.one_of(st.just(self._base), st.just(self.full_params()), self.valid_params())
+
+    def full_params(self) -> dict[str, Any]:
+        """The canonical parameters with every optional member of the JSON body at its canonical value
+        (shared: never changed in place; ``placement.place`` copies what it changes)."""
+        if self._full is None:
+            params = dict(self._base)
+            for child in self.contract.children("Body"):
+                if child.name in params or child.location != "body" or child.recursive:
+                    continue
+                try:
+                    params[child.name] = canonical_value(self.contract, child.path)
+                except CannotDraw:
+                    continue
+            self._full = params
+        return self._full
 
     def invalid_requests(self, constraint_id: str) -> st.SearchStrategy[InvalidRequest]:
-        """Requests that break exactly ``constraint_id`` (and only what no value can avoid with it)."""
+        """Requests that break exactly ``constraint_id`` (and only what no value can avoid with it): one
+        strategy per constraint, kept (a test draws it in every example, and Hypothesis validates each new
+        strategy it is given)."""
+        if constraint_id not in self._invalid:
+            self._invalid[constraint_id] = self._invalid_requests(constraint_id)
+        return self._invalid[constraint_id]
+
+    def _invalid_requests(self, constraint_id: str) -> st.SearchStrategy[InvalidRequest]:
         smithy = self._smithy_strategy(constraint_id)
         if constraint_id == BODY_JSON or self._variants_of(constraint_id) == []:
             return st.sampled_from(self.malformed_requests()) | smithy

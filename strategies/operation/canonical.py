@@ -19,7 +19,7 @@ from typing import Any
 from botocore.serialize import HOST_PREFIX_RE
 
 from conformance.spec.contract import Contract, Member
-from conformance.spec.paths import item_of, key_of, value_of
+from conformance.spec.paths import item_of, key_of, parent_path, value_of
 from conformance.spec.patterns import DIALECTS
 from conformance.spec.types import INTEGER_RANGES
 from conformance.strategies.grammar import Grammar, UnsupportedPattern, parse
@@ -193,13 +193,47 @@ def canonical_value(contract: Contract, path: str) -> Any:
     return copy.deepcopy(_canonical(contract, path))
 
 
+def shared_canonical_value(contract: Contract, path: str) -> Any:
+    """The same value as ``canonical_value``, not copied: shared by every caller, so never to be changed
+    in place (``placement.place`` copies what it changes)."""
+    return _canonical(contract, path)
+
+
+def outer_of(contract: Contract, path: str) -> str | None:
+    """For a structure inside itself (a ``recursive`` leaf of the contract), the path where the same
+    shape first appears on its way from the top: the one whose members and constraints it has."""
+    shape = contract.member(path).shape
+    outer = parent_path(path)
+    while outer is not None and contract.member(outer).shape != shape:
+        outer = parent_path(outer)
+    return outer
+
+
+# The canonical values being worked out: a structure that needs itself (a union whose first member holds
+# the union again) finds its own path here and takes another way, as it would with no value at all.
+_UNDER_WAY: set[tuple[Contract, str]] = set()
+
+
 @cache
 def _canonical(contract: Contract, path: str) -> Any:
     # Cached per contract and path: faults build the ancestors of thousands of members from these.
+    _UNDER_WAY.add((contract, path))
+    try:
+        return _canonical_of(contract, path)
+    finally:
+        _UNDER_WAY.discard((contract, path))
+
+
+def _canonical_of(contract: Contract, path: str) -> Any:
     member = contract.member(path)
     kind = member.type
     if member.recursive:
-        raise CannotDraw(path, "the structure holds itself here; a valid value leaves it out")
+        # The structure inside itself: the value it has where it first appears on this path (its required
+        # members only, so the recursion stops there), or none where that one needs itself again.
+        outer = outer_of(contract, path)
+        if outer is None or (contract, outer) in _UNDER_WAY:
+            raise CannotDraw(path, "the structure holds itself here; a valid value leaves it out")
+        return _canonical(contract, outer)
     if kind == "string":
         examples = bound_examples(member, string_examples(member))
         if not examples:

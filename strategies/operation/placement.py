@@ -13,7 +13,7 @@ from typing import Any
 
 from conformance.spec.contract import Contract
 from conformance.spec.paths import ROOTS, is_entry, is_item, is_key, item_of, parent_path, value_of
-from conformance.strategies.operation.canonical import CannotDraw, canonical_value, distinct_keys
+from conformance.strategies.operation.canonical import CannotDraw, distinct_keys, shared_canonical_value
 
 POSITIONS = ("first", "second", "last")
 # The items a list is grown to for each position, where its maximum allows.
@@ -50,8 +50,9 @@ def place(
 ) -> tuple[dict[str, Any], list[Step]]:
     """A copy of ``params`` that holds the member at ``path``, and the steps to it.  The value at the end
     is the draw's where there was one, else the canonical one (None where none exists: the fault replaces
-    or removes it)."""
-    params = copy.deepcopy(params)
+    or removes it).  Only the containers on the way are copied (shallowly): the rest is shared with
+    ``params`` and the canonical values, so neither the caller nor anyone after may change it in place."""
+    params = dict(params)
     steps: list[Step] = []
     holder: Any = params
     paths = chain(path)
@@ -79,14 +80,14 @@ def place(
             child = holder[step.at]
             if child is None:  # a sparse collection's null item: give the fault a real one
                 child = _fill(contract, step_path, False)
-            holder[step.at] = child = copy.deepcopy(child)  # canonical values share their items
+            holder[step.at] = child = copy.copy(child)  # the next step changes it: a copy of its own
             holder = child
     return params, steps
 
 
 def _fill(contract: Contract, path: str, last: bool) -> Any:
     try:
-        return canonical_value(contract, path)
+        return shared_canonical_value(contract, path)
     except CannotDraw:
         if last:
             return None

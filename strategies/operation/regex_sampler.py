@@ -20,6 +20,8 @@ from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
+from conformance.spec.patterns import java_as_python, java_code_points
+
 # Characters tried for a class, most readable first: letters and digits, then the rest of printable ASCII.
 # ASCII only: every dialect agrees on these (``\w``, ``\d``, ``\s`` differ only beyond ASCII).
 PREFERRED = "a0A_b1B-.:/z9Z"
@@ -60,6 +62,7 @@ def python_translation(pattern: str) -> str:
         ascii_set = "a-zA-Z0-9" if match.group(1) == "P" else _PROPERTY_ASCII.get(match.group(3), "a-zA-Z0-9")
         return ascii_set if inside else f"[{ascii_set}]"
 
+    pattern = java_code_points(pattern)
     out, i, in_class = [], 0, False
     while i < len(pattern):
         found = _PROPERTY.match(pattern, i)
@@ -264,6 +267,15 @@ class _Walk:
         return out
 
 
+def _parse(pattern: str) -> list:
+    """Python's parse of the pattern, its properties approximated in ASCII; where Python's syntax refuses
+    it (an inline flag group in mid-pattern), of Java's reading as ``spec.patterns`` spells it."""
+    try:
+        return list(sre_parse.parse(python_translation(pattern)))
+    except re.error:
+        return list(sre_parse.parse(java_as_python(pattern), re.ASCII))
+
+
 def candidates(pattern: str, low: int = 0, high: int = UNBOUNDED, attempts: int = 200) -> Iterator[str]:
     """Up to ``attempts`` candidate full matches, shortest-minded first, deterministic for a pattern;
     lazily, since the caller stops as soon as it has enough.  Repeats are steered towards ``low`` to
@@ -272,7 +284,7 @@ def candidates(pattern: str, low: int = 0, high: int = UNBOUNDED, attempts: int 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)
-            parsed = list(sre_parse.parse(python_translation(pattern)))
+            parsed = _parse(pattern)
     except (re.error, ValueError, OverflowError, RecursionError):
         return
     memo = _Memo()
