@@ -10,7 +10,9 @@ Prints:
     over its wall time, and its wall time: with the Hypothesis storage directory a checkout has after its
     first run, and with a fresh one (a first run, a CI job without a cache);
   - the ratio of the two rates, per round and the median (each round times the raw loop and the suite
-    back to back: on shared cores the machine's speed drifts, so compare figures of one round);
+    back to back: on shared cores the machine's speed drifts, so compare figures of one round), and the
+    same with the suite's start-up left out (its pace from the first answer to the last: what it costs
+    per request, where a run of a few hundred requests is mostly start-up);
   - the same loop over the suite's own client, to show what of the suite's time is HTTP;
   - the main job's wall time (the suite against the embedded reference) with one process and with -n 2,
     and the speed-up of -n 2.
@@ -45,15 +47,18 @@ FLAGSHIP = "customer-profiles:CreateIntegrationWorkflow"
 _TRANSPORT_HEADERS = {"host", "content-length", "connection", "accept-encoding", "user-agent"}
 
 
-def serve(port: int, record: str | None, operation: str) -> None:
+def serve(port: int, record: str | None, operation: str, stamps: str | None = None) -> None:
     """The reference of ``operation`` in this process, recording each request it answers when ``record``
-    is set (its method, path and query, headers and body, to be replayed as sent)."""
+    is set (its method, path and query, headers and body, to be replayed as sent), and the moment it
+    answers each when ``stamps`` is set (a monotonic clock, which every process of the machine shares)."""
     from conformance.reference import OperationService, ReferenceService, start_server
     from conformance.spec.operation import load_operation
 
     def recording(base: type) -> type:
         class Recording(base):
             def before_response(self, request, reply):  # noqa: ANN001, ANN201
+                if stamp_file is not None:
+                    stamp_file.write(f"{time.monotonic()}\n")
                 if record_file is not None:
                     line = {
                         "method": request.method,
@@ -71,6 +76,7 @@ def serve(port: int, record: str | None, operation: str) -> None:
         return Recording
 
     record_file = open(record, "w", buffering=1) if record else None  # noqa: SIM115
+    stamp_file = open(stamps, "w", buffering=1) if stamps else None  # noqa: SIM115
     if operation == FLAGSHIP:
         service = recording(ReferenceService)(domains=[DOMAIN])
     else:
@@ -90,11 +96,10 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, operation: str, record: str | None = None) -> None:
+    def __init__(self, operation: str, record: str | None = None, stamps: str | None = None) -> None:
         self.port = free_port()
-        args = [sys.executable, __file__, "--serve", str(self.port), "--operation", operation] + (
-            ["--record", record] if record else []
-        )
+        args = [sys.executable, __file__, "--serve", str(self.port), "--operation", operation]
+        args += (["--record", record] if record else []) + (["--stamps", stamps] if stamps else [])
         self.process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert self.process.stdout.readline().strip() == "ready"
         self.url = f"http://127.0.0.1:{self.port}"
@@ -163,8 +168,10 @@ def measure(operation: str, profile: str, rounds: int) -> None:
     """The raw and the suite's rates for one operation, ``rounds`` times back to back, and their ratio."""
     print(f"=== {operation}", flush=True)
 
-    def suite_round(record: str | None = None, storage: str | None = None) -> tuple[float, str]:
-        server = Server(operation, record)
+    def suite_round(
+        record: str | None = None, storage: str | None = None, stamps: str | None = None
+    ) -> tuple[float, str]:
+        server = Server(operation, record, stamps)
         where = [f"--domain={DOMAIN}"] if operation == FLAGSHIP else [f"--operation={operation}"]
         try:
             return run_suite(profile, f"--target-url={server.url}", *where, storage=storage)
@@ -185,6 +192,8 @@ def measure(operation: str, profile: str, rounds: int) -> None:
     # Each round times the raw loop and the suite back to back, each against a fresh server, so that a
     # machine whose speed drifts (shared cores) shifts the figures of a round alike.
     ratios, cold_ratios, raw_rates, suite_rates, cold_rates, client_rates, cpu = [], [], [], [], [], [], []
+    started_rates: list[float] = []
+    started_ratios: list[float] = []
     for number in range(1, rounds + 1):
         fresh = Server(operation)
         before = fresh.cpu_seconds()
@@ -192,8 +201,14 @@ def measure(operation: str, profile: str, rounds: int) -> None:
         cpu.append((fresh.cpu_seconds() - before) / sent)
         client_rates.append(sent / replay_with_suite_client(fresh.url, records))
         fresh.stop()
-        suite_seconds, _ = suite_round(storage=warm.name)
+        with tempfile.TemporaryDirectory() as scratch:
+            stamps = Path(scratch) / "stamps"
+            suite_seconds, _ = suite_round(storage=warm.name, stamps=str(stamps))
+            moments = [float(line) for line in stamps.read_text().split()]
         cold_seconds, _ = suite_round()
+        # Start-up left out: from the first answer to the last, the pace of the suite once it is sending.
+        started_rates.append((len(moments) - 1) / (moments[-1] - moments[0]))
+        started_ratios.append(started_rates[-1] / (sent / raw_seconds))
         raw_rates.append(sent / raw_seconds)
         suite_rates.append(sent / suite_seconds)
         cold_rates.append(sent / cold_seconds)
@@ -203,7 +218,8 @@ def measure(operation: str, profile: str, rounds: int) -> None:
             f"[round {number}] raw {raw_rates[-1]:5.0f}/s ({raw_seconds:.1f} s), "
             f"suite {suite_rates[-1]:5.0f}/s (wall {suite_seconds:.1f} s; cold {cold_seconds:.1f} s), "
             f"suite client alone {client_rates[-1]:5.0f}/s, "
-            f"ratio {ratios[-1]:.2f} (cold {cold_ratios[-1]:.2f})",
+            f"ratio {ratios[-1]:.2f} (cold {cold_ratios[-1]:.2f}; "
+            f"start-up left out {started_ratios[-1]:.2f})",
             flush=True,
         )
     warm.cleanup()
@@ -222,7 +238,12 @@ def measure(operation: str, profile: str, rounds: int) -> None:
         f"  the same, cold storage:         {median(cold_rates):7.0f} requests/s, "
         f"wall time {sent / median(cold_rates):.1f} s"
     )
-    for label, values in (("suite rate / raw rate:", ratios), ("  the same, cold storage:", cold_ratios)):
+    print(f"suite rate, start-up left out:    {median(started_rates):7.0f} requests/s")
+    for label, values in (
+        ("suite rate / raw rate:", ratios),
+        ("  the same, cold storage:", cold_ratios),
+        ("  the same, start-up left out:", started_ratios),
+    ):
         shown = " ".join(f"{r:.2f}" for r in values)
         print(f"{label:<33} {median(values):7.2f}  (per round: {shown})", flush=True)
 
@@ -239,10 +260,11 @@ def main() -> int:
     )
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--record", help=argparse.SUPPRESS)
+    parser.add_argument("--stamps", help=argparse.SUPPRESS)
     args = parser.parse_args()
     operations = args.operation or [FLAGSHIP]
     if args.serve:
-        serve(args.serve, args.record, operations[0])
+        serve(args.serve, args.record, operations[0], args.stamps)
         return 0
     shown = "".join(f" --operation {operation}" for operation in args.operation or [])
     print(f"$ python tests/bench_suite.py --profile {args.profile} --rounds {args.rounds}{shown}", flush=True)
