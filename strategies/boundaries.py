@@ -18,24 +18,27 @@ from typing import Any
 
 from conformance.spec import Constraint, Contract, Member, load_contract
 from conformance.spec import patterns as dialects
-from conformance.spec.paths import in_collection, is_key, item_of, key_of, value_of
+from conformance.spec.paths import in_collection, is_entry, is_item, is_key, item_of, key_of, value_of
 from conformance.spec.unbreakable import unbreakable
 from conformance.spec.wire import BoundaryCase, Request
 from conformance.strategies import smithy as smithy_cases
 from conformance.strategies.canonical import CanonicalValues, fixed_keys, new_map_key, string_bounds
 from conformance.strategies.catalogue import (
+    CASE_SENSITIVE_NAMES,
     DOMAIN_FORBIDDEN,
     DOMAIN_UNSENDABLE,
     JSON_KINDS,
     MALFORMED_KINDS,
     NON_OBJECT_BODIES,
     WRAPPED_IN_ARRAY,
+    foreign_value,
     malformed_body,
+    name_variants,
     wrong_kinds,
 )
 from conformance.strategies.grammar import UNBOUNDED, parse
 from conformance.strategies.near_misses import far_misses, near_misses
-from conformance.strategies.paths import FIRST, SECOND, place_member, remove_member, reordered
+from conformance.strategies.paths import FIRST, SECOND, place_member, remove_member, rename_member, reordered
 from conformance.strategies.text import canonical_text
 
 
@@ -205,6 +208,7 @@ class BoundaryCatalogue:
     # -- one method per constraint kind -----
     def _type(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:
         yield self._case(c, m.json_type, self._sample(m), True, f"a JSON {m.json_type}, as due")
+        yield from self._named_alike(c, m)
         if c.id in self.unbreakable:
             return
         for kind in wrong_kinds(m.json_type, m.path):
@@ -220,6 +224,23 @@ class BoundaryCatalogue:
         for value in self._smithy_values(m, smithy_cases.wrong_type_values(m)):
             reason = f"{value.text}, a JSON {type(value.value).__name__} where a {m.type} is due"
             yield self._case(c, f"smithy {value.text}", value.value, False, reason, smithy=value.smithy_ids)
+
+    def _named_alike(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:
+        """An optional member left out, and a member whose name differs from its own in case only holding
+        a value the member never takes: an unknown member, which a correct implementation ignores, and
+        one that matches names case-insensitively reads as the member and refuses."""
+        if m.required or m.location != "body" or m.path == "Body" or is_item(m.path) or is_entry(m.path):
+            return
+        variant = name_variants(m.name)[0]
+        value = foreign_value(m.json_type)
+        body, where = rename_member(
+            self.base, m.path, variant, self.fill, self._placement, self.new_key, value=value
+        )
+        reason = (
+            f"{where} left out, and {variant!r} holding {value!r}: an unknown member, to be ignored; "
+            f"{CASE_SENSITIVE_NAMES}"
+        )
+        yield BoundaryCase(f"{c.id}[{variant} beside no {m.name}]", c.id, Request(None, body), True, reason)
 
     def _sample(self, m: Member) -> Any:
         if m.path == "DomainName":
@@ -238,6 +259,12 @@ class BoundaryCatalogue:
             f"{c.id}[missing]", c.id, Request(None, body), False, f"{m.path} missing", smithy=ids
         )
         yield self._case(c, "null", None, False, f"{m.path} null (read as absent)")
+        for variant in name_variants(m.name):
+            body, where = rename_member(self.base, m.path, variant, self.fill, self._placement, self.new_key)
+            reason = f"{where} carried only as {variant!r}, so missing: {CASE_SENSITIVE_NAMES}"
+            yield BoundaryCase(
+                f"{c.id}[named {variant}]", c.id, Request(None, body), False, reason, smithy=ids
+            )
 
     def _minLength(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:  # noqa: N802
         low = c.value
@@ -285,6 +312,10 @@ class BoundaryCatalogue:
             yield self._case(
                 c, "every character", every, True, "every character the pattern allows everywhere"
             )
+        for edge, value in self._beside_lookaheads(m):
+            yield self._case(
+                c, edge, value, True, f"{value!r}: a full match, next to a prefix {c.value} rules out"
+            )
         if c.id in self.unbreakable:
             return
         low, high = m.get("minLength", 0), m.get("maxLength", UNBOUNDED)
@@ -307,6 +338,25 @@ class BoundaryCatalogue:
             yield self._case(
                 c, "long, broken at the end", long_miss, False, reason, smithy=(smithy_cases.REDOS,)
             )
+
+    def _beside_lookaheads(self, m: Member) -> list[tuple[str, str]]:
+        """Valid values one step from each prefix a leading ``(?!prefix)`` rules out: the prefix cut short
+        (``aws``), its last character changed (``aws-``) or pushed along (``awsx:``), and the prefix inside
+        (``xaws:y``) or at the end (``a:aws:``).  A validator that tests a reserved prefix by a substring
+        search refuses some of them.  (Not ``AWS:``: the pattern allows it, but AWS documents its tag
+        prefix as reserved in any case, and a service that says so is no fault worth a false alarm.)"""
+        grammar = parse(m.get("pattern"))
+        low, high = string_bounds(m)
+        out: dict[str, str] = {}
+        for prefix in grammar.forbidden_prefixes:
+            candidates = [prefix[:size] for size in range(1, len(prefix))]
+            candidates += [prefix[:-1] + "-", prefix[:-1] + "x" + prefix[-1]]
+            candidates += ["x" + prefix + "y", "a:" + prefix]
+            for value in candidates:
+                fits = low <= len(value) <= high and not value.startswith(prefix)
+                if fits and dialects.valid_in_every_reading(m.get("pattern"), value):
+                    out.setdefault(value, f"valid beside (?!{prefix}) {value!r}")
+        return [(edge, value) for value, edge in out.items()]
 
     def _long_miss(self, m: Member, misses: tuple) -> str | None:
         """A value of the maximum length that only its last character breaks (Smithy's ReDoS case), if the

@@ -40,6 +40,30 @@ DOMAIN_FORBIDDEN = Characters(
 )
 
 
+# Why a member carried under a name that differs from its own in case only is not that member.
+CASE_SENSITIVE_NAMES = (
+    "JSON member names are case-sensitive (RFC 8259; restJson1 binds each member to one exact name)"
+)
+
+
+def name_variants(name: str) -> tuple[str, ...]:
+    """Names that differ from ``name`` in case only, which a reader matching names case-insensitively
+    (Go's ``encoding/json``, .NET's ``PropertyNameCaseInsensitive``, Jackson's
+    ``ACCEPT_CASE_INSENSITIVE_PROPERTIES``) takes for it: the first letter lower (``workflowType``), all
+    lower, all upper."""
+    out: list[str] = []
+    for variant in (name[:1].lower() + name[1:], name.lower(), name.upper()):
+        if variant != name and variant not in out:
+            out.append(variant)
+    return tuple(out)
+
+
+def foreign_value(json_type: str) -> Any:
+    """A value no member of ``json_type`` takes, nor any parser coerces to one: an array where an object
+    is due, an object anywhere else."""
+    return ["x"] if json_type == "object" else {"x": 1}
+
+
 @dataclass(frozen=True)
 class MalformedBody:
     """A way for a whole body to be no JSON text, made from a valid body's JSON text."""

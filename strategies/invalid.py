@@ -23,11 +23,13 @@ from conformance.strategies import faults, smithy
 from conformance.strategies.bodies import ValueStrategies
 from conformance.strategies.canonical import CanonicalValues, new_map_key
 from conformance.strategies.catalogue import (
+    CASE_SENSITIVE_NAMES,
     DOMAIN_FORBIDDEN,
     DOMAIN_UNSENDABLE,
     MALFORMED_KINDS,
     NON_OBJECT_BODIES,
     malformed_body,
+    name_variants,
 )
 from conformance.strategies.drawing import Drawer, drawn, index_drawer, one_of, unwrapped
 from conformance.strategies.paths import (
@@ -37,6 +39,7 @@ from conformance.strategies.paths import (
     copy_json,
     place_member,
     remove_member,
+    rename_member,
     reordered,
 )
 
@@ -207,15 +210,19 @@ class InvalidRequests:
         )
 
     def _missing(self, constraint: Constraint, member: Member) -> st.SearchStrategy[InvalidRequest]:
-        how = st.sampled_from(["missing", "null"])
+        # Left out, null, or carried only under a name that differs from its own in case only.
+        how = st.sampled_from(["missing", "null", *name_variants(member.name)])
 
         def build(mode: str, base: dict, placement: str) -> InvalidRequest:
             if mode == "missing":
                 body, where = remove_member(base, member.path, self.fill, placement, self.new_key)
                 reason = f"{where} is required and missing"
-            else:
+            elif mode == "null":
                 body, where = place_member(base, member.path, None, self.fill, placement, self.new_key)
                 reason = f"{where} is required and null (restJson1 reads null as absent)"
+            else:
+                body, where = rename_member(base, member.path, mode, self.fill, placement, self.new_key)
+                reason = f"{where} is required and carried only as {mode!r}: {CASE_SENSITIVE_NAMES}"
             return InvalidRequest(Request(None, body), constraint.id, reason)
 
         return self._on_base(constraint.id, how, build, placed=in_collection(member.path))

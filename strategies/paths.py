@@ -139,6 +139,32 @@ def remove_member(
     return body, f"{where}.{parts[-1]}" if where else parts[-1]
 
 
+def rename_member(
+    body: dict,
+    path: str,
+    name: str,
+    fill: Filler,
+    placement: str = FIRST,
+    new_key: KeyMaker = _no_new_key,
+    value: Any = None,
+) -> tuple[dict, str]:
+    """A copy of ``body`` where the member at ``path`` is carried under ``name`` instead, in its place
+    among its siblings, with ``value`` (by default its own, or a canonical one where the body lacks it);
+    and where it was."""
+    body = copy_json(body)
+    parts = steps(path)
+    node, where = _container(body, parts, fill, placement, new_key)
+    own = parts[-1]
+    if value is None:
+        value = node[own] if node.get(own) is not None else fill(path)
+    if own not in node:
+        node[own] = value
+    entries = list(node.items())
+    node.clear()
+    node.update((name, value) if key == own else (key, item) for key, item in entries)
+    return body, f"{where}.{own}" if where else own
+
+
 def reordered(value: Any, rotation: int, reverse: bool) -> Any:
     """``value`` with the members of every object (structures and maps) in another order: reversed and/or
     rotated by ``rotation``.  JSON member order carries no meaning; list order does, and stays."""

@@ -20,8 +20,10 @@ from conformance import strategies
 from conformance.spec import load_contract
 from conformance.spec import patterns as dialects
 from conformance.spec.contract import strings_in
+from conformance.spec.paths import is_entry, is_item
 from conformance.spec.validation import RequestValidator
 from conformance.spec.wire import InvalidRequest, Request
+from conformance.strategies.catalogue import name_variants
 from conformance.strategies.grammar import UnsupportedPattern, parse
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -206,6 +208,29 @@ def test_boundary_catalogue_has_astral_text_at_length_bounds() -> None:
     assert any(c.constraint_id == "Tags.<value>.maxLength" and c.valid for c in astral)
     for case in astral:
         assert any(ord(ch) > 0xFFFF for ch in repr(case.request.body))
+
+
+def test_boundary_catalogue_carries_members_under_names_that_differ_in_case() -> None:
+    """Every required body member at every depth under each case-only variant of its name (invalid: the
+    member is missing), and every optional one left out beside a variant holding a value it never takes
+    (valid: an unknown member is ignored).  A reader that matches names case-insensitively fails both."""
+    cases = {case.case_id: case for case in strategies.boundary_cases()}
+    for member in CONTRACT.members.values():
+        named = not (is_item(member.path) or is_entry(member.path))
+        if member.location != "body" or member.path == "Body" or not named:
+            continue
+        if member.required:
+            for variant in name_variants(member.name):
+                case = cases[f"{member.path}.required[named {variant}]"]
+                assert not case.valid and case.breaks == {f"{member.path}.required"}
+                assert f'"{variant}":' in json.dumps(case.request.body)
+        else:
+            variant = name_variants(member.name)[0]
+            case = cases[f"{member.path}.type[{variant} beside no {member.name}]"]
+            assert case.valid and case.breaks == set()
+            assert f'"{variant}": ' in json.dumps(case.request.body)
+    assert name_variants("WorkflowType") == ("workflowType", "workflowtype", "WORKFLOWTYPE")
+    assert name_variants("x") == ("X",)
 
 
 @pytest.mark.parametrize("constraint_id", strategies.search_only_constraint_ids())

@@ -158,6 +158,54 @@ def slow_when(condition: Callable[[HttpRequest], bool], seconds: float) -> Calla
     return overriding(before_response=before_response)
 
 
+def reading_names_case_insensitively() -> Callable[[], ReferenceService]:
+    """The reference behind a JSON reader that takes a member under a name differing from its own in case
+    only where the exact name is absent: Go's ``encoding/json`` by default, .NET's
+    ``PropertyNameCaseInsensitive``, Jackson's ``ACCEPT_CASE_INSENSITIVE_PROPERTIES``."""
+    contract = load_contract()
+    names = {m.name.casefold(): m.name for m in contract.members.values() if m.location == "body"}
+
+    def fold(value: Any) -> tuple[Any, bool]:
+        if isinstance(value, list):
+            items = [fold(item) for item in value]
+            return [item for item, _ in items], any(changed for _, changed in items)
+        if not isinstance(value, dict):
+            return value, False
+        out, changed = {}, False
+        for key, item in value.items():
+            known = names.get(key.casefold())
+            if known is not None and known != key and known not in value:
+                key, changed = known, True
+            out[key], inner = fold(item)
+            changed = changed or inner
+        return out, changed
+
+    class CaseInsensitive(ReferenceService):
+        def body_violations(self, raw: bytes) -> tuple[Any, list[Violation]]:
+            try:
+                folded, changed = fold(json.loads(raw))
+            except ValueError:
+                changed = False
+            return super().body_violations(json.dumps(folded).encode() if changed else raw)
+
+    return lambda: CaseInsensitive(domains=[DOMAIN])
+
+
+def reserving_a_prefix_anywhere(prefix: str) -> Callable[[], ReferenceService]:
+    """The reference refusing a tag key that holds ``prefix`` anywhere, not only at its start: the reserved
+    prefix tested with ``prefix in key`` (or ``key.contains(prefix)``) instead of ``startswith``."""
+
+    class Substring(ReferenceService):
+        def body_violations(self, raw: bytes) -> tuple[Any, list[Violation]]:
+            body, violations = super().body_violations(raw)
+            tags = body.get("Tags") if isinstance(body, dict) else None
+            if not violations and isinstance(tags, dict) and any(prefix in key for key in tags):
+                return body, [Violation("Tags.<key>.pattern", f"a tag key holds {prefix!r}", "body")]
+            return body, violations
+
+    return lambda: Substring(domains=[DOMAIN])
+
+
 def _flow(body: Any) -> dict:
     return (body or {}).get("IntegrationConfig", {}).get("AppflowIntegration", {}).get(
         "FlowDefinition", {}
@@ -212,6 +260,12 @@ MUTANTS: list[Mutant] = [
     ),
     with_value("ScheduleOffset minimum -1", "accepts invalid", f"{SCHEDULED}.ScheduleOffset.minimum", -1),
     not_checking("accepts malformed JSON", "Body.json"),
+    Mutant(
+        "reads member names case-insensitively (Go encoding/json)",
+        "accepts invalid",
+        "JSON member names are case-sensitive",
+        reading_names_case_insensitively(),
+    ),
     # -- rejects valid input ------------------------------------------------------------------------------
     with_value("DomainName maximum 63", "rejects valid", "DomainName.maxLength", 63),
     with_value("ObjectTypeName maximum 254", "rejects valid", "ObjectTypeName.maxLength", 254),
@@ -230,6 +284,12 @@ MUTANTS: list[Mutant] = [
         # the hint names both ways of counting that would refuse it.
         "(or UTF-8 bytes); Smithy counts code points",
         counting(lambda s: len(s.encode("utf-8")), "UTF-8 bytes"),
+    ),
+    Mutant(
+        "reserved tag prefix found anywhere in the key",
+        "rejects valid",
+        "Tags.<key>.pattern",
+        reserving_a_prefix_anywhere("aws:"),
     ),
     with_value(
         "tag keys without digits", "rejects valid", "Tags.<key>.pattern", "^(?!aws:)[a-zA-Z+\\-=._:/]+$"
