@@ -38,8 +38,19 @@ from conformance.strategies.catalogue import (
 )
 from conformance.strategies.grammar import UNBOUNDED, parse
 from conformance.strategies.near_misses import far_misses, near_misses
-from conformance.strategies.paths import FIRST, SECOND, place_member, remove_member, rename_member, reordered
+from conformance.strategies.paths import (
+    FIRST,
+    SECOND,
+    get_member,
+    place_member,
+    remove_member,
+    rename_member,
+    reordered,
+)
 from conformance.strategies.text import canonical_text
+
+# The sizes of the large valid bodies, in bytes of JSON text: past 100 KiB and past 1 MiB.
+LARGE_BODY_BYTES = (128 * 1024, 3 * 512 * 1024)
 
 
 class BoundaryCatalogue:
@@ -148,6 +159,13 @@ class BoundaryCatalogue:
             )
             rich = Request(None, self._several(self.base, "Body"))
             yield BoundaryCase(f"{c.id}[three of each]", c.id, rich, True, "every list and map three long")
+            for edge, body in self._large_bodies():
+                size = len(Request(None, body).body_bytes())
+                reason = (
+                    f"{edge}: a valid body of {size:,} bytes; the model sets no limit on a body's size, so "
+                    "a refusal (a 413 included) is no answer the contract allows"
+                )
+                yield BoundaryCase(f"{c.id}[{edge}]", c.id, Request(None, body), True, reason)
             backwards = Request(None, reordered(self.base, 0, True))
             yield BoundaryCase(
                 f"{c.id}[members reversed]", c.id, backwards, True, "every object's members in reverse order"
@@ -188,6 +206,34 @@ class BoundaryCatalogue:
                 if value.text not in sent:
                     sent.add(value.text)
                     yield member.path, value.text, value.smithy_ids
+
+    def _large_bodies(self) -> list[tuple[str, dict]]:
+        """Valid bodies past the limits servers put before their handlers (a common framework default is
+        100 KiB, another 1 MiB): every member at its largest at once, the full body grown to about
+        128 KiB, and the largest one grown to about 1.5 MiB."""
+        largest = self.canonical.largest("Body")
+        return [
+            ("every member at its largest", largest),
+            ("about 128 KiB", self._grown(self.base, LARGE_BODY_BYTES[0])),
+            ("every member at its largest, about 1.5 MiB", self._grown(largest, LARGE_BODY_BYTES[1])),
+        ]
+
+    def _grown(self, body: dict, size: int) -> dict:
+        """``body`` with the list the model sets no maximum on whose item is the largest repeated until the
+        body's JSON text is about ``size`` bytes."""
+        unbounded = [
+            m.path
+            for m in self.contract.members.values()
+            if m.type == "list" and m.get("maxItems") is None and m.location == "body"
+        ]
+        sized = [(len(Request(None, get_member(body, path)[0]).body_bytes()), path) for path in unbounded]
+        item_bytes, path = max(sized)
+        item = get_member(body, path)[0]
+        grown, count = body, len(get_member(body, path))
+        while (now := len(Request(None, grown).body_bytes())) < size:
+            count += -(-(size - now) // (item_bytes + 1))
+            grown = self._place(path, [item] * count, body)
+        return grown
 
     def _several(self, value: Any, path: str, count: int = 3) -> Any:
         """``value`` with every list repeated to ``count`` items and every map grown to ``count`` entries:

@@ -50,6 +50,24 @@ def fixed_keys(keys: Member, count: int) -> list[str]:
     return letters if valid else []
 
 
+def largest_keys(keys: Member, count: int) -> list[str]:
+    """``count`` distinct valid keys at the keys' maximum length where the pattern allows (a full match
+    ending in a letter key), else the shorter ``fixed_keys``."""
+    if keys.get("enum"):
+        return list(keys.get("enum"))[:count]
+    pattern = keys.get("pattern")
+    high = keys.get("maxLength")
+    if high is not None:
+        filler = canonical_text(pattern, high, astral=True)
+        # The letter key last: 'a...aka', 'a...akb' (first, 'kaa...' and 'kba...' would be one key twice).
+        padded = [filler[: max(0, high - len(letters_key(i)))] + letters_key(i) for i in range(count)]
+        if len(set(padded)) == count and all(
+            pattern is None or dialects.valid_in_every_reading(pattern, key) for key in padded
+        ):
+            return padded
+    return fixed_keys(keys, count)
+
+
 def new_map_key(contract: Contract, map_path: str, taken: Collection[str]) -> str | None:
     """A valid key for the map at ``map_path`` that isn't taken, if the map may hold one more entry: where
     a fault placed in a map's second entry gets its first."""
@@ -98,6 +116,35 @@ class CanonicalValues:
                 if child.location == "body" and (full or child.required)
             }
         raise ValueError(f"no canonical value for {kind} member {path}")
+
+    def largest(self, path: str) -> Any:
+        """Every member at every depth present at its largest at once: strings at their maximum length
+        (astral characters where the pattern takes them), the longest enum value, numbers at their
+        maximum, maps at their most entries (every enum key; keys and values at their largest), lists at
+        their most items; a list or map with no maximum holds one item or entry (``grown`` adds more)."""
+        member = self.contract.member(path)
+        kind = member.type
+        if kind == "string":
+            if member.get("enum"):
+                return max(member.get("enum"), key=len)
+            if member.get("maxLength") is None:
+                return self.string(member)
+            return self.string(member, string_bounds(member)[1], astral=True)
+        if kind in ("long", "integer"):
+            return member.get("maximum", member.get("minimum", 0))
+        if kind == "list":
+            return [self.largest(item_of(path))] * (member.get("maxItems") or 1)
+        if kind == "map":
+            keys = self.contract.member(key_of(path))
+            count = len(keys.get("enum")) if keys.get("enum") else member.get("maxItems") or 1
+            return dict.fromkeys(largest_keys(keys, count), self.largest(value_of(path)))
+        if kind == "structure":
+            return {
+                child.name: self.largest(child.path)
+                for child in self.contract.children(path)
+                if child.location == "body"
+            }
+        return self.value(path, full=True)
 
     def minimal_body(self) -> dict:
         return self.value("Body")

@@ -233,6 +233,22 @@ def test_boundary_catalogue_carries_members_under_names_that_differ_in_case() ->
     assert name_variants("x") == ("X",)
 
 
+def test_boundary_catalogue_sends_the_largest_valid_bodies() -> None:
+    """Every bounded string at its maximum at once, and bodies past the 100 KiB and 1 MiB limits that
+    frameworks put before a handler; each is valid (``test_boundary_cases_are_labelled_right``)."""
+    cases = {case.case_id: case for case in strategies.boundary_cases()}
+    largest = cases["Body.type[every member at its largest]"].request.body
+    limited = [
+        (value, sub) for _, value, sub in strings_in(largest, CONTRACT.body_schema()) if "maxLength" in sub
+    ]
+    assert limited and all(len(value) == sub["maxLength"] for value, sub in limited)
+    assert len(largest["Tags"]) == CONTRACT.member("Tags").get("maxItems")
+    assert any(ord(ch) > 0xFFFF for ch in json.dumps(largest, ensure_ascii=False))
+    middle = cases["Body.type[about 128 KiB]"].request.body_bytes()
+    huge = cases["Body.type[every member at its largest, about 1.5 MiB]"].request.body_bytes()
+    assert 128 * 1024 <= len(middle) < 1024 * 1024 <= 1536 * 1024 <= len(huge) < 2 * 1024 * 1024
+
+
 @pytest.mark.parametrize("constraint_id", strategies.search_only_constraint_ids())
 def test_search_only_requests_are_the_ambiguous_zone(constraint_id: str) -> None:
     @FAST

@@ -58,3 +58,16 @@ def test_an_over_full_map_shrinks_at_once_to_fixed_keys(tmp_path: Path) -> None:
     letters = ",".join(f'"k{c}":""' for c in "abcdefghijklmnopqrstuvwxyz")
     assert f'"Tags":{{{letters},"kba":""' in run.output, run.output[-3000:]
     assert "too long to shrink" not in run.output
+
+
+def test_a_413_for_a_large_valid_body_fails_under_lenient_expectations_too(tmp_path: Path) -> None:
+    """``--expect lenient`` lets a valid request get an error the model lists; a 413 is none it lists."""
+    from tests.zoo import overriding
+
+    with start_server(overriding(MAX_BODY_BYTES=100 * 1024)()) as server:
+        run = run_suite(
+            "--target-url", server.url, "--domain", DOMAIN, "--expect", "lenient", "-q",
+            "-k", "boundary and Body.type", storage=tmp_path,
+        )  # fmt: skip
+    assert run.returncode == 1, run.output[-3000:]
+    assert "the model sets no limit on a body's size" in run.output, run.output[-3000:]

@@ -300,6 +300,18 @@ MUTANTS: list[Mutant] = [
         f"{SOURCE}.ConnectorType.enum",
         ["Salesforce", "Marketo", "Zendesk", "Servicenow"],
     ),
+    Mutant(
+        "413 past 100 KiB (Express body-parser's default limit)",
+        "rejects valid",
+        "the model sets no limit on a body's size",
+        overriding(MAX_BODY_BYTES=100 * 1024),
+    ),
+    Mutant(
+        "413 past 1 MiB (nginx's default client_max_body_size)",
+        "rejects valid",
+        "the model sets no limit on a body's size",
+        overriding(MAX_BODY_BYTES=1024 * 1024),
+    ),
     # -- crashes on valid input -----------------------------------------------------------------------------
     Mutant(
         "500 when Description is present",
