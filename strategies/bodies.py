@@ -24,6 +24,7 @@ from conformance.spec import Contract, Member, load_contract
 from conformance.spec.paths import item_of, key_of, value_of
 from conformance.spec.wire import Request
 from conformance.strategies.canonical import CanonicalValues, fixed_keys, string_bounds
+from conformance.strategies.catalogue import TIMESTAMP_EDGES
 from conformance.strategies.drawing import (
     ABSENT,
     Drawer,
@@ -53,7 +54,25 @@ def _timestamp(millis: int) -> float | int:
 
 
 def timestamps() -> st.SearchStrategy[float | int]:
-    return st.integers(0, TIMESTAMP_MAX * 1000).map(_timestamp)
+    return drawn(timestamp_drawer(), "timestamp")
+
+
+def timestamp_drawer() -> Drawer[float | int]:
+    """Epoch seconds, the model putting no range on them: mostly 1970 to 2100 (whole seconds or
+    milliseconds, as botocore sends them), sometimes any integral number of seconds a double carries
+    exactly, sometimes one of the catalogue's edges (before year 1, after 9999, the doubles' ends)."""
+    millis = unwrapped(st.integers(0, TIMESTAMP_MAX * 1000))
+    wide = unwrapped(st.integers(-(2**53), 2**53))
+    edge = pick([value for _, value in TIMESTAMP_EDGES])
+    which = index_drawer(6)
+
+    def draw_timestamp(draw: st.DrawFn) -> float | int:
+        choice = which(draw)
+        if choice < 4:
+            return _timestamp(draw(millis))
+        return draw(wide) if choice == 4 else edge(draw)
+
+    return draw_timestamp
 
 
 def collection_sizes(low: int, high: int) -> list[int]:
@@ -230,8 +249,7 @@ class ValueStrategies:
         if leaf is not ABSENT:
             return lambda draw: leaf
         if member.type == "timestamp":  # the conversion inline: a .map() is one more span
-            millis = unwrapped(st.integers(0, TIMESTAMP_MAX * 1000))
-            return lambda draw: _timestamp(draw(millis))
+            return timestamp_drawer()
         if member.type == "string" and member.get("enum"):
             return pick(list(member.get("enum")))
         leaf = self._leaf(member)

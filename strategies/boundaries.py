@@ -30,6 +30,7 @@ from conformance.strategies.catalogue import (
     JSON_KINDS,
     MALFORMED_KINDS,
     NON_OBJECT_BODIES,
+    TIMESTAMP_EDGES,
     WRAPPED_IN_ARRAY,
     foreign_value,
     malformed_body,
@@ -255,6 +256,12 @@ class BoundaryCatalogue:
     def _type(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:
         yield self._case(c, m.json_type, self._sample(m), True, f"a JSON {m.json_type}, as due")
         yield from self._named_alike(c, m)
+        if m.type == "boolean":  # both values in a valid request, every run (true is the sample above)
+            yield self._case(c, "false", False, True, "false, a boolean as due (not an absent member)")
+        if m.type == "timestamp":
+            for edge, value in TIMESTAMP_EDGES:
+                reason = f"{value!r} epoch seconds ({edge}): the model puts no range on a timestamp"
+                yield self._case(c, f"timestamp {edge}", value, True, reason)
         if c.id in self.unbreakable:
             return
         for kind in wrong_kinds(m.json_type, m.path):

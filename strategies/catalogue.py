@@ -40,6 +40,24 @@ DOMAIN_FORBIDDEN = Characters(
 )
 
 
+# Timestamps the model puts no range on, as restJson1 carries them (epoch seconds, a JSON number): valid
+# every one, and each past a limit some implementation puts on them (a calendar type's year 1 or 9999, a
+# 32-bit seconds counter, an integer type, the doubles' ends).
+TIMESTAMP_EDGES: tuple[tuple[str, float | int], ...] = (
+    ("zero", 0),
+    ("negative", -1),
+    ("a fraction", 1_700_000_000.5),
+    ("past 2038 (32-bit seconds)", 2_147_483_648),
+    ("before year 1", -62_135_596_801),
+    ("after year 9999", 253_402_300_800),
+    ("2^53", 2**53),
+    ("-2^53", -(2**53)),
+    ("the largest double", 1.7976931348623157e308),
+    ("the most negative double", -1.7976931348623157e308),
+    ("the smallest positive double", 5e-324),
+)
+
+
 # Why a member carried under a name that differs from its own in case only is not that member.
 CASE_SENSITIVE_NAMES = (
     "JSON member names are case-sensitive (RFC 8259; restJson1 binds each member to one exact name)"

@@ -72,8 +72,21 @@ def test_valid_requests_are_valid_under_every_reading(request: Request) -> None:
     for pattern, value in pattern_values(request.body, CONTRACT.body_schema()):
         assert dialects.valid_in_every_reading(pattern, value), (pattern, value)
     assert dialects.valid_in_every_reading(CONTRACT.domain.get("pattern"), request.domain)
-    report = ParamValidator().validate({"DomainName": request.domain, **request.body}, OPERATION.input_shape)
-    assert not report.has_errors(), report.generate_report()
+    if _calendar_dates(request.body):
+        report = ParamValidator().validate(
+            {"DomainName": request.domain, **request.body}, OPERATION.input_shape
+        )
+        assert not report.has_errors(), report.generate_report()
+
+
+def _calendar_dates(value: Any) -> bool:
+    """Whether every number in ``value`` is a timestamp botocore can hold: it reads one as a ``datetime``,
+    years 1 to 9999, which the model does not ask for (the catalogue's timestamps past them are valid)."""
+    if isinstance(value, dict):
+        return all(_calendar_dates(item) for item in value.values())
+    if isinstance(value, list):
+        return all(_calendar_dates(item) for item in value)
+    return not isinstance(value, int | float) or abs(value) < 62_135_596_800
 
 
 EDGES: dict[str, Any] = {

@@ -10,6 +10,7 @@ fail naming what the mutant breaks; ``tests/kill_matrix.py`` prints the figures.
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 import time
 from collections.abc import Callable
@@ -206,6 +207,46 @@ def reserving_a_prefix_anywhere(prefix: str) -> Callable[[], ReferenceService]:
     return lambda: Substring(domains=[DOMAIN])
 
 
+_TIMESTAMPS = ("ScheduleStartTime", "ScheduleEndTime", "FirstExecutionFrom", "StartTime", "EndTime")
+
+
+def _past_the_calendar(body: Any) -> bool:
+    """Whether a timestamp in ``body`` is one a calendar-date type cannot hold (Python's ``datetime``:
+    years 1 to 9999), which an implementation that converts every timestamp to a date crashes on."""
+    if isinstance(body, list):
+        return any(_past_the_calendar(item) for item in body)
+    if not isinstance(body, dict):
+        return False
+    for key, value in body.items():
+        if key in _TIMESTAMPS and isinstance(value, int | float):
+            try:
+                datetime.datetime.fromtimestamp(value, tz=datetime.UTC)
+            except (OverflowError, ValueError, OSError):
+                return True
+        elif _past_the_calendar(value):
+            return True
+    return False
+
+
+def refusing_false() -> Callable[[], ReferenceService]:
+    """The reference whose check of an optional boolean is a truthiness test (``if not value: refuse``
+    where ``value is None`` was meant): a ``false`` is refused as if it were missing or of the wrong type."""
+
+    def falsy(value: Any) -> bool:
+        if isinstance(value, dict):
+            return any(item is False or falsy(item) for item in value.values())
+        return isinstance(value, list) and any(falsy(item) for item in value)
+
+    class Truthy(ReferenceService):
+        def body_violations(self, raw: bytes) -> tuple[Any, list[Violation]]:
+            body, violations = super().body_violations(raw)
+            if not violations and falsy(body):
+                return body, [Violation("boolean", "a boolean member is not set", "body")]
+            return body, violations
+
+    return lambda: Truthy(domains=[DOMAIN])
+
+
 def _flow(body: Any) -> dict:
     return (body or {}).get("IntegrationConfig", {}).get("AppflowIntegration", {}).get(
         "FlowDefinition", {}
@@ -291,6 +332,12 @@ MUTANTS: list[Mutant] = [
         "Tags.<key>.pattern",
         reserving_a_prefix_anywhere("aws:"),
     ),
+    Mutant(
+        "refuses an optional false (a truthiness check)",
+        "rejects valid",
+        "false, a boolean as due",
+        refusing_false(),
+    ),
     with_value(
         "tag keys without digits", "rejects valid", "Tags.<key>.pattern", "^(?!aws:)[a-zA-Z+\\-=._:/]+$"
     ),
@@ -324,6 +371,12 @@ MUTANTS: list[Mutant] = [
         "crashes",
         "success.status",
         crashing_when(lambda b: any(not v.isascii() for v in (b.get("Tags") or {}).values())),
+    ),
+    Mutant(
+        "500 for a timestamp past year 9999 (converted to a calendar date)",
+        "crashes",
+        "the model puts no range on a timestamp",
+        crashing_when(_past_the_calendar),
     ),
     Mutant(
         "500 for several Batches",
