@@ -365,6 +365,8 @@ class BoundaryCatalogue:
             yield self._case(
                 c, "every character", every, True, "every character the pattern allows everywhere"
             )
+        for edge, value in self._range_ends(m, low, high):
+            yield self._case(c, edge, value, True, f"{value!r}: a full match with a class's range end")
         for edge, value in self._beside_lookaheads(m):
             yield self._case(
                 c, edge, value, True, f"{value!r}: a full match, next to a prefix {c.value} rules out"
@@ -391,6 +393,32 @@ class BoundaryCatalogue:
             yield self._case(
                 c, "long, broken at the end", long_miss, False, reason, smithy=(smithy_cases.REDOS,)
             )
+
+    def _range_ends(self, m: Member, low: int, high: int) -> list[tuple[str, str]]:
+        """For each class of the pattern, a full match whose part in that class is one character at an end
+        of one of its ASCII ranges, in its first position and the next: ``a``, ``z``, ``A``, ``Z``, ``0``,
+        ``9`` of ``[a-zA-Z0-9]``.  A regex one character too narrow (``[a-y]``, ``[1-9]``) refuses one."""
+        if m.get("enum") or m.path == "DomainName":
+            return []
+        grammar = parse(m.get("pattern"))
+        out: dict[str, str] = {}
+        for index, segment in enumerate(grammar.segments):
+            if segment.is_literal or segment.max == 0:
+                continue
+            for end in _ascii_range_ends(segment.agreed):
+                parts = []
+                for other, part in enumerate(grammar.segments):
+                    if part.is_literal:
+                        parts.append(part.source)
+                    elif other == index:
+                        parts.append(end * min(part.max, max(part.min, 2)))
+                    else:
+                        parts.append(_first_printable(part.agreed) * part.min)
+                value = "".join(parts)
+                fits = low <= len(value) <= high and value not in out
+                if fits and dialects.valid_in_every_reading(m.get("pattern"), value):
+                    out[value] = f"range end {end!r} in part {index + 1}"
+        return [(edge, value) for value, edge in out.items()]
 
     def _beside_lookaheads(self, m: Member) -> list[tuple[str, str]]:
         """Valid values one step from each prefix a leading ``(?!prefix)`` rules out: the prefix cut short
@@ -500,6 +528,17 @@ class BoundaryCatalogue:
             yield self._case(
                 c, value.text, value.value, False, f"{value.text}: {why}", smithy=value.smithy_ids
             )
+
+
+def _ascii_range_ends(chars: str) -> list[str]:
+    """The printable ASCII characters of ``chars`` at an end of a run of consecutive code points."""
+    codes = {ord(ch) for ch in chars if 0x20 <= ord(ch) < 0x7F}
+    return [chr(c) for c in sorted(codes) if c - 1 not in codes or c + 1 not in codes]
+
+
+def _first_printable(chars: str) -> str:
+    printable = sorted(ch for ch in chars if 0x20 < ord(ch) < 0x7F)
+    return printable[0] if printable else (sorted(chars) or [""])[0]
 
 
 @cache

@@ -332,6 +332,18 @@ MUTANTS: list[Mutant] = [
         "Tags.<key>.pattern",
         reserving_a_prefix_anywhere("aws:"),
     ),
+    with_value(
+        "ObjectTypeName's first class one letter short ([a-yA-Z_])",
+        "rejects valid",
+        "ObjectTypeName.pattern",
+        "^[a-yA-Z_][a-zA-Z_0-9-]*$",
+    ),
+    with_value(
+        "FlowName's digits from 1 ([a-zA-Z1-9])",
+        "rejects valid",
+        f"{FLOW}.FlowName.pattern",
+        "[a-zA-Z1-9][\\w!@#.-]+",
+    ),
     Mutant(
         "refuses an optional false (a truthiness check)",
         "rejects valid",
