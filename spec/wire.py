@@ -67,6 +67,7 @@ class InvalidRequest:
     reason: str
     also_breaks: frozenset[str] = field(default_factory=frozenset)
     smithy: tuple[str, ...] = ()  # the Smithy malformed-request cases it is an instance of
+    family: str = ""  # the family of edges it belongs to, where the coverage report counts it apart
 
     @property
     def breaks(self) -> frozenset[str]:
@@ -84,6 +85,7 @@ class BoundaryCase:
     reason: str
     also_breaks: frozenset[str] = field(default_factory=frozenset)
     smithy: tuple[str, ...] = ()  # the Smithy malformed-request cases it is an instance of
+    family: str = ""  # the family of edges it belongs to, where the coverage report counts it apart
 
     @property
     def breaks(self) -> frozenset[str]:

@@ -27,10 +27,14 @@ from conformance.strategies.catalogue import (
     CASE_SENSITIVE_NAMES,
     DOMAIN_FORBIDDEN,
     DOMAIN_UNSENDABLE,
+    EXACT_NAMES,
     JSON_KINDS,
+    LARGEST_BODIES,
     MALFORMED_KINDS,
     NON_OBJECT_BODIES,
     TIMESTAMP_EDGES,
+    VALID_EDGES,
+    VALUE_RANGES,
     WRAPPED_IN_ARRAY,
     foreign_value,
     malformed_body,
@@ -110,6 +114,7 @@ class BoundaryCatalogue:
         reason: str,
         also: frozenset[str] = frozenset(),
         smithy: tuple[str, ...] = (),
+        family: str = "",
     ) -> BoundaryCase:
         if c.path == "DomainName":
             request = Request(value, self.base)
@@ -118,7 +123,7 @@ class BoundaryCatalogue:
         if not valid:
             smithy = (*smithy, *smithy_cases.validation_ids(c, self.contract.member(c.path)))
         return BoundaryCase(
-            f"{c.id}[{edge}]", c.id, request, valid, reason, also, tuple(dict.fromkeys(smithy))
+            f"{c.id}[{edge}]", c.id, request, valid, reason, also, tuple(dict.fromkeys(smithy)), family
         )
 
     def _place(self, path: str, value: Any, body: dict | None = None) -> dict:
@@ -166,7 +171,9 @@ class BoundaryCatalogue:
                     f"{edge}: a valid body of {size:,} bytes; the model sets no limit on a body's size, so "
                     "a refusal (a 413 included) is no answer the contract allows"
                 )
-                yield BoundaryCase(f"{c.id}[{edge}]", c.id, Request(None, body), True, reason)
+                yield BoundaryCase(
+                    f"{c.id}[{edge}]", c.id, Request(None, body), True, reason, family=LARGEST_BODIES
+                )
             backwards = Request(None, reordered(self.base, 0, True))
             yield BoundaryCase(
                 f"{c.id}[members reversed]", c.id, backwards, True, "every object's members in reverse order"
@@ -257,11 +264,13 @@ class BoundaryCatalogue:
         yield self._case(c, m.json_type, self._sample(m), True, f"a JSON {m.json_type}, as due")
         yield from self._named_alike(c, m)
         if m.type == "boolean":  # both values in a valid request, every run (true is the sample above)
-            yield self._case(c, "false", False, True, "false, a boolean as due (not an absent member)")
+            yield self._case(
+                c, "false", False, True, "false, a boolean as due (not an absent member)", family=VALUE_RANGES
+            )
         if m.type == "timestamp":
             for edge, value in TIMESTAMP_EDGES:
                 reason = f"{value!r} epoch seconds ({edge}): the model puts no range on a timestamp"
-                yield self._case(c, f"timestamp {edge}", value, True, reason)
+                yield self._case(c, f"timestamp {edge}", value, True, reason, family=VALUE_RANGES)
         if c.id in self.unbreakable:
             return
         for kind in wrong_kinds(m.json_type, m.path):
@@ -293,7 +302,14 @@ class BoundaryCatalogue:
             f"{where} left out, and {variant!r} holding {value!r}: an unknown member, to be ignored; "
             f"{CASE_SENSITIVE_NAMES}"
         )
-        yield BoundaryCase(f"{c.id}[{variant} beside no {m.name}]", c.id, Request(None, body), True, reason)
+        yield BoundaryCase(
+            f"{c.id}[{variant} beside no {m.name}]",
+            c.id,
+            Request(None, body),
+            True,
+            reason,
+            family=EXACT_NAMES,
+        )
 
     def _sample(self, m: Member) -> Any:
         if m.path == "DomainName":
@@ -316,7 +332,13 @@ class BoundaryCatalogue:
             body, where = rename_member(self.base, m.path, variant, self.fill, self._placement, self.new_key)
             reason = f"{where} carried only as {variant!r}, so missing: {CASE_SENSITIVE_NAMES}"
             yield BoundaryCase(
-                f"{c.id}[named {variant}]", c.id, Request(None, body), False, reason, smithy=ids
+                f"{c.id}[named {variant}]",
+                c.id,
+                Request(None, body),
+                False,
+                reason,
+                smithy=ids,
+                family=EXACT_NAMES,
             )
 
     def _minLength(self, c: Constraint, m: Member) -> Iterator[BoundaryCase]:  # noqa: N802
@@ -366,11 +388,11 @@ class BoundaryCatalogue:
                 c, "every character", every, True, "every character the pattern allows everywhere"
             )
         for edge, value in self._range_ends(m, low, high):
-            yield self._case(c, edge, value, True, f"{value!r}: a full match with a class's range end")
+            reason = f"{value!r}: a full match with a class's range end"
+            yield self._case(c, edge, value, True, reason, family=VALID_EDGES)
         for edge, value in self._beside_lookaheads(m):
-            yield self._case(
-                c, edge, value, True, f"{value!r}: a full match, next to a prefix {c.value} rules out"
-            )
+            reason = f"{value!r}: a full match, next to a prefix {c.value} rules out"
+            yield self._case(c, edge, value, True, reason, family=VALID_EDGES)
         if c.id in self.unbreakable:
             return
         low, high = m.get("minLength", 0), m.get("maxLength", UNBOUNDED)

@@ -40,6 +40,13 @@ DOMAIN_FORBIDDEN = Characters(
 )
 
 
+# The families of edges the coverage report counts apart (``BoundaryCase.family``).
+EXACT_NAMES = "exact member names"
+LARGEST_BODIES = "largest valid bodies"
+VALUE_RANGES = "every value a type allows"
+VALID_EDGES = "valid values next to edges"
+FAMILIES = (EXACT_NAMES, LARGEST_BODIES, VALUE_RANGES, VALID_EDGES)
+
 # Timestamps the model puts no range on, as restJson1 carries them (epoch seconds, a JSON number): valid
 # every one, and each past a limit some implementation puts on them (a calendar type's year 1 or 9999, a
 # 32-bit seconds counter, an integer type, the doubles' ends).

@@ -67,6 +67,30 @@ def test_coverage_counts_both_sides_and_merges() -> None:
     assert rows["DomainName.maxLength"]["result"] == "not exercised"
 
 
+def test_edge_families_are_counted_merged_and_reported(tmp_path: Path) -> None:
+    """The families of edges (exact names, largest bodies...) the catalogue sent, each side and the sizes
+    of the large bodies, added up across workers and written to the summary and both report files."""
+    one, two = Coverage(CONTRACT), Coverage(CONTRACT)
+    one.edge_family("exact member names", valid=False)
+    one.edge_family("exact member names", valid=True)
+    two.edge_family("exact member names", valid=False)
+    two.edge_family("largest valid bodies", valid=True, size=131_281)
+    two.edge_family("largest valid bodies", valid=True, size=1_578_949)
+    one.merge(json.loads(json.dumps(two.to_dict())))
+    line = one.family_line()
+    assert line == (
+        "conformance: edge families sent: exact member names 3 (1 valid, 2 invalid); "
+        "largest valid bodies 2 (2 valid) of 131,281, 1,578,949 bytes"
+    )
+    assert line in one.summary()
+    json_path, md_path = one.write(str(tmp_path / "report"))
+    report = json.loads(json_path.read_text())
+    assert report["families"]["exact member names"] == {"valid": 1, "invalid": 2}
+    assert report["body_sizes"] == {"largest valid bodies": [131_281, 1_578_949]}
+    assert line.removeprefix("conformance: ") in md_path.read_text()
+    assert Coverage(CONTRACT).family_line() is None
+
+
 def test_report_is_written_as_json_and_markdown(tmp_path: Path) -> None:
     coverage = Coverage(CONTRACT)
     coverage.valid_request(["DomainName"], canonical_body(full=True))

@@ -39,6 +39,10 @@ class Coverage:
         # Lifecycle constraint id or property name -> checks made, and checks the target broke.
         self.lifecycle_checks: Counter[str] = Counter()
         self.lifecycle_broken: Counter[str] = Counter()
+        # Boundary cases sent per family of edges ("<family>|valid" or "<family>|invalid"), and the sizes
+        # in bytes of the bodies of the large-body family.
+        self.families: Counter[str] = Counter()
+        self.body_sizes: dict[str, set[int]] = {}
         self._schema = contract.body_schema()
         self._by_member: dict[str, list[str]] = {}
         for constraint in contract.constraints.values():
@@ -93,6 +97,28 @@ class Coverage:
             self.counts["boundary"][constraint_id] += 1
         self.smithy.update(smithy)
 
+    def edge_family(self, family: str, valid: bool, size: int | None = None) -> None:
+        """A boundary case of ``family`` was sent (``size``: its body's bytes, where the family is about
+        sizes)."""
+        self.families[f"{family}|{'valid' if valid else 'invalid'}"] += 1
+        if size is not None:
+            self.body_sizes.setdefault(family, set()).add(size)
+
+    def family_line(self) -> str | None:
+        """One line on the families of edges sent: how many of each, valid and invalid, and the sizes."""
+        if not self.families:
+            return None
+        names = dict.fromkeys(key.partition("|")[0] for key in sorted(self.families))
+        parts = []
+        for name in names:
+            valid, invalid = self.families[f"{name}|valid"], self.families[f"{name}|invalid"]
+            split = ", ".join(f"{n} {side}" for n, side in ((valid, "valid"), (invalid, "invalid")) if n)
+            part = f"{name} {valid + invalid} ({split})"
+            if name in self.body_sizes:
+                part += f" of {', '.join(f'{size:,}' for size in sorted(self.body_sizes[name]))} bytes"
+            parts.append(part)
+        return "conformance: edge families sent: " + "; ".join(parts)
+
     def success_answer(self) -> None:
         for constraint in self.contract.response_constraints():
             self.counts["valid"][constraint.id] += 1
@@ -116,6 +142,8 @@ class Coverage:
             "smithy": dict(self.smithy),
             "failed": sorted(self.failed),
             "lifecycle": {"checks": dict(self.lifecycle_checks), "broken": dict(self.lifecycle_broken)},
+            "families": dict(self.families),
+            "body_sizes": {family: sorted(sizes) for family, sizes in self.body_sizes.items()},
         }
 
     def merge(self, data: dict[str, Any]) -> None:
@@ -128,6 +156,9 @@ class Coverage:
         lifecycle = data.get("lifecycle", {})
         self.lifecycle_checks.update(lifecycle.get("checks", {}))
         self.lifecycle_broken.update(lifecycle.get("broken", {}))
+        self.families.update(data.get("families", {}))
+        for family, sizes in data.get("body_sizes", {}).items():
+            self.body_sizes.setdefault(family, set()).update(sizes)
 
     def smithy_coverage(self) -> dict[str, Any]:
         """Smithy's restJson1 malformed-request cases: those this run sent, those that apply but it did
@@ -223,6 +254,9 @@ class Coverage:
         lifecycle = self._lifecycle_line()
         if lifecycle is not None:
             lines.append(lifecycle)
+        families = self.family_line()
+        if families is not None:
+            lines.append(families)
         return lines + self._failed_line(whole)
 
     def _failed_line(self, whole: bool) -> list[str]:
@@ -254,6 +288,14 @@ class Coverage:
             "smithy": self.smithy_coverage() if self.flagship else {"sent": dict(self.smithy)},
             "rows": rows,
         }
+        if self.families:
+            report["families"] = {
+                key.partition("|")[0]: {
+                    side: self.families[f"{key.partition('|')[0]}|{side}"] for side in ("valid", "invalid")
+                }
+                for key in sorted(self.families)
+            }
+            report["body_sizes"] = {family: sorted(sizes) for family, sizes in self.body_sizes.items()}
         lifecycle_rows = self.lifecycle_rows()
         if lifecycle_rows:  # only then: a run without lifecycle checks writes what it always wrote
             report["lifecycle"] = {

@@ -31,6 +31,10 @@ CASES = _cases_by_constraint()
 
 def check_case(target: FlagshipTarget, send, case: BoundaryCase) -> None:  # noqa: ANN001 - the send fixture
     __tracebackhide__ = True
+    if case.family:
+        sized = case.request.body is not None and case.constraint_id == "Body.type"
+        size = len(case.request.body_bytes()) if sized else None
+        target.coverage.edge_family(case.family, case.valid, size)
     if not case.valid:
         target.expect_rejection(
             send(case.request), case.request, case.constraint_id, boundary=True, smithy=case.smithy
