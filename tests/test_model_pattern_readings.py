@@ -141,3 +141,19 @@ def test_ecma_reading_answers_as_node_in_u_mode() -> None:
                 if emulated != node.matches(pattern, value, fullmatch, flags="u"):
                     wrong.append((pattern, value, fullmatch, emulated))
     assert not wrong, wrong[:20]
+
+
+# -- the embedded reference's reading -----------------------------------------------------------------------
+def test_the_reference_reads_a_pattern_its_dialect_cannot_as_java_does() -> None:
+    """opensearch's ChangeId is ``\\p{XDigit}{8}-...``: ECMA's ``u`` mode knows no ``XDigit``, so the
+    reference (ECMA by default) reads it as Java does and refuses what Java refuses, as the suite expects;
+    it once let every value through."""
+    from conformance.reference.operation_checks import ConstraintChecker
+    from conformance.spec.operation import load_operation
+
+    contract = load_operation("opensearch:DescribeDomainChangeProgress")
+    pattern = contract.member("ChangeId").get("pattern")
+    assert dialects.readable_dialects(pattern) == ("java",)
+    checker = ConstraintChecker(contract)
+    assert [v.constraint_id for v in checker.violations("ChangeId", "!" * 36)] == ["ChangeId.pattern"]
+    assert checker.violations("ChangeId", "0123abcd-0123-4567-89ab-cdefABCDEF01") == []

@@ -114,11 +114,19 @@ class ConstraintChecker:
             )
 
     def _matches(self, pattern: str, value: str) -> bool:
+        # A pattern this dialect cannot compile (Python's re has no \p{L}, ECMA's u mode no \p{XDigit}) is
+        # read as a dialect that can read it does (Java first, as AWS's services do); one that no dialect
+        # reads cannot be enforced, and a reference must not refuse values for it.
+        readable = patterns.readable_dialects(pattern)
+        if self.dialect in readable:
+            dialect = self.dialect
+        elif readable:
+            dialect = "java" if "java" in readable else readable[0]
+        else:
+            return True
         try:
-            return patterns.matches(pattern, value, dialect=self.dialect, fullmatch=self.fullmatch)
+            return patterns.matches(pattern, value, dialect=dialect, fullmatch=self.fullmatch)
         except (re.error, regress.RegressError):
-            # A pattern this dialect cannot compile (Python's re has no \p{L}, regress no (?<name>...)):
-            # a reference that cannot read a constraint must not refuse values for it.
             return True
 
     def _range(self, member: Member, value: float, where: str, found: list[Violation]) -> None:
