@@ -480,7 +480,7 @@ class BoundaryCatalogue:
             if segment.is_literal:
                 parts.append(segment.source)
             elif segment.wide:
-                parts.append("é中😀" + "a" * max(0, segment.min - 3))
+                parts.append("é中😀e\u0301" + "a" * max(0, segment.min - 5))  # a combining mark too
             else:
                 chars = "".join(ch for ch in sorted(segment.agreed) if ch.isprintable() or ch in " \t")
                 parts.append(chars[: max(segment.max, 1)] if segment.max < len(chars) else chars)
