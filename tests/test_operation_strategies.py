@@ -235,6 +235,9 @@ def check_fault(contract: Contract, fault: FaultCase) -> None:
     member = contract.member(constraint.path)
     if fault.on_wire:
         assert violations(contract, "Body", fault.params) == set(), fault.reason
+        if fault.value is ABSENT:  # carried under a name that differs in case: renamed on the wire
+            _check_renamed(contract, fault)
+            return
         _check_wire_value(contract, member, fault)
         return
     found = violations(contract, "Body", fault.params)
@@ -254,6 +257,18 @@ def check_fault(contract: Contract, fault: FaultCase) -> None:
         assert botocore_errors(contract, fault.params), fault.reason
     if fault.value is ABSENT:
         assert constraint.kind == "required"
+
+
+def _check_renamed(contract: Contract, fault: FaultCase) -> None:
+    """The member's exact name is gone from its object in the body, and a name differing in case only
+    holds its place."""
+    document = json.loads(fault.request.body)
+    steps = json_steps(contract, list(fault.steps))
+    for step in steps[:-1]:
+        document = document[step]
+    name = steps[-1]
+    assert name not in document, fault.reason
+    assert [key for key in document if key.lower() == name.lower()], (fault.reason, sorted(document))
 
 
 def _check_wire_value(contract: Contract, member: Member, fault: FaultCase) -> None:
@@ -746,3 +761,24 @@ def test_a_sparse_collection_draws_null_only_where_botocore_can_write_it() -> No
             lambda v: None in v,
             settings=settings(QUICK, max_examples=200),
         )
+
+
+def test_required_members_are_also_carried_under_names_that_differ_in_case() -> None:
+    """Any operation: each required member of the JSON body, at every depth, is sent under each case-only
+    variant of its wire name (renamed in the serialized body), as a fault of its ``required``."""
+    from conformance.strategies.catalogue import name_variants
+
+    strategies = OperationStrategies(load_operation("scheduler:CreateSchedule"))
+    contract = strategies.contract
+    cases = {case.case_id: case for case in strategies.boundary_cases()}
+    required = [m for m in contract.members.values() if m.required and m.location == "body"]
+    assert {m.path for m in required} >= {
+        "ScheduleExpression",
+        "Target",
+        "Target.Arn",
+        "FlexibleTimeWindow.Mode",
+    }
+    for member in required:
+        for name in name_variants(member.on_the_wire):
+            case = cases[f"{member.path}.required[named {name}]"]
+            assert not case.valid and f'"{name}": '.encode() in case.request.body

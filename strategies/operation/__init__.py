@@ -105,12 +105,12 @@ class OperationStrategies:
         unreachable = self._unreachable(parent_path(constraint.path) or "Body")
         if unreachable:
             return f"the member cannot be reached with valid values: {unreachable}"
-        if any(variant.action == "wire" for variant in found):
+        if any(variant.action in ("wire", "rename") for variant in found):
             # A fault on the wire stands in for a valid value that is serialized first: where the member
             # has none (a structure with a member no value is found for), only the other faults remain.
             missing = self._unreachable(constraint.path)
             if missing:
-                found = [variant for variant in found if variant.action != "wire"]
+                found = [variant for variant in found if variant.action not in ("wire", "rename")]
                 if not found:
                     return f"no valid value to put a fault on the wire in place of: {missing}"
         return found

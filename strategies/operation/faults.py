@@ -12,8 +12,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conformance.spec.contract import Constraint, Contract, Member
-from conformance.spec.paths import ROOTS, collection_of, is_item, is_key, is_value, item_of, value_of
+from conformance.spec.paths import (
+    ROOTS,
+    collection_of,
+    is_item,
+    is_key,
+    is_value,
+    item_of,
+    parent_path,
+    value_of,
+)
 from conformance.spec.types import INTEGER_RANGES
+from conformance.strategies.catalogue import CASE_SENSITIVE_NAMES, name_variants
 from conformance.strategies.operation import readings
 from conformance.strategies.operation.canonical import (
     CannotDraw,
@@ -93,7 +103,18 @@ def variants(contract: Contract, constraint: Constraint) -> list[Variant]:
 def _required(contract: Contract, member: Member, constraint: Constraint) -> list[Variant]:
     if member.location == "uri":
         raise Unbreakable("the URI label is always in the path; an empty one breaks its minLength instead")
-    return [Variant("absent", "remove", None, "a required member left out")]
+    found = [Variant("absent", "remove", None, "a required member left out")]
+    in_json = member.location == "body" or (
+        member.location == "payload" and parent_path(member.path) not in ROOTS
+    )
+    if in_json:
+        # Carried only under a name that differs from its own in case: missing to a reader that matches
+        # names exactly, as restJson1 does; found by one that matches them case-insensitively.
+        found += [
+            Variant(f"named {name}", "rename", name, f"carried only as {name!r}: {CASE_SENSITIVE_NAMES}")
+            for name in name_variants(member.on_the_wire)
+        ]
+    return found
 
 
 def _union(contract: Contract, member: Member, constraint: Constraint) -> list[Variant]:

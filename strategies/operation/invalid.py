@@ -61,6 +61,12 @@ def realize(
         request = to_wire(contract, params)
         value = variant.value
         reason = f"{where} is {describe(variant.value)}: {variant.why}"
+    elif variant.action == "rename":
+        request = replace_json(
+            to_wire(contract, params), json_steps(contract, steps), None, rename=variant.value
+        )
+        value = ABSENT
+        reason = f"{where} is {variant.why}"
     else:
         request = put_on_wire(contract, to_wire(contract, params), steps, variant.value)
         value = variant.value
@@ -70,7 +76,7 @@ def realize(
         params,
         tuple(steps),
         value,
-        variant.action == "wire",
+        variant.action in ("wire", "rename"),
         request,
         reason,
         variant.also_breaks,
