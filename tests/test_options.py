@@ -26,6 +26,10 @@ CASES = {
     "a domain that breaks its pattern": ((*TARGET[:2], "--domain", "my.domain"), "is no valid domain name"),
     "a domain that is too long": ((*TARGET[:2], "--domain", "d" * 65), "is no valid domain name"),
     "an empty domain with the embedded target": (("--domain", ""), "is no valid domain name"),
+    "a misspelt profile": (
+        ("--hypothesis-profile=nigthly",),
+        "no such profile; the suite's are dev, ci, nightly",
+    ),
 }
 
 

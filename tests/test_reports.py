@@ -167,3 +167,17 @@ def test_the_time_spent_waiting_on_429s_adds_up_across_workers_and_says_when_it_
     quiet = RunTotals()
     quiet.add(share(5, [], Coverage(CONTRACT)))
     assert not any("429" in line for line in quiet.lines())
+
+
+def test_the_markdown_report_puts_failures_first_one_per_line() -> None:
+    coverage = Coverage(CONTRACT)
+    last, first = CONTRACT.request_constraints()[-1].id, CONTRACT.request_constraints()[0].id
+    coverage.counts["invalid"][first] += 1
+    coverage.failure(last)
+    coverage.failure("error.type")
+    text = coverage.markdown()
+    listed = "".join(f"- `{name}`\n" for name in sorted([last, "error.type"]))
+    assert "## Failed (2)\n\n" + listed in text
+    assert "failed: " not in text  # no one bullet of every failed name
+    table = [line for line in text.splitlines() if line.startswith("| `")]
+    assert table[0].startswith(f"| `{last}` |") and table[0].endswith("| failed |")

@@ -311,11 +311,22 @@ class Coverage:
 
     def markdown(self) -> str:
         """The report as Markdown (GitHub's flavour: tables)."""
-        rows = self.rows()
+        # Failures first, each on a line of its own; then the rows that passed or were not exercised.
+        rows = sorted(self.rows(), key=lambda row: row["result"] != "failed")
+        summary = [line for line in self.summary() if not line.startswith("conformance: failed: ")]
         lines = [
             f"# Constraint coverage: {self.contract.operation if self.flagship else self.name}",
             "",
-            *[f"- {line.removeprefix('conformance: ')}" for line in self.summary(whole=True)],
+            *[f"- {line.removeprefix('conformance: ')}" for line in summary],
+        ]
+        if self.failed:
+            lines += [
+                "",
+                f"## Failed ({len(self.failed)})",
+                "",
+                *[f"- {_code(name)}" for name in sorted(self.failed)],
+            ]
+        lines += [
             "",
             "Columns: *valid examples* counts the requests that met the constraint (every constraint of",
             "every member a valid request carries); *invalid examples* the requests that broke it, drawn",
@@ -323,6 +334,8 @@ class Coverage:
             "*result* is `failed` when a test about it failed, `passed` when it was exercised, else",
             "`not exercised`.",
             "",
+        ]
+        lines += [
             *_table(
                 ("constraint", "valid examples", "invalid examples", "boundary cases", "result"),
                 [

@@ -172,7 +172,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     # Before Hypothesis's plugin loads the profile asked for (which must then be registered).
-    choose_profile(config.getoption("hypothesis_profile", None))
+    try:
+        choose_profile(config.getoption("hypothesis_profile", None))
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
     for name, description in markers(load_contract()).items():
         config.addinivalue_line("markers", f"{name}: {description}")
     register_url_secrets(config.getoption("target_url"))
@@ -207,7 +210,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
         problem = check_operation_target(session.config)
     if problem:
-        pytest.exit(REDACTOR.clean(problem), returncode=pytest.ExitCode.USAGE_ERROR)
+        # A usage error, said once ("ERROR: ..."); pytest.exit would print it twice (Exit: and ! ... !).
+        raise pytest.UsageError(REDACTOR.clean(problem))
 
 
 @pytest.fixture(scope="session")

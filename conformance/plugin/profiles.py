@@ -38,7 +38,14 @@ _chosen = [DEFAULT_PROFILE]  # the run's profile, set once by the plugin's pytes
 
 def choose_profile(name: str | None) -> None:
     """The profile the run names (``--hypothesis-profile``), or the suite's default; a name of the
-    suite's that nobody has registered is registered, so that Hypothesis's own plugin can load it."""
+    suite's that nobody has registered is registered, so that Hypothesis's own plugin can load it.
+    ValueError for a name that is neither the suite's nor registered (a misspelt one)."""
+    if name and name not in PROFILES and not _registered(name):
+        known = ", ".join(PROFILES)
+        raise ValueError(
+            f"--hypothesis-profile={name}: no such profile; the suite's are {known} "
+            "(or one a conftest.py registers with hypothesis.settings.register_profile)"
+        )
     _chosen[0] = name or DEFAULT_PROFILE
     if name in PROFILES and not _registered(name):
         settings.register_profile(
