@@ -513,3 +513,22 @@ def test_cli_rejects_bad_arguments(args: list[str]) -> None:
     process = run_cli(*args)
     _, stderr = process.communicate(timeout=20)
     assert process.returncode == 2 and "error:" in stderr and "Traceback" not in stderr
+
+
+def test_the_readme_boto3_snippet_runs_as_printed() -> None:
+    """The README's SDK example, run as printed (only the port differs), with no credentials of the
+    environment's own: the domain it names is the one the reference serves by default."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    opener = "AWS_ACCESS_KEY_ID=any AWS_SECRET_ACCESS_KEY=any python - <<'EOF'\n"
+    assert "python -m conformance.reference --port 8080 &\n" + opener in readme
+    script = readme.split(opener, 1)[1].split("\nEOF\n", 1)[0]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID="any", AWS_SECRET_ACCESS_KEY="any")
+    assert ReferenceService.DEFAULT_DOMAIN == "conformance-domain"  # what the README says it serves
+    with start_server(ReferenceService(domains=[ReferenceService.DEFAULT_DOMAIN])) as running:
+        script = script.replace("http://127.0.0.1:8080", running.url)
+        done = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+        )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["APPFLOW_INTEGRATION", "NOT_STARTED"], done.stdout
