@@ -498,3 +498,17 @@ def test_control_characters_and_lone_surrogates_are_escaped_in_a_report() -> Non
     text = REDACTOR.clean("a\x1b[2J\x07\x9b\u202e\udfff\nb")
     assert text == "a\\x1b[2J\\x07\\x9b\\u202e\\udfff\nb"
     text.encode("utf-8")  # writable
+
+
+def test_hypothesis_notes_that_repeat_the_report_are_left_out() -> None:
+    """Hypothesis's "Failing test case:" block (the drawn request again) and its explanation add ten lines
+    the report's curl line already says; the suite's own notes stay."""
+    from conformance.core.checks import ConformanceFailure
+
+    failure = ConformanceFailure("RoleArn.pattern", "rejected", None, "accepted")
+    failure._exchange_record = {"answer": {}, "request": "curl ..."}
+    failure.add_note("Fault: RoleArn has a space")
+    failure.add_note("Failing test case: test_invalid_request_is_rejected(\n    target=...,\n)")
+    failure.add_note("Draw 1 (case): invalid_request(...)")
+    failure.add_note("Explanation:\n    These lines were always and only run by failing test cases:")
+    assert failure.asdict()["notes"] == ["Fault: RoleArn has a space"]

@@ -71,3 +71,20 @@ def test_a_413_for_a_large_valid_body_fails_under_lenient_expectations_too(tmp_p
         )  # fmt: skip
     assert run.returncode == 1, run.output[-3000:]
     assert "the model sets no limit on a body's size" in run.output, run.output[-3000:]
+
+
+def test_a_boundary_test_failing_on_another_property_says_so_first(tmp_path: Path) -> None:
+    """``DomainName.minLength``'s valid edge sent to a target that takes every domain as existing: the
+    test is about the minimum length, what broke is domain existence, and the first line says both."""
+    from tests.zoo import overriding
+
+    with start_server(overriding(domain_exists=lambda self, domain: True)()) as server:
+        run = run_suite(
+            "--target-url", server.url, "--domain", DOMAIN, "-q",
+            "-k", "boundary and DomainName.minLength", storage=tmp_path,
+        )  # fmt: skip
+    report = run.output[run.output.index("_ test_boundary_cases[DomainName.minLength] _") :]
+    lines = [line for line in report.splitlines()[1:] if line.strip()]
+    assert lines[0].startswith("About: the edges of DomainName.minLength: its valid edge"), report[:2000]
+    assert lines[1] == "Broken: domain existence", report[:2000]
+    assert "Valid: 1 characters, the minimum" in report and "Fault: 1 characters" not in report

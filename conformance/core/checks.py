@@ -17,6 +17,10 @@ from conformance.core.exchange import Exchange
 from conformance.core.report import REDACTOR, describe_answer, describe_value, render_failure, to_curl
 from conformance.core.sdk import body_kind, summarize_error
 
+# The notes Hypothesis adds to a failing test's exception that repeat what the failure's own report says
+# (the drawn request, which the report's curl line sends again; which lines only failing runs ran).
+HYPOTHESIS_NOTES = ("Failing test case:", "Falsifying example:", "Draw ", "Explanation:")
+
 
 class ConformanceFailure(AssertionError):
     """The target's answer breaks the contract.
@@ -44,6 +48,9 @@ class ConformanceFailure(AssertionError):
         self.exchange = exchange
         self.observed = observed
         self.case = case
+        # What the failing test is about, where that is not ``property``: a valid edge of one constraint
+        # that another property's check failed on (the first line of the report says so).
+        self.about: str | None = None
         self._exchange_record: dict[str, Any] | None = None  # for a failure rebuilt without its exchange
 
     def asdict(self) -> dict[str, Any]:
@@ -58,8 +65,13 @@ class ConformanceFailure(AssertionError):
             "requirement": REDACTOR.clean(self.requirement),
             "observed": REDACTOR.clean(self.observed),
             "case": None if self.case is None else REDACTOR.clean(self.case),
+            **({} if self.about is None else {"about": REDACTOR.clean(self.about)}),
             **exchange,
-            "notes": [REDACTOR.clean(note) for note in getattr(self, "__notes__", [])],
+            "notes": [
+                REDACTOR.clean(note)
+                for note in getattr(self, "__notes__", [])
+                if not note.startswith(HYPOTHESIS_NOTES)
+            ],
         }
 
     @classmethod
@@ -67,6 +79,7 @@ class ConformanceFailure(AssertionError):
         """The failure an ``asdict()`` record describes (with no exchange: its answer is the record's)."""
         failure = cls(record["property"], record["requirement"], None, record["observed"], record["case"])
         failure._exchange_record = {"answer": record["answer"], "request": record["request"]}
+        failure.about = record.get("about")
         for note in record["notes"]:
             failure.add_note(note)
         return failure

@@ -222,7 +222,8 @@ def render_failure(record: Mapping[str, Any], *, redact: Iterable[str] = (), not
     reader needs it: the one renderer of a failure, and clean (redacted and escaped) however the record
     came (from this process, or from an xdist worker that knew secrets of its own)."""
     answer = record["answer"]
-    lines = [
+    lines = [f"About: {record['about']}"] if record.get("about") else []
+    lines += [
         f"Broken: {record['property']}",
         f"Required: {record['requirement']}",
         f"Answered: {record['observed']}",

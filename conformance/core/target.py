@@ -177,6 +177,19 @@ def describe_fault(reason: str, smithy: Collection[str] = ()) -> str:
     return text + (f" (Smithy: {', '.join(smithy)})" if smithy else "")
 
 
+def about_other(failure: Any, case: Any, constraint_id: str) -> None:
+    """Where a boundary test of ``constraint_id`` failed on another property (its valid edge refused as
+    a domain that does not exist, say), the report's first line says what the test is about and why
+    another property is what broke."""
+    if failure.property == constraint_id:
+        return
+    side = "valid" if case.valid else "invalid"
+    failure.about = (
+        f"the edges of {constraint_id}: its {side} edge {case.case_id} was answered in a way that breaks "
+        f"{failure.property}, which this test checks on every answer it gets"
+    )
+
+
 class TransportFailure(Exception):
     """A test failed because the target could not be talked to (or the run stops): its message is the
     whole report, and the plugin reports it as the test's failure, even inside a Hypothesis exception
