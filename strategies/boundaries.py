@@ -41,7 +41,7 @@ from conformance.strategies.catalogue import (
     name_variants,
     wrong_kinds,
 )
-from conformance.strategies.grammar import UNBOUNDED, parse
+from conformance.strategies.grammar import UNBOUNDED, Grammar, parse
 from conformance.strategies.near_misses import far_misses, near_misses
 from conformance.strategies.paths import (
     FIRST,
@@ -387,12 +387,9 @@ class BoundaryCatalogue:
             yield self._case(
                 c, "every character", every, True, "every character the pattern allows everywhere"
             )
-        for edge, value in self._range_ends(m, low, high):
-            reason = f"{value!r}: a full match with a class's range end"
-            yield self._case(c, edge, value, True, reason, family=VALID_EDGES)
-        for edge, value in self._beside_lookaheads(m):
-            reason = f"{value!r}: a full match, next to a prefix {c.value} rules out"
-            yield self._case(c, edge, value, True, reason, family=VALID_EDGES)
+        if not m.get("enum") and m.path != "DomainName":
+            for edge, value, reason in valid_neighbours(parse(m.get("pattern")), low, high):
+                yield self._case(c, edge, value, True, reason, family=VALID_EDGES)
         if c.id in self.unbreakable:
             return
         low, high = m.get("minLength", 0), m.get("maxLength", UNBOUNDED)
@@ -415,51 +412,6 @@ class BoundaryCatalogue:
             yield self._case(
                 c, "long, broken at the end", long_miss, False, reason, smithy=(smithy_cases.REDOS,)
             )
-
-    def _range_ends(self, m: Member, low: int, high: int) -> list[tuple[str, str]]:
-        """For each class of the pattern, a full match whose part in that class is one character at an end
-        of one of its ASCII ranges, in its first position and the next: ``a``, ``z``, ``A``, ``Z``, ``0``,
-        ``9`` of ``[a-zA-Z0-9]``.  A regex one character too narrow (``[a-y]``, ``[1-9]``) refuses one."""
-        if m.get("enum") or m.path == "DomainName":
-            return []
-        grammar = parse(m.get("pattern"))
-        out: dict[str, str] = {}
-        for index, segment in enumerate(grammar.segments):
-            if segment.is_literal or segment.max == 0:
-                continue
-            for end in _ascii_range_ends(segment.agreed):
-                parts = []
-                for other, part in enumerate(grammar.segments):
-                    if part.is_literal:
-                        parts.append(part.source)
-                    elif other == index:
-                        parts.append(end * min(part.max, max(part.min, 2)))
-                    else:
-                        parts.append(_first_printable(part.agreed) * part.min)
-                value = "".join(parts)
-                fits = low <= len(value) <= high and value not in out
-                if fits and dialects.valid_in_every_reading(m.get("pattern"), value):
-                    out[value] = f"range end {end!r} in part {index + 1}"
-        return [(edge, value) for value, edge in out.items()]
-
-    def _beside_lookaheads(self, m: Member) -> list[tuple[str, str]]:
-        """Valid values one step from each prefix a leading ``(?!prefix)`` rules out: the prefix cut short
-        (``aws``), its last character changed (``aws-``) or pushed along (``awsx:``), and the prefix inside
-        (``xaws:y``) or at the end (``a:aws:``).  A validator that tests a reserved prefix by a substring
-        search refuses some of them.  (Not ``AWS:``: the pattern allows it, but AWS documents its tag
-        prefix as reserved in any case, and a service that says so is no fault worth a false alarm.)"""
-        grammar = parse(m.get("pattern"))
-        low, high = string_bounds(m)
-        out: dict[str, str] = {}
-        for prefix in grammar.forbidden_prefixes:
-            candidates = [prefix[:size] for size in range(1, len(prefix))]
-            candidates += [prefix[:-1] + "-", prefix[:-1] + "x" + prefix[-1]]
-            candidates += ["x" + prefix + "y", "a:" + prefix]
-            for value in candidates:
-                fits = low <= len(value) <= high and not value.startswith(prefix)
-                if fits and dialects.valid_in_every_reading(m.get("pattern"), value):
-                    out.setdefault(value, f"valid beside (?!{prefix}) {value!r}")
-        return [(edge, value) for value, edge in out.items()]
 
     def _long_miss(self, m: Member, misses: tuple) -> str | None:
         """A value of the maximum length that only its last character breaks (Smithy's ReDoS case), if the
@@ -550,6 +502,55 @@ class BoundaryCatalogue:
             yield self._case(
                 c, value.text, value.value, False, f"{value.text}: {why}", smithy=value.smithy_ids
             )
+
+
+def valid_neighbours(grammar: Grammar, low: int, high: int) -> list[tuple[str, str, str]]:
+    """(edge, value, reason): valid values one step inside the pattern's edges, each a full match under
+    every reading within ``low`` to ``high`` characters.
+
+    For each class, a value whose part in that class is one character at an end of one of its ASCII
+    ranges, in its first position and the next (``a``, ``z``, ``A``, ``Z``, ``0``, ``9`` of
+    ``[a-zA-Z0-9]``): a regex one character too narrow (``[a-y]``, ``[1-9]``) refuses one.  And for each
+    prefix a leading ``(?!prefix)`` rules out, the prefix cut short (``aws``), its last character changed
+    (``aws-``) or pushed along (``awsx:``), and the prefix inside (``xaws:y``) or at the end
+    (``a:aws:``): a reserved prefix tested by a substring search refuses some.  (Not ``AWS:``: the pattern
+    allows it, but AWS documents its tag prefix as reserved in any case, and a service that says so is no
+    fault worth a false alarm.)"""
+    pattern = grammar.pattern
+    out: dict[str, tuple[str, str]] = {}
+    for index, segment in enumerate(grammar.segments):
+        if segment.is_literal or segment.max == 0:
+            continue
+        for end in _ascii_range_ends(segment.agreed):
+            parts = []
+            for other, part in enumerate(grammar.segments):
+                if part.is_literal:
+                    parts.append(part.source)
+                elif other == index:
+                    parts.append(end * min(part.max, max(part.min, 2)))
+                else:
+                    parts.append(_first_printable(part.agreed) * part.min)
+            value = "".join(parts)
+            if (
+                low <= len(value) <= high
+                and value not in out
+                and dialects.valid_in_every_reading(pattern, value)
+            ):
+                out[value] = (
+                    f"range end {end!r} in part {index + 1}",
+                    f"{value!r}: a full match with a class's range end",
+                )
+    for prefix in grammar.forbidden_prefixes:
+        candidates = [prefix[:size] for size in range(1, len(prefix))]
+        candidates += [prefix[:-1] + "-", prefix[:-1] + "x" + prefix[-1], "x" + prefix + "y", "a:" + prefix]
+        for value in candidates:
+            fits = low <= len(value) <= high and not value.startswith(prefix) and value not in out
+            if fits and dialects.valid_in_every_reading(pattern, value):
+                out[value] = (
+                    f"valid beside (?!{prefix}) {value!r}",
+                    f"{value!r}: a full match, next to the prefix (?!{prefix}) rules out",
+                )
+    return [(edge, value, reason) for value, (edge, reason) in out.items()]
 
 
 def _ascii_range_ends(chars: str) -> list[str]:

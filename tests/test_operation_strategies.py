@@ -782,3 +782,15 @@ def test_required_members_are_also_carried_under_names_that_differ_in_case() -> 
         for name in name_variants(member.on_the_wire):
             case = cases[f"{member.path}.required[named {name}]"]
             assert not case.valid and f'"{name}": '.encode() in case.request.body
+
+
+def test_any_operation_sends_valid_values_next_to_its_patterns_edges() -> None:
+    """Each end of each class's ASCII ranges (the flagship's ``valid_neighbours``), valid, for a pattern
+    the grammar reads: scheduler's Name ``^[0-9a-zA-Z-_.]+$`` from ``-`` to ``z``."""
+    strategies = OperationStrategies(load_operation("scheduler:CreateSchedule"))
+    cases = {case.case_id: case for case in strategies.boundary_cases()}
+    ends = [case for case_id, case in cases.items() if case_id.startswith("Name.pattern[range end ")]
+    assert {case.case_id for case in ends} >= {
+        f"Name.pattern[range end {end!r} in part 1]" for end in ("0", "9", "A", "Z", "a", "z")
+    }
+    assert all(case.valid for case in ends)

@@ -15,13 +15,16 @@ from conformance.spec.contract import Constraint, Contract, Member
 from conformance.spec.paths import item_of, value_of
 from conformance.spec.types import INTEGER_RANGES
 from conformance.spec.wire import BoundaryCase
+from conformance.strategies.boundaries import valid_neighbours
 from conformance.strategies.operation import readings
 from conformance.strategies.operation.canonical import (
     CannotDraw,
     binding_safe,
     canonical_value,
     distinct_keys,
+    readable_grammar,
     string_examples,
+    string_length_bounds,
 )
 from conformance.strategies.operation.faults import MOST_ITEMS_FAULT, Variant, describe, text_of_length
 from conformance.strategies.operation.invalid import realize
@@ -135,8 +138,20 @@ def _enum_edge(contract: Contract, member: Member, constraint: Constraint) -> li
     return [(str(value), value) for value in constraint.value]
 
 
+# The most valid neighbours of a pattern's edges sent per pattern constraint (the flagship sends them all).
+NEIGHBOURS_MOST = 12
+
+
 def _pattern_edge(contract: Contract, member: Member, constraint: Constraint) -> list[tuple[str, Any]]:
-    return [(f"valid {value!r}", value) for value in string_examples(member)[:3]]
+    edges = [(f"valid {value!r}", value) for value in string_examples(member)[:3]]
+    grammar = None if member.get("enum") else readable_grammar(constraint.value)
+    if grammar is not None:
+        low, high = string_length_bounds(member)
+        found = valid_neighbours(grammar, low, high)
+        # The reserved prefix's neighbours first: few, and the likelier fault.
+        found.sort(key=lambda neighbour: not neighbour[0].startswith("valid beside"))
+        edges += [(edge, value) for edge, value, _ in found[:NEIGHBOURS_MOST]]
+    return edges
 
 
 def _present_edge(contract: Contract, member: Member, constraint: Constraint) -> list[tuple[str, Any]]:
