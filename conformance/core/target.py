@@ -177,17 +177,25 @@ def describe_fault(reason: str, smithy: Collection[str] = ()) -> str:
     return text + (f" (Smithy: {', '.join(smithy)})" if smithy else "")
 
 
-def about_other(failure: Any, case: Any, constraint_id: str) -> None:
-    """Where a boundary test of ``constraint_id`` failed on another property (its valid edge refused as
-    a domain that does not exist, say), the report's first line says what the test is about and why
-    another property is what broke."""
-    if failure.property == constraint_id:
-        return
-    side = "valid" if case.valid else "invalid"
-    failure.about = (
-        f"the edges of {constraint_id}: its {side} edge {case.case_id} was answered in a way that breaks "
-        f"{failure.property}, which this test checks on every answer it gets"
-    )
+def boundary_failure(constraint_id: str, total: int, failures: list[tuple[Any, Any]]) -> Any:
+    """The one failure a boundary test of ``constraint_id`` raises, from its failing (case, failure)
+    pairs out of ``total`` edges: a failure of the constraint itself first, with notes naming its edge,
+    what the edge was and every failing edge.  Where the first broke another property (a valid edge
+    refused as a domain that does not exist, say), its report's first line says what the test is about
+    and why another property is what broke."""
+    failures = sorted(failures, key=lambda failed: failed[1].property != constraint_id)
+    case, first = failures[0]
+    if first.property != constraint_id:
+        side = "valid" if case.valid else "invalid"
+        first.about = (
+            f"the edges of {constraint_id}: its {side} edge {case.case_id} was answered in a way that "
+            f"breaks {first.property}, which this test checks on every answer it gets"
+        )
+    edges = ", ".join(f"[{c.case_id.removeprefix(constraint_id)[1:-1]}]" for c, _ in failures)
+    first.add_note(f"Edge: {case.case_id}")
+    first.add_note(describe_fault(case.reason, case.smithy) if not case.valid else f"Valid: {case.reason}")
+    first.add_note(f"Failing edges of {constraint_id}: {len(failures)} of {total}: {edges}")
+    return first
 
 
 class TransportFailure(Exception):

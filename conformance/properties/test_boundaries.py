@@ -12,7 +12,7 @@ import pytest
 
 from conformance import strategies
 from conformance.core.checks import ConformanceFailure
-from conformance.core.target import about_other, describe_fault
+from conformance.core.target import boundary_failure
 from conformance.flagship.target import FlagshipTarget
 from conformance.spec.wire import BoundaryCase
 
@@ -58,17 +58,4 @@ def test_boundary_cases(target: FlagshipTarget, send, constraint_id: str) -> Non
         except ConformanceFailure as failure:
             failures.append((case, failure))
     if failures:
-        # A failure of the constraint itself first; a valid edge that another property's check failed on
-        # (a domain that does not exist, say) is reported as such.
-        failures.sort(key=lambda failed: failed[1].property != constraint_id)
-        case, first = failures[0]
-        about_other(first, case, constraint_id)
-        edges = ", ".join(f"[{c.case_id.removeprefix(constraint_id)[1:-1]}]" for c, _ in failures)
-        first.add_note(f"Edge: {case.case_id}")
-        first.add_note(
-            describe_fault(case.reason, case.smithy) if not case.valid else f"Valid: {case.reason}"
-        )
-        first.add_note(
-            f"Failing edges of {constraint_id}: {len(failures)} of {len(CASES[constraint_id])}: {edges}"
-        )
-        raise first
+        raise boundary_failure(constraint_id, len(CASES[constraint_id]), failures)

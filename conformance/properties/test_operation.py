@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from conformance.core.checks import ConformanceFailure
 from conformance.core.operation_target import OperationTarget
-from conformance.core.target import about_other, describe_fault
+from conformance.core.target import boundary_failure
 from conformance.plugin.operation_run import operation_strategies
 from conformance.plugin.profiles import suite_settings
 from conformance.spec.wire import BoundaryCase, InvalidRequest
@@ -89,16 +89,7 @@ def test_boundary_cases(target: OperationTarget, send, strategies: Any, constrai
         except ConformanceFailure as failure:
             failures.append((case, failure))
     if failures:
-        failures.sort(key=lambda failed: failed[1].property != constraint_id)
-        case, first = failures[0]
-        about_other(first, case, constraint_id)
-        edges = ", ".join(f"[{c.case_id.removeprefix(constraint_id)[1:-1]}]" for c, _ in failures)
-        first.add_note(f"Edge: {case.case_id}")
-        first.add_note(
-            describe_fault(case.reason, case.smithy) if not case.valid else f"Valid: {case.reason}"
-        )
-        first.add_note(f"Failing edges of {constraint_id}: {len(failures)} of {len(cases)}: {edges}")
-        raise first
+        raise boundary_failure(constraint_id, len(cases), failures)
 
 
 @pytest.mark.errors
