@@ -168,7 +168,7 @@ def _fill(run: str, size: int) -> str:
 
 
 @cache
-def _shape(grammar: Grammar | None, sizes: tuple[int, ...]) -> TextShape:
+def shape_of_lengths(grammar: Grammar | None, sizes: tuple[int, ...]) -> TextShape:
     """The layouts for each size (in the order given, repeats kept as weights) and each split."""
     layouts = [
         variant
@@ -185,14 +185,15 @@ def text_shape(pattern: str | None, min_length: int = 0, max_length: int | None 
     one draw for the layout, one per segment run that isn't literal text."""
     grammar = parse(pattern) if pattern else None
     low, high = length_range(grammar, min_length, max_length)
-    return _shape(grammar, tuple(length_choices(low, high)))
+    return shape_of_lengths(grammar, tuple(length_choices(low, high)))
 
 
 @cache
 def texts_of_lengths(grammar: Grammar | None, sizes: tuple[int, ...]) -> st.SearchStrategy[str]:
     """Full matches of ``grammar`` in every dialect, of one of ``sizes`` code points (the first the
     shrinking target): the length and the split in one draw."""
-    return drawn(_shape(grammar, sizes).drawer(), f"text {grammar.pattern if grammar else None} {sizes}")
+    name = f"text {grammar.pattern if grammar else None} {sizes}"
+    return drawn(shape_of_lengths(grammar, sizes).drawer(), name)
 
 
 def text_of_length(grammar: Grammar | None, size: int) -> st.SearchStrategy[str]:

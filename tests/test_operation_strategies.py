@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 
 from conformance.spec.contract import Contract, Member
 from conformance.spec.operation import load_operation, operation_model, rest_json_operations
+from conformance.spec.paths import item_of
 from conformance.strategies.operation import (
     CannotDraw,
     OperationStrategies,
@@ -202,6 +203,62 @@ def test_valid_params_pass_botocore_and_every_constraint(strategies: OperationSt
             assert isinstance(json.loads(request.body), dict | list)
 
     check()
+
+
+def test_fault_bases_pass_botocore_and_every_constraint(strategies: OperationStrategies) -> None:
+    """What a fault goes into: the canonical body, the full one, or one of a drawn shape with canonical
+    leaves; each valid, as the fault must be all that is wrong with the request."""
+    if strategies.cannot_draw_valid:
+        return
+    contract = strategies.contract
+
+    @QUICK
+    @given(strategies.fault_bases())
+    def check(params: dict[str, Any]) -> None:
+        assert violations(contract, "Body", params) == set(), params
+        assert botocore_errors(contract, params) == ""
+
+    check()
+
+
+def test_a_drawn_shape_keeps_canonical_leaves_and_varies_the_rest() -> None:
+    """scheduler's CreateSchedule: in a body of drawn shape, which optional members are there, which enum
+    values and union branches, and how many items vary; every other leaf but a map's key is canonical."""
+    from conformance.strategies.operation.canonical import shared_canonical_value
+    from conformance.strategies.operation.values import ValueStrategies
+
+    contract = load_operation("scheduler:CreateSchedule")
+    shapes = ValueStrategies(contract, canonical_leaves=True).of("Body")
+    seen: dict[str, set] = {}
+    present: set[frozenset] = set()
+
+    def leaves(path: str, value: Any) -> None:
+        member = contract.member(path)
+        if member.type == "structure":
+            for name, item in value.items():
+                leaves(next(c.path for c in contract.children(path) if c.name == name), item)
+        elif member.type == "list":
+            for item in value:
+                leaves(item_of(path), item)
+        elif member.type == "map":
+            for item in value.values():
+                leaves(path + ".<value>", item)
+        else:
+            seen.setdefault(path, set()).add(value if not isinstance(value, list | dict) else repr(value))
+            if not member.get("enum"):
+                assert value == shared_canonical_value(contract, path), (path, value)
+
+    @settings(QUICK, max_examples=150)
+    @given(shapes)
+    def check(params: dict[str, Any]) -> None:
+        assert violations(contract, "Body", params) == set(), params
+        present.add(frozenset(params))
+        leaves("Body", params)
+
+    check()
+    assert len(present) > 5, present
+    assert len(seen["FlexibleTimeWindow.Mode"]) == 2, seen["FlexibleTimeWindow.Mode"]
+    assert len(seen["State"]) == 2, seen.get("State")
 
 
 def test_pinned_values_are_in_every_request() -> None:

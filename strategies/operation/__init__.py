@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from conformance.spec.contract import Contract
 from conformance.spec.paths import ROOTS, collection_of, is_key, parent_path
 from conformance.spec.wire import BoundaryCase, InvalidRequest, WireRequest
+from conformance.strategies.drawing import drawn, one_of, pick, unwrapped
 from conformance.strategies.operation.canonical import CannotDraw, canonical_value, distinct_keys
 from conformance.strategies.operation.faults import Unbreakable, Variant, variants
 from conformance.strategies.operation.invalid import BODY_JSON, FaultCase, malformed, put_on_wire, realize
@@ -50,6 +51,7 @@ class OperationStrategies:
         self._reach: dict[str, str | None] = {}
         self._smithy: dict[str, list[SmithyFault]] = {}
         self._full: dict[str, Any] | None = None
+        self._bases: st.SearchStrategy[dict[str, Any]] | None = None
         self._invalid: dict[str, st.SearchStrategy[InvalidRequest]] = {}
 
     # -- valid -------------------------------------------------------------------------------------------
@@ -160,15 +162,27 @@ class OperationStrategies:
             except CannotDraw:  # the draw's values leave no room: the canonical ones do
                 return realize(self.contract, constraint_id, variant, self.base_params(), position)
 
-        return st.builds(build, self.fault_bases(), st.sampled_from(POSITIONS), st.sampled_from(found))
+        bases = unwrapped(self.fault_bases())
+        position, variant = pick(list(POSITIONS)), pick(found)
+        return drawn(
+            lambda draw: build(draw(bases), position(draw), variant(draw)), f"fault of {constraint_id}"
+        )
 
     def fault_bases(self) -> st.SearchStrategy[dict[str, Any]]:
-        """The valid parameters a fault goes into, a third of the time each: the canonical ones (the fewest
-        members), the canonical ones with every optional body member at its canonical value, and a drawn
-        valid request (whose shape decides which of a target's checks run), as the flagship's faults go
-        into its minimal, full and random-shape bodies.  Drawing a whole valid request is most of what an
-        invalid one costs; shrinking leads to the first."""
-        return st.one_of(st.just(self._base), st.just(self.full_params()), self.valid_params())
+        """The valid parameters a fault goes into, a third of the time each, as the flagship's faults go
+        into its minimal, full and random-shape bodies: the canonical ones (the fewest members; the
+        shrinking target), the canonical ones with every optional body member at its canonical value, and
+        ones of a drawn shape (which optional members, union branches and enum values, how many items and
+        entries), whose leaves are canonical.  The shape decides which of a target's checks run and
+        where; a leaf's own value does not (valid requests draw every leaf), and drawing the leaves too
+        took twice as long, most of what an invalid request cost."""
+        if self._bases is None:
+            branches = [st.just(self._base), st.just(self.full_params())]
+            shapes = ValueStrategies(self.contract, self.pinned, canonical_leaves=True)
+            if not self.cannot_draw_valid and shapes.drawable("Body"):
+                branches.append(shapes.of("Body"))
+            self._bases = one_of(branches, "fault base")
+        return self._bases
 
     def full_params(self) -> dict[str, Any]:
         """The canonical parameters with every optional member of the JSON body at its canonical value

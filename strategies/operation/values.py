@@ -16,13 +16,16 @@ import json
 import struct
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
+from hypothesis import assume, reject
 from hypothesis import strategies as st
 
 from conformance.spec.contract import Contract, Member
 from conformance.spec.paths import ROOTS, depth_of, item_of, key_of, parent_path, value_of
 from conformance.spec.types import INTEGER_RANGES
+from conformance.strategies.bodies import collection_sizes
+from conformance.strategies.drawing import Drawer, drawn, index_drawer, pick, unwrapped
 from conformance.strategies.operation import readings
 from conformance.strategies.operation.canonical import (
     CannotDraw,
@@ -30,13 +33,16 @@ from conformance.strategies.operation.canonical import (
     bound_examples,
     canonical_value,
     readable_grammar,
+    shared_canonical_value,
     string_examples,
     string_length_bounds,
 )
-from conformance.strategies.text import length_choices, texts_of_lengths
+from conformance.strategies.text import length_choices, shape_of_lengths
 
-EARLIEST = datetime.datetime(1970, 1, 1)
-LATEST = datetime.datetime(2100, 1, 1)
+T = TypeVar("T")
+
+# Timestamps drawn from 1970 to 2100, in whole seconds.
+LATEST_SECONDS = int(datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC).timestamp())
 # Sizes drawn for a collection whose model sets no maximum, by depth: a few items near the top, fewer below.
 UNBOUNDED_ITEMS = (3, 2, 1)
 # The most items drawn even where the model allows more: scalar items cost little, structures a lot.
@@ -86,21 +92,51 @@ def header_safe(value: str) -> bool:
 
 
 class ValueStrategies:
-    """Strategies of valid values per member path, each built on first use and kept."""
+    """Valid values per member path: a drawer of each (``strategies.drawing``), built on first use and
+    kept, drawn inline in the span of the structure, list or map it sits in; each structure, list and map
+    is a span of its own, so that the shrinker can drop it whole."""
 
-    def __init__(self, contract: Contract, pinned: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self, contract: Contract, pinned: Mapping[str, Any] | None = None, *, canonical_leaves: bool = False
+    ) -> None:
         self.contract = contract
         self.pinned = dict(pinned or {})
+        # Only the shape drawn: which optional members, union branches and enum values, how many items and
+        # entries; every other leaf (string, number, boolean, timestamp, blob) its canonical value, but a
+        # map's keys, which must differ.  About half the draws of a body whose leaves are drawn.
+        self.canonical_leaves = canonical_leaves
+        self._keys = ValueStrategies(contract, pinned) if canonical_leaves else self
         # The pinned members' ancestors are always drawn, so that every request carries the pinned value.
         self.forced = {a for p in self.pinned for a in _ancestors(p)}
-        self._built: dict[str, st.SearchStrategy[Any]] = {}
+        self._drawers: dict[str, Drawer[Any]] = {}
+        self._spans: dict[str, st.SearchStrategy[Any]] = {}
         self._spent = 0  # the budget spent by the draw under way (draws of one instance never interleave)
 
     def of(self, path: str) -> st.SearchStrategy[Any]:
         """Valid values of the member at ``path``; ``st.nothing()`` where none can be built."""
-        if path not in self._built:
-            self._built[path] = st.deferred(lambda: self._build(path))
-        return self._built[path]
+        if not self.drawable(path):
+            return st.nothing()
+        if path not in self._spans:
+            drawer = self.drawer(path)
+            if path in ROOTS:
+                drawer = self._budgeted(drawer)
+            self._spans[path] = drawn(drawer, path)
+        return self._spans[path]
+
+    def drawer(self, path: str) -> Drawer[Any]:
+        """Draws a valid value of the member at ``path`` inline (a structure, list or map in a span of its
+        own), built on its first draw: an operation's tree of members is drawn a few dozen paths at a time."""
+        found = self._drawers.get(path)
+        if found is None:
+            built: list[Drawer[Any]] = []
+
+            def build_and_draw(draw: st.DrawFn) -> Any:
+                if not built:
+                    built.append(self._build(path))
+                return built[0](draw)
+
+            found = self._drawers[path] = build_and_draw
+        return found
 
     @cache  # noqa: B019 - one instance per contract and pin set, kept as long as the contract
     def drawable(self, path: str) -> bool:
@@ -125,29 +161,37 @@ class ValueStrategies:
     def _needed(self, child: Member) -> bool:
         return child.required or child.path in self.forced or child.path in self.pinned
 
-    def _build(self, path: str) -> st.SearchStrategy[Any]:
+    def _build(self, path: str) -> Drawer[Any]:
         if path in self.pinned:
-            return st.just(self.pinned[path])
+            value = self.pinned[path]
+            return lambda draw: value
         member = self.contract.member(path)
         if not self.drawable(path):
-            return st.nothing()
+            return _nothing
         builder = getattr(self, f"_{member.type}", None)
         if builder is None:
             raise CannotDraw(path, f"no strategy for type {member.type}")
-        if path in ROOTS:
-            return self._budgeted(builder(member))
-        return builder(member)
+        if self.canonical_leaves and member.type in CANONICAL_LEAVES and not member.get("enum"):
+            try:
+                leaf = shared_canonical_value(self.contract, path)
+            except CannotDraw:  # no canonical value: a drawn one
+                return self._keys.drawer(path)
+            return lambda draw: leaf
+        built = builder(member)
+        if member.type in SPANNED:
+            span = drawn(built, path)
+            return lambda draw: draw(span)
+        return built
 
     # -- the budget --------------------------------------------------------------------------------------
-    def _budgeted(self, whole: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    def _budgeted(self, whole: Drawer[Any]) -> Drawer[Any]:
         """``whole`` with the budget reset at the start of each draw."""
 
-        @st.composite
         def budgeted(draw: st.DrawFn) -> Any:
             self._spent = 0
-            return draw(whole)
+            return whole(draw)
 
-        return budgeted()
+        return budgeted
 
     def _spend(self, value: Any, cheapest: Any) -> Any:
         """``value``, or ``cheapest`` where the draw's budget cannot pay for ``value``; spent either way."""
@@ -176,73 +220,80 @@ class ValueStrategies:
             pool = tuple(v for v in pool if header_safe(v))
         return bound_examples(member, pool)
 
-    def _string(self, member: Member) -> st.SearchStrategy[str]:
+    def _string(self, member: Member) -> Drawer[str]:
         if member.get("enum"):
-            return st.sampled_from(member.get("enum"))
+            return pick(list(member.get("enum")))
         pool = self._string_pool(member)
         grammar = self._grammar(member)
         cheapest = min(pool, key=len) if pool else None
+        spend = self._spend
         if grammar is None:
-            return st.sampled_from(pool).map(lambda value: self._spend(value, cheapest))
+            examples = pick(list(pool))
+            return lambda draw: spend(examples(draw), cheapest)
         low, high = string_length_bounds(member)
         low = max(low, _least_size(member))
         high = max(low, min(high, DRAWN_TEXT_MAX))
+        checks: list[Callable[[str], bool]] = []
         if grammar == "unconstrained":
-            texts = texts_of_lengths(None, tuple(length_choices(low, high)))
+            texts = shape_of_lengths(None, tuple(length_choices(low, high))).drawer()
         else:
             low, high = max(low, grammar.min_length), min(high, grammar.max_length)
             if high < low:
-                return st.sampled_from(pool) if pool else st.nothing()
+                return pick(list(pool)) if pool else _nothing
             pattern = member.get("pattern")
-            texts = texts_of_lengths(grammar, tuple(length_choices(low, high))).filter(
-                lambda v: readings.is_valid(pattern, v)
-            )
+            texts = shape_of_lengths(grammar, tuple(length_choices(low, high))).drawer()
+            checks.append(lambda v: readings.is_valid(pattern, v))
         if member.location == "uri" or member.host_label:
-            texts = texts.filter(lambda v: binding_safe(member, v))
-        strategy = texts
-        if member.idempotency_token:
-            token = st.uuids(version=4).map(str)
-            if all(_fits(member, v) for v in ("00000000-0000-4000-8000-000000000000",)):
-                strategy = token | texts
-        return strategy.map(lambda value: self._spend(value, cheapest))
+            checks.append(lambda v: binding_safe(member, v))
+        if checks:
+            texts = _until(texts, lambda v: all(check(v) for check in checks))
+        if member.idempotency_token and _fits(member, "00000000-0000-4000-8000-000000000000"):
+            token, which = unwrapped(st.uuids(version=4)), index_drawer(2)
+            plain = texts
+            texts = lambda draw: str(draw(token)) if which(draw) == 0 else plain(draw)  # noqa: E731
+        return lambda draw: spend(texts(draw), cheapest)
 
-    def _number(self, member: Member) -> st.SearchStrategy[Any]:
+    def _number(self, member: Member) -> Drawer[Any]:
         if member.type in INTEGER_RANGES:
             low, high = INTEGER_RANGES[member.type]
             low = int(member.get("minimum", low))
             high = int(member.get("maximum", high))
-            return st.sampled_from(sorted({low, high})) | st.integers(low, high)
+            return _end_or_any(sorted({low, high}), unwrapped(st.integers(low, high)))
         low, high = member.get("minimum"), member.get("maximum")
         width = 32 if member.type == "float" else 64
         if width == 32:  # a bound a 32-bit float cannot hold: the nearest one inside the range
             low = None if low is None else _float32_inward(low, up=True)
             high = None if high is None else _float32_inward(high, up=False)
-        floats = st.floats(low, high, allow_nan=False, allow_infinity=False, width=width)
+        floats = unwrapped(st.floats(low, high, allow_nan=False, allow_infinity=False, width=width))
         ends = [float(b) for b in (low, high) if b is not None]
-        return st.sampled_from(ends) | floats if ends else floats
+        return _end_or_any(ends, floats) if ends else lambda draw: draw(floats)
 
     _byte = _short = _integer = _long = _float = _double = _number
 
-    def _boolean(self, member: Member) -> st.SearchStrategy[bool]:
-        return st.booleans()
+    def _boolean(self, member: Member) -> Drawer[bool]:
+        return pick([False, True])
 
-    def _timestamp(self, member: Member) -> st.SearchStrategy[datetime.datetime]:
+    def _timestamp(self, member: Member) -> Drawer[datetime.datetime]:
         # Whole seconds: an epoch-seconds integer, ISO 8601 and an HTTP-date all carry them exactly.
-        return st.datetimes(EARLIEST, LATEST, timezones=st.just(datetime.UTC)).map(
-            lambda moment: moment.replace(microsecond=0)
-        )
+        seconds = unwrapped(st.integers(0, LATEST_SECONDS))
+        return lambda draw: datetime.datetime.fromtimestamp(draw(seconds), datetime.UTC)
 
-    def _blob(self, member: Member) -> st.SearchStrategy[bytes]:
+    def _blob(self, member: Member) -> Drawer[bytes]:
         low = _least_size(member)
         high = member.get("maxLength")
         top = BLOB_MAX if high is None else min(high, BLOB_MAX)
-        sized = st.binary(min_size=low, max_size=max(low, top))
+        sized = unwrapped(st.binary(min_size=low, max_size=max(low, top)))
+        blobs = lambda draw: draw(sized)  # noqa: E731
         if high is not None and high > top and high <= 4 * 1024:
-            sized = sized | st.binary(min_size=high, max_size=high)
-        return sized.map(lambda value: self._spend(value, b"a" * low))
+            longest = unwrapped(st.binary(min_size=high, max_size=high))
+            which = index_drawer(2)
+            blobs = lambda draw: draw(sized) if which(draw) == 0 else draw(longest)  # noqa: E731
+        cheapest = b"a" * low
+        return lambda draw: self._spend(blobs(draw), cheapest)
 
-    def _document(self, member: Member) -> st.SearchStrategy[Any]:
-        return DOCUMENTS
+    def _document(self, member: Member) -> Drawer[Any]:
+        documents = unwrapped(DOCUMENTS)
+        return lambda draw: draw(documents)
 
     # -- collections -------------------------------------------------------------------------------------
     def _sizes(self, member: Member, item: Member) -> tuple[int, int]:
@@ -259,104 +310,154 @@ class ValueStrategies:
             low = 1  # an empty list leaves the member out of the query or the headers
         return low, high
 
-    def _list(self, member: Member) -> st.SearchStrategy[list]:
+    def _size_drawer(self, low: int, high: int) -> Drawer[int]:
+        """How many items or entries (``strategies.bodies.collection_sizes``), the smallest once the draw's
+        budget is spent."""
+        sizes = pick(collection_sizes(low, high))
+        return lambda draw: low if self.over_budget() else sizes(draw)
+
+    def _list(self, member: Member) -> Drawer[list]:
         item = self.contract.member(item_of(member.path))
         if not self.drawable(item.path):
-            return st.just([])
-        items = self.of(item.path)
+            return lambda draw: []
+        items = self.drawer(item.path)
         if member.sparse and item.type in NULL_SERIALIZED:
-            items = st.none() | items
-        sizes = self._sizes(member, item)
-        return self._within_budget(
-            _sized(sizes, lambda low, high: st.lists(items, min_size=low, max_size=high)),
-            st.lists(items, min_size=sizes[0], max_size=sizes[0]),
-        )
+            items = _or_null(items)
+        sizes = self._size_drawer(*self._sizes(member, item))
+        return lambda draw: [items(draw) for _ in range(sizes(draw))]
 
-    def _map(self, member: Member) -> st.SearchStrategy[dict]:
+    def _map(self, member: Member) -> Drawer[dict]:
         value = self.contract.member(value_of(member.path))
         keys = self.contract.member(key_of(member.path))
         if not self.drawable(value.path) or not self.drawable(keys.path):
-            return st.just({})
-        key_strategy = self.of(keys.path)
+            return lambda draw: {}
+        accept: Callable[[str], bool] | None = None
         if member.location == "headers":
-            key_strategy = key_strategy.filter(lambda k: bool(k) and set(k) <= HEADER_NAME_SAFE)
+            accept = lambda k: bool(k) and set(k) <= HEADER_NAME_SAFE  # noqa: E731
         if member.location == "querystring":
             taken = {c.on_the_wire for c in self.contract.children("Body") if c.location == "querystring"}
-            key_strategy = key_strategy.filter(lambda k: k not in taken)
-        values = self.of(value.path)
+            accept = lambda k: k not in taken  # noqa: E731
+        values = self.drawer(value.path)
         if member.sparse and value.type in NULL_SERIALIZED:
-            values = st.none() | values
-        sizes = self._sizes(member, value)
-        if keys.get("enum"):
-            sizes = (min(sizes[0], len(keys.get("enum"))), min(sizes[1], len(keys.get("enum"))))
-        entries = st.tuples(key_strategy, values)
-        return self._within_budget(
-            _sized(
-                sizes,
-                lambda low, high: st.lists(entries, min_size=low, max_size=high, unique_by=_key).map(dict),
-            ),
-            st.lists(entries, min_size=sizes[0], max_size=sizes[0], unique_by=_key).map(dict),
-        )
+            values = _or_null(values)
+        low, high = self._sizes(member, value)
+        if keys.get("enum") and keys.path not in self.pinned:
+            enum = [k for k in keys.get("enum") if accept is None or accept(k)]
+            sizes = self._size_drawer(min(low, len(enum)), min(high, len(enum)))
+            picks = [index_drawer(left) for left in range(1, len(enum) + 1)]
 
-    def _within_budget(
-        self, collection: st.SearchStrategy[Any], smallest: st.SearchStrategy[Any]
-    ) -> st.SearchStrategy[Any]:
-        """``collection``, or its smallest size once the draw's budget is spent."""
+            def draw_enum_keyed(draw: st.DrawFn) -> dict:
+                pool, value = list(enum), {}
+                for _ in range(sizes(draw)):
+                    value[pool.pop(picks[len(pool) - 1](draw))] = values(draw)
+                return value
 
-        @st.composite
-        def sized(draw: st.DrawFn) -> Any:
-            return draw(smallest if self.over_budget() else collection)
+            return draw_enum_keyed
+        key_drawer = self._keys.drawer(keys.path)
+        if accept is not None:
+            key_drawer = _until(key_drawer, accept)
+        sizes = self._size_drawer(low, high)
 
-        return sized()
+        def draw_map(draw: st.DrawFn) -> dict:
+            size, value = sizes(draw), {}
+            for _ in range(size + KEY_RETRIES):
+                if len(value) == size:
+                    break
+                key = key_drawer(draw)
+                if key not in value:
+                    value[key] = values(draw)
+            assume(len(value) >= low)
+            return value
+
+        return draw_map
 
     # -- structures --------------------------------------------------------------------------------------
-    def _structure(self, member: Member) -> st.SearchStrategy[dict]:
+    def _structure(self, member: Member) -> Drawer[dict]:
         children = [
             c for c in self.contract.children(member.path) if not c.recursive or c.path in self.pinned
         ]
-        needed = {c.name: self.of(c.path) for c in children if self._needed(c)}
-        optional = [c for c in children if not self._needed(c) and self.drawable(c.path)]
+        needed = [(c.name, self.drawer(c.path)) for c in children if self._needed(c)]
+        optional = [
+            (c.name, self.drawer(c.path)) for c in children if not self._needed(c) and self.drawable(c.path)
+        ]
         depth = depth_of(member.path) + (0 if member.path in ROOTS else 1)
-        most = OPTIONAL_BY_DEPTH[depth] if depth < len(OPTIONAL_BY_DEPTH) else 0
-        if not optional or not most:
-            return st.fixed_dictionaries(needed)
-        by_name = {c.name: c for c in optional}
+        most = min(len(optional), OPTIONAL_BY_DEPTH[depth] if depth < len(OPTIONAL_BY_DEPTH) else 0)
+        if not most:
+            return lambda draw: {name: child(draw) for name, child in needed}
+        # How many optional members, then which: one integer choice each, the count first, so that
+        # shrinking it drops the members it no longer draws.
+        counts = pick(list(range(most + 1)))
+        picks = [index_drawer(left) for left in range(1, len(optional) + 1)]
 
-        required = st.fixed_dictionaries(needed)
-        chosen = st.lists(st.sampled_from(sorted(by_name)), unique=True, max_size=most)
-
-        @st.composite
-        def structure(draw: st.DrawFn) -> dict:
-            value = draw(required)
-            names = draw(chosen)
-            for name in names:
-                value[name] = draw(self.optional(by_name[name]))
+        def draw_structure(draw: st.DrawFn) -> dict:
+            value = {name: child(draw) for name, child in needed}
+            pool = list(optional)
+            for _ in range(counts(draw)):
+                name, child = pool.pop(picks[len(pool) - 1](draw))
+                value[name] = child(draw)
             return value
 
-        return structure()
+        return draw_structure
 
     def optional(self, child: Member) -> st.SearchStrategy[Any]:
-        if child.idempotency_token:
-            return self.of(child.path)  # drawn when chosen; SDKs fill it in when it is left out
-        return self.of(child.path)
+        return self.of(child.path)  # an idempotency token too: SDKs fill it in when it is left out
 
-    def _union(self, member: Member) -> st.SearchStrategy[dict]:
-        choices = [
-            st.fixed_dictionaries({c.name: self.of(c.path)})
+    def _union(self, member: Member) -> Drawer[dict]:
+        branches = [
+            (c.name, self.drawer(c.path))
             for c in self.contract.children(member.path)
             if not c.recursive and self.drawable(c.path)
         ]
-        return st.one_of(choices) if choices else st.nothing()
+        if not branches:
+            return _nothing
+        which = index_drawer(len(branches))
+
+        def draw_union(draw: st.DrawFn) -> dict:
+            name, child = branches[which(draw)]
+            return {name: child(draw)}
+
+        return draw_union
 
 
-def _sized(
-    bounds: tuple[int, int], collection: Callable[[int, int], st.SearchStrategy[Any]]
-) -> st.SearchStrategy[Any]:
-    """Collections near the smallest size most of the time, at the largest now and then: built once, so
-    that a draw creates no strategy (Hypothesis spends more on a new strategy than on a draw)."""
-    low, high = bounds
-    near = collection(low, min(high, low + 3))
-    return near if high <= low + 3 else near | collection(high, high) | collection(low, high)
+# The types whose value is the canonical one where only a value's shape is drawn (a document is drawn:
+# its canonical value is a container, which a caller may change).
+CANONICAL_LEAVES = frozenset(
+    {"string", "byte", "short", "integer", "long", "float", "double", "boolean", "timestamp", "blob"}
+)
+# The types drawn in a span of their own: the shrinker can drop one whole.
+SPANNED = frozenset({"structure", "union", "list", "map"})
+# How many keys beyond the map's size may come out equal to one already drawn before the map is given up.
+KEY_RETRIES = 8
+# Tries at a value that passes a check (a pattern's every reading, a URI label) before the draw is given up.
+TRIES = 3
+
+
+def _nothing(draw: st.DrawFn) -> Any:
+    reject()
+
+
+def _until(drawer: Drawer[T], accept: Callable[[T], bool]) -> Drawer[T]:
+    """``drawer``'s value that ``accept`` takes, as ``.filter()``: a few tries, then the draw is given up."""
+
+    def draw_accepted(draw: st.DrawFn) -> T:
+        for _ in range(TRIES):
+            value = drawer(draw)
+            if accept(value):
+                return value
+        reject()
+
+    return draw_accepted
+
+
+def _end_or_any(ends: list[Any], anywhere: st.SearchStrategy[Any]) -> Drawer[Any]:
+    """One of the range's ``ends`` half the time, else a value of ``anywhere``: one choice, then one more."""
+    end, which = pick(ends), index_drawer(2)
+    return lambda draw: end(draw) if which(draw) == 0 else draw(anywhere)
+
+
+def _or_null(drawer: Drawer[Any]) -> Drawer[Any]:
+    which = index_drawer(2)
+    return lambda draw: None if which(draw) == 0 else drawer(draw)
 
 
 def _float32_inward(bound: float, *, up: bool) -> float:
@@ -385,10 +486,6 @@ def _cost(value: Any) -> int:
     if isinstance(value, str):
         return len(json.dumps(value))
     return 8
-
-
-def _key(entry: tuple[Any, Any]) -> Any:
-    return entry[0]
 
 
 def _fits(member: Member, value: str) -> bool:
