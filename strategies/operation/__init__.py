@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from conformance.spec.contract import Contract
 from conformance.spec.paths import ROOTS, collection_of, is_key, parent_path
 from conformance.spec.wire import BoundaryCase, InvalidRequest, WireRequest
-from conformance.strategies.drawing import drawn, one_of, pick, unwrapped
+from conformance.strategies.drawing import Drawer, drawn, one_of, pick, unwrapped
 from conformance.strategies.operation.canonical import CannotDraw, canonical_value, distinct_keys
 from conformance.strategies.operation.faults import Unbreakable, Variant, variants
 from conformance.strategies.operation.invalid import BODY_JSON, FaultCase, malformed, put_on_wire, realize
@@ -152,6 +152,9 @@ class OperationStrategies:
 
     def fault_cases(self, constraint_id: str) -> st.SearchStrategy[FaultCase]:
         """Faults of ``constraint_id`` with what they are made of (for checks of the faults themselves)."""
+        return drawn(self._fault_drawer(constraint_id), f"fault of {constraint_id}")
+
+    def _fault_drawer(self, constraint_id: str) -> Drawer[FaultCase]:
         found = self._variants_of(constraint_id)
         if isinstance(found, str):
             raise ValueError(f"{constraint_id} cannot be broken alone: {found}")
@@ -164,9 +167,7 @@ class OperationStrategies:
 
         bases = unwrapped(self.fault_bases())
         position, variant = pick(list(POSITIONS)), pick(found)
-        return drawn(
-            lambda draw: build(draw(bases), position(draw), variant(draw)), f"fault of {constraint_id}"
-        )
+        return lambda draw: build(draw(bases), position(draw), variant(draw))
 
     def fault_bases(self) -> st.SearchStrategy[dict[str, Any]]:
         """The valid parameters a fault goes into, a third of the time each, as the flagship's faults go
@@ -208,10 +209,17 @@ class OperationStrategies:
         return self._invalid[constraint_id]
 
     def _invalid_requests(self, constraint_id: str) -> st.SearchStrategy[InvalidRequest]:
-        smithy = self._smithy_strategy(constraint_id)
+        branches = []
         if constraint_id == BODY_JSON or self._variants_of(constraint_id) == []:
-            return st.sampled_from(self.malformed_requests()) | smithy
-        return self.fault_cases(constraint_id).map(FaultCase.invalid_request) | smithy
+            if self.malformed_requests():
+                branches.append(st.sampled_from(self.malformed_requests()))
+        else:
+            fault = self._fault_drawer(constraint_id)
+            branches.append(drawn(lambda draw: fault(draw).invalid_request(), f"fault of {constraint_id}"))
+        smithy = self._smithy_faults(constraint_id)
+        if smithy is not None:
+            branches.append(smithy)
+        return one_of(branches, f"invalid {constraint_id}") if branches else st.nothing()
 
     def boundary_cases(self, constraint_id: str | None = None) -> list[BoundaryCase]:
         """The deterministic edges of every breakable constraint, or of ``constraint_id`` alone (the
@@ -280,18 +288,20 @@ class OperationStrategies:
                     out.setdefault(case_id, set()).add(constraint_id)
         return {case_id: sorted(ids) for case_id, ids in sorted(out.items())}
 
-    def _smithy_strategy(self, constraint_id: str) -> st.SearchStrategy[InvalidRequest]:
-        """The constraint's Smithy values, each in a drawn valid request (the canonical one where the draw
-        leaves it no room)."""
+    def _smithy_faults(self, constraint_id: str) -> st.SearchStrategy[InvalidRequest] | None:
+        """The constraint's Smithy values, each put into a base as the faults are (the canonical body where
+        the base leaves it no room); None where Smithy has none for it."""
         faults = self._smithy_of(constraint_id)
         if not faults:
-            return st.nothing()
+            return None
+        bases, which = unwrapped(self.fault_bases()), pick(faults)
 
-        def build(params: dict[str, Any], fault: SmithyFault) -> InvalidRequest:
-            built = self._smithy_request(fault, params)
+        def build(draw: st.DrawFn) -> InvalidRequest:
+            fault = which(draw)
+            built = self._smithy_request(fault, draw(bases))
             return built if built is not None else self._smithy_request(fault, self.base_params())  # type: ignore[return-value]
 
-        return st.builds(build, self.valid_params(), st.sampled_from(faults))
+        return drawn(build, f"smithy {constraint_id}")
 
     def _smithy_request(self, fault: SmithyFault, params: dict[str, Any]) -> InvalidRequest | None:
         """``fault`` put into the valid parameters ``params``: None where they leave it no place."""
