@@ -744,3 +744,64 @@ def test_main_serves_the_named_operation() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+# -- the families of valid edges, for any operation ---------------------------------------------------------
+# Operations with a timestamp in each place and format: epoch seconds in a JSON body, date-time in the body,
+# the query string in both formats, an HTTP-date header; and a boolean, integers and the largest bodies.
+FAMILY_OPERATIONS = (
+    "scheduler:CreateSchedule",
+    "accessanalyzer:StartPolicyGeneration",
+    "apiportal:ListManagedApiEvents",
+    "groundstation:ListGroundStationReservations",
+    "connect:CreateTestCase",
+    "lambda:CreateFunction",
+    "databrew:CreateRecipe",
+)
+
+
+@pytest.mark.parametrize("name", FAMILY_OPERATIONS)
+def test_the_valid_edges_of_every_family_are_accepted(name: str) -> None:
+    """Each valid edge of the new families (timestamps over their whole range as their format carries
+    them, both booleans, an integer type's ends, the largest bodies) is a request the operation's model
+    takes: the model-driven reference answers each with success."""
+    from conformance.spec.operation import rest_json_operations
+    from conformance.strategies.operation import OperationStrategies
+
+    if name not in rest_json_operations():
+        pytest.skip(f"{name} is not in the installed botocore")
+
+    service = service_of(name)
+    strategies = OperationStrategies(service.contract)
+    cases = [case for case in strategies.boundary_cases() if case.family and case.valid]
+    assert cases, name
+    refused = []
+    for case in cases:
+        message = Message()
+        for header, value in case.request.headers:
+            message[header] = value
+        request = HttpRequest(case.request.method, case.request.target(), message, case.request.body)
+        reply = service.dispatch(request)
+        if reply.status >= 300:
+            refused.append(f"{case.case_id}: {reply.status} {reply.body[:200]!r}")
+    assert not refused, "\n".join(refused[:10])
+    families = {case.family for case in cases}
+    assert "every value a type allows" in families or "valid values next to edges" in families
+
+
+def test_timestamp_edges_are_written_as_their_format_and_place_carry_them() -> None:
+    from conformance.strategies.operation import OperationStrategies
+
+    def edges(name: str, path: str) -> dict[str, Any]:
+        cases = OperationStrategies(service_of(name).contract).boundary_cases(f"{path}.type")
+        return {case.case_id.partition("[")[2][:-1]: case.request for case in cases if case.valid}
+
+    body = edges("scheduler:CreateSchedule", "StartDate")
+    assert b'"StartDate": 1.7976931348623157e+308' in body["timestamp the largest double"].body
+    assert b'"StartDate": -62135596801' in body["timestamp before year 1"].body
+    iso = edges("accessanalyzer:StartPolicyGeneration", "cloudTrailDetails.startTime")
+    assert b'"0001-01-01T00:00:00Z"' in iso["timestamp year 1"].body
+    query = edges("groundstation:ListGroundStationReservations", "startTime")
+    assert ("startTime", "253402300800") in query["timestamp after year 9999"].query
+    header = edges("connect:CreateTestCase", "LastModifiedTime")
+    assert header["timestamp year 9999"].header("x-amz-last-modified-time") == "Fri, 31 Dec 9999 23:59:59 GMT"

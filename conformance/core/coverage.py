@@ -239,9 +239,11 @@ class Coverage:
             smithy = [
                 f"conformance: {self.name}: Smithy restJson1 malformed-request cases sent: {len(self.smithy)}"
             ]
+            families = self.family_line()
             return [
                 f"conformance: {self.name}: {exercised}",
                 *(smithy if self.smithy else []),
+                *([families] if families is not None else []),
                 *self._failed_line(whole),
             ]
         smithy = self.smithy_coverage()

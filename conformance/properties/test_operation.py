@@ -24,6 +24,7 @@ from conformance.core.target import boundary_failure
 from conformance.plugin.operation_run import operation_strategies
 from conformance.plugin.profiles import suite_settings
 from conformance.spec.wire import BoundaryCase, InvalidRequest
+from conformance.strategies.catalogue import LARGEST_BODIES
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -73,6 +74,9 @@ def test_invalid_request_is_rejected(
 
 def _check_case(target: OperationTarget, send, case: BoundaryCase) -> None:  # noqa: ANN001 - the fixture
     __tracebackhide__ = True
+    if case.family and target.coverage is not None:
+        sized = case.family == LARGEST_BODIES
+        target.coverage.edge_family(case.family, case.valid, len(case.request.body) if sized else None)
     if case.valid:
         target.expect_accepted(send(case.request, creates=True), case.request, boundary_of=case.constraint_id)
     else:

@@ -20,9 +20,9 @@ from typing import Any
 
 from conformance.reference.operation_checks import ConstraintChecker
 from conformance.reference.operation_parse import header_prefix
-from conformance.reference.operation_scalars import DEFAULT_TIMESTAMP_FORMATS
 from conformance.spec.contract import Contract, Member
 from conformance.spec.paths import item_of, value_of
+from conformance.spec.types import timestamp_format
 
 JSON_CONTENT_TYPE = "application/json"
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
@@ -169,7 +169,7 @@ def _is_json_text(value: Any) -> bool:
 
 # -- writing ----
 def _timestamp(member: Member, seconds: float, where: str) -> Any:
-    form = member.timestamp_format or DEFAULT_TIMESTAMP_FORMATS[where]
+    form = timestamp_format(member, where)
     if form == "unixTimestamp":
         return seconds if where == "json" else _number_text(seconds)
     moment = EPOCH + datetime.timedelta(seconds=seconds)

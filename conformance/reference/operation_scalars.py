@@ -20,7 +20,7 @@ from typing import Any
 from conformance.spec.contract import NON_FINITE, Member
 
 # A value outside its type's range cannot be read as that type.
-from conformance.spec.types import INTEGER_RANGES
+from conformance.spec.types import INTEGER_RANGES, timestamp_format
 
 _INTEGER_TEXT = re.compile(r"-?[0-9]+")
 # Python's float() would also take "1_0", " 1", "nan" and "infinity": the wire takes none of them.
@@ -35,16 +35,10 @@ _HTTP_DATE = re.compile(
     rf"(?:{'|'.join(_DAYS)}), ([0-9]{{2}}) ({'|'.join(_MONTHS)}) ([0-9]{{4}}) "
     r"([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)? GMT"
 )
-# Where the protocol puts a timestamp that names no format (restJson1): the body, labels and query, headers.
-DEFAULT_TIMESTAMP_FORMATS = {"json": "unixTimestamp", "text": "iso8601", "header": "rfc822"}
 
 
 class Unfit(Exception):
     """One value that cannot be read as its type: the member's ``.type`` constraint is broken."""
-
-
-def timestamp_format(member: Member, where: str) -> str:
-    return member.timestamp_format or DEFAULT_TIMESTAMP_FORMATS[where]
 
 
 def _epoch(moment: datetime, fraction: str | None) -> float | int:

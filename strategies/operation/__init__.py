@@ -224,7 +224,7 @@ class OperationStrategies:
     def boundary_cases(self, constraint_id: str | None = None) -> list[BoundaryCase]:
         """The deterministic edges of every breakable constraint, or of ``constraint_id`` alone (the
         biggest operations have some 300,000 edges: a caller that runs one constraint builds its own)."""
-        from conformance.strategies.operation.boundaries import boundary_cases
+        from conformance.strategies.operation.boundaries import boundary_cases, large_bodies
 
         if self.cannot_draw_valid:
             return []
@@ -232,6 +232,8 @@ class OperationStrategies:
         breakable = {cid: self._variants_of(cid) for cid in ids if cid != BODY_JSON}
         breakable = {cid: found for cid, found in breakable.items() if not isinstance(found, str)}
         cases = boundary_cases(self.contract, self.base_params(), breakable)  # type: ignore[arg-type]
+        if constraint_id in (None, BODY_JSON) and self.malformed_requests():  # a JSON object body
+            cases += large_bodies(self.contract, self._base, self.pinned)
         # Smithy's whole-body cases and its texts that are no JSON value break the body's syntax: with
         # the whole catalogue, under ``Body.json`` too.
         for cid in dict.fromkeys(ids if constraint_id is not None else [*ids, BODY_JSON]):
