@@ -5,9 +5,11 @@ from __future__ import annotations
 import http.server
 import json
 import pickle
+import shlex
 import shutil
 import subprocess
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -399,6 +401,24 @@ def test_the_curl_line_is_valid_bash_and_carries_the_exact_bytes(body: bytes) ->
         assert printed == body
     elif body:
         assert "--data-binary" in command and "@-" not in command
+
+
+def test_a_long_body_goes_into_a_file_the_curl_line_reads(tmp_path: Path, monkeypatch: Any) -> None:
+    """A body past CURL_INLINE_BODY (the largest valid bodies are 1.5 MiB) is written to a file named by its
+    digest; the line stays short and carries the same bytes, a secret redacted by value as inline."""
+    from conformance.core.report import CURL_INLINE_BODY, REDACTED
+
+    monkeypatch.setenv("CONFORMANCE_BODIES_DIR", str(tmp_path))
+    body = b'{"Tags": {"k": "' + "é".encode() * CURL_INLINE_BODY + b'"}}'
+    command = to_curl(exchange(400, {}, request_body=body))
+    assert bash_syntax_ok(command) and len(command) < 600, command
+    path = Path(shlex.split(command.partition("--data-binary @")[2])[0])
+    assert path.parent == tmp_path and path.read_bytes() == body
+    secret = b"s3cr3t-value-0123"
+    with_secret = body.replace(b'"k"', b'"' + secret + b'"')
+    command = to_curl(exchange(400, {}, request_body=with_secret), redact=[secret.decode()])
+    written = Path(shlex.split(command.partition("--data-binary @")[2])[0]).read_bytes()
+    assert secret not in written and REDACTED.encode() in written
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")

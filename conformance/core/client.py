@@ -43,6 +43,10 @@ from conformance.core.throttle import ThrottleWaits, throttle_retry
 from conformance.spec.wire import Request
 
 MiB = 1024 * 1024
+# The most of an answer's body the client reads: far more than any JSON answer to the suite's requests
+# (the largest valid bodies it sends are about 1.5 MiB, and an answer may echo what it was sent), and a
+# bound on what a target that never stops sending can make it hold.
+MAX_RESPONSE_BYTES = 8 * MiB
 POOL_SIZE = 8
 _CHUNK = 64 * 1024
 
@@ -94,7 +98,7 @@ class TargetClient:
         base_url: str,
         existing_domain: str,
         timeout: float = 10.0,
-        max_response_bytes: int = MiB,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
         signer: Signer | None = None,
         verify_tls: bool = True,
         throttle_retries: int = 0,

@@ -12,11 +12,15 @@ worker all read the same, and all pass through ``REDACTOR.clean`` on the way out
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import shlex
+import tempfile
 import threading
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -37,6 +41,10 @@ RELEVANT_HEADERS = (
 )
 # curl works these out itself; passing stale copies would only confuse a replay.
 _CURL_OMITS = {"content-length", "host", "connection", "transfer-encoding"}
+# A request body longer than this goes into a file the curl line reads (``--data-binary @FILE``), so that a
+# failure's reproducer stays one readable line (the largest valid bodies are 1.5 MiB); the file is named by
+# the body's digest, in ``CONFORMANCE_BODIES_DIR`` or the system's temporary directory.
+CURL_INLINE_BODY = 2048
 _SECRET_HEADER = re.compile(r"authorization|token|secret|cookie|api[-_]?key|signature|credential", re.I)
 _SIGV4 = re.compile(r"AWS4-HMAC-SHA256 Credential=[^/,\s]+/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/")
 # Headers that SigV4 computes per request; curl --aws-sigv4 computes its own.
@@ -285,13 +293,33 @@ def to_curl(exchange: Exchange, *, redact: Iterable[str] = ()) -> str:
         if any(name.lower() == "x-amz-security-token" for name in headers):
             command += ' -H "X-Amz-Security-Token: $AWS_SESSION_TOKEN"'
     body = exchange.request_body
-    if body:
+    if len(body) > CURL_INLINE_BODY:
+        command += f" --data-binary @{shlex.quote(str(_body_file(body, redact)))}"
+    elif body:
         text = _printable_text(body)
         if text is not None:
             command += f" --data-binary {shlex.quote(text)}"
         else:
             command = f"printf '%b' {shlex.quote(_printf_escape(body))} | {command} --data-binary @-"
     return REDACTOR.clean(command, redact)
+
+
+def _body_file(body: bytes, redact: Iterable[str] = ()) -> Path:
+    """The file holding ``body`` for a curl line (written once per body; secrets redacted by value as in
+    the line itself), named by its digest."""
+    try:
+        body = REDACTOR.redact(body.decode("utf-8"), redact).encode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    default = Path(tempfile.gettempdir()) / "conformance-bodies"
+    folder = Path(os.environ.get("CONFORMANCE_BODIES_DIR") or default)
+    path = folder / f"{hashlib.sha256(body).hexdigest()[:16]}.body"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(body)
+        partial.replace(path)
+    return path
 
 
 def _printable_text(body: bytes) -> str | None:
