@@ -36,7 +36,7 @@ Drawer = Callable[[st.DrawFn], T]
 
 # The lowest and the newest Hypothesis the choice path was tested on: the project's lower bound
 # (pyproject.toml) and the newest release when it was last checked.
-TESTED_HYPOTHESIS = ((6, 100, 0), (6, 170, 27))
+TESTED_HYPOTHESIS = ((6, 100, 0), (6, 170, 29))
 
 
 class _Absent:

@@ -456,6 +456,17 @@ def test_create_schedule_catalogue_names_its_edges() -> None:
     assert cases["Target.RetryPolicy.MaximumRetryAttempts.maximum[185]"].valid
     assert not cases["Target.RetryPolicy.MaximumRetryAttempts.maximum[186]"].valid
     assert cases["State.enum[ENABLED]"].valid and cases["State.enum[DISABLED]"].valid
+    # The families: exact member names both ways, every value a type allows, the largest bodies.
+    beside = cases["StartDate.type[startDate beside no StartDate]"]
+    assert beside.valid and beside.family == "exact member names"
+    assert b'"startDate": {"x": 1}' in beside.request.body and b'"StartDate"' not in beside.request.body
+    renamed = cases["Target.required[named target]"]
+    assert not renamed.valid and renamed.family == "exact member names"
+    assert cases["StartDate.type[timestamp after year 9999]"].family == "every value a type allows"
+    largest = cases["Body.json[every member at its largest]"]
+    assert largest.valid and largest.family == "largest valid bodies"
+    assert len(largest.request.body) > 1024 * 1024
+    assert 127 * 1024 < len(cases["Body.json[about 128 KiB]"].request.body) < 130 * 1024
     assert "Name.required" in strategies.unbreakable()
     assert strategies.cannot_draw_valid is None
 

@@ -20,7 +20,16 @@ from conformance.spec.types import INTEGER_RANGES, timestamp_format
 from conformance.spec.wire import BoundaryCase
 from conformance.strategies.boundaries import LARGE_BODY_BYTES, valid_neighbours
 from conformance.strategies.canonical import letters_key
-from conformance.strategies.catalogue import LARGEST_BODIES, TIMESTAMP_EDGES, VALID_EDGES, VALUE_RANGES
+from conformance.strategies.catalogue import (
+    CASE_SENSITIVE_NAMES,
+    EXACT_NAMES,
+    LARGEST_BODIES,
+    TIMESTAMP_EDGES,
+    VALID_EDGES,
+    VALUE_RANGES,
+    foreign_value,
+    name_variants,
+)
 from conformance.strategies.operation import readings
 from conformance.strategies.operation.canonical import (
     CannotDraw,
@@ -40,9 +49,9 @@ from conformance.strategies.operation.faults import (
     top_location,
 )
 from conformance.strategies.operation.invalid import put_on_wire, realize
-from conformance.strategies.operation.placement import place, set_at, value_at
+from conformance.strategies.operation.placement import json_steps, place, remove_at, set_at, value_at
 from conformance.strategies.operation.values import header_safe
-from conformance.strategies.operation.wire import to_wire
+from conformance.strategies.operation.wire import replace_json, to_wire
 from conformance.strategies.text import canonical_text
 
 
@@ -73,6 +82,10 @@ def boundary_cases(
             case = _valid_case(contract, base, constraint, Edge(*edge))
             if case is not None:
                 cases.append(case)
+        if constraint.kind == "type":
+            case = _named_alike(contract, base, constraint, member)
+            if case is not None:
+                cases.append(case)
         for variant in found:
             try:
                 fault = realize(contract, constraint_id, variant, base)
@@ -86,9 +99,41 @@ def boundary_cases(
                     False,
                     fault.reason,
                     variant.also_breaks,
+                    family=EXACT_NAMES if variant.action == "rename" else "",
                 )
             )
     return _unique(cases)
+
+
+def _named_alike(
+    contract: Contract, base: dict[str, Any], constraint: Constraint, member: Member
+) -> BoundaryCase | None:
+    """An optional member of a JSON object left out, and beside it a member whose name differs from its own
+    in case only holding a value the member never takes: an unknown member, which a correct implementation
+    ignores, and which one that matches names case-insensitively reads as the member and refuses."""
+    parent = parent_path(member.path)
+    if member.required or parent is None or top_location(contract, member.path) != "body":
+        return None
+    if contract.member(parent).type != "structure" or member.recursive:  # a union takes one member
+        return None
+    taken = {child.on_the_wire for child in contract.children(parent)}
+    names = [name for name in name_variants(member.on_the_wire) if name not in taken]
+    if not names:
+        return None
+    value = foreign_value(member.json_type or "")
+    try:
+        params, steps = place(contract, base, member.path)
+        remove_at(params, steps)
+        beside = [*json_steps(contract, steps)[:-1], names[0]]
+        request = replace_json(to_wire(contract, params), beside, value)
+    except (CannotDraw, KeyError, IndexError, TypeError, ValueError):
+        return None
+    reason = (
+        f"{member.path} left out, and {names[0]!r} beside it holding {json.dumps(value)}: an unknown member, "
+        f"to be ignored; {CASE_SENSITIVE_NAMES}"
+    )
+    case_id = f"{constraint.id}[{names[0]} beside no {member.on_the_wire}]"
+    return BoundaryCase(case_id, constraint.id, request, True, reason, family=EXACT_NAMES)
 
 
 def _valid_case(

@@ -7,6 +7,11 @@ Each type is drawn over its range with its bounds drawn often: strings of every 
 at both ends, finite floats of the member's width, UTC datetimes whole to the second (representable as
 epoch seconds, ISO 8601 and HTTP-date), collections at their bounds and a few sizes between.  Optional
 members appear less often the deeper they sit, so that a draw stays small and shrinks well.
+
+Each member is a drawer (``strategies.drawing``), as the flagship's are: a structure, list or map is one
+span (the shrinker can drop it whole, and Hypothesis's mutator copies it only over a span of the same
+member), and its scalars, sizes, which optional members are there and which union branch are bare
+choices inside it.  With ``canonical_leaves`` only a value's shape is drawn, the base a fault goes into.
 """
 
 from __future__ import annotations
@@ -398,9 +403,6 @@ class ValueStrategies:
             return value
 
         return draw_structure
-
-    def optional(self, child: Member) -> st.SearchStrategy[Any]:
-        return self.of(child.path)  # an idempotency token too: SDKs fill it in when it is left out
 
     def _union(self, member: Member) -> Drawer[dict]:
         branches = [
