@@ -22,10 +22,10 @@ from conformance.reference.operation_scalars import (
     read_json_scalar,
     read_text,
     split_header_list,
-    timestamp_format,
 )
 from conformance.spec.contract import Contract, Member
 from conformance.spec.paths import item_of, value_of
+from conformance.spec.types import timestamp_format
 from conformance.spec.validation import InvalidJSON, Violation, parse_json
 
 
