@@ -157,3 +157,23 @@ def test_the_reference_reads_a_pattern_its_dialect_cannot_as_java_does() -> None
     checker = ConstraintChecker(contract)
     assert [v.constraint_id for v in checker.violations("ChangeId", "!" * 36)] == ["ChangeId.pattern"]
     assert checker.violations("ChangeId", "0123abcd-0123-4567-89ab-cdefABCDEF01") == []
+
+
+def test_the_category_table_puts_every_code_point_in_its_category() -> None:
+    """The table behind ``\\p{L}``-style readings, built from runs of one category: each code point is in
+    the ranges of its own general category and of its group, and in no other."""
+    import unicodedata
+
+    table = dialects._categories()
+    owner: dict[str, int] = {}
+    for name, spans in table.items():
+        covered = sum(high - low + 1 for low, high in spans)
+        owner[name] = covered
+        assert all(low <= high for low, high in spans), name
+        assert all(a[1] + 1 < b[0] for a, b in zip(spans, spans[1:], strict=False)), name  # merged, sorted
+    two_letters = [name for name in table if len(name) == 2]
+    assert sum(owner[name] for name in two_letters) == 0x110000
+    for code in range(0, 0x110000, 97):  # a spread of code points, every plane
+        category = unicodedata.category(chr(code))
+        for name in (category, category[0]):
+            assert any(low <= code <= high for low, high in table[name]), (hex(code), name)
