@@ -221,7 +221,7 @@ def _categories() -> dict[str, tuple[tuple[int, int], ...]]:
     # Runs of one category, the per-code-point work in C (map): a Python loop over all 1,114,112 code
     # points took most of a second, at the start of every run of an operation with such a pattern.
     for category, run in groupby(map(unicodedata.category, map(chr, range(0x110000)))):
-        end = code + sum(1 for _ in run) - 1
+        end = code + len(list(run)) - 1
         for name in (category, category[0]):
             spans = found.setdefault(name, [])
             if spans and spans[-1][1] == code - 1:
