@@ -189,35 +189,22 @@ def _has_canonical(contract: Contract, path: str) -> bool:
     return True
 
 
-def test_valid_params_pass_botocore_and_every_constraint(strategies: OperationStrategies) -> None:
+@pytest.mark.parametrize("source", ["valid_params", "fault_bases"])
+def test_drawn_params_pass_botocore_and_the_model(strategies: OperationStrategies, source: str) -> None:
+    """Valid requests, and what a fault goes into (the canonical body, the full one, or one of a drawn
+    shape with canonical leaves): each valid, as the fault must be all that is wrong with the request."""
     if strategies.cannot_draw_valid:
         pytest.skip(f"no valid request: {strategies.cannot_draw_valid}")
     contract = strategies.contract
 
     @QUICK
-    @given(strategies.valid_params())
+    @given(getattr(strategies, source)())
     def check(params: dict[str, Any]) -> None:
         assert violations(contract, "Body", params) == set(), params
         assert botocore_errors(contract, params) == ""
         request = to_wire(contract, params)
         if request.header("Content-Type") == "application/json":
             assert isinstance(json.loads(request.body), dict | list)
-
-    check()
-
-
-def test_fault_bases_pass_botocore_and_every_constraint(strategies: OperationStrategies) -> None:
-    """What a fault goes into: the canonical body, the full one, or one of a drawn shape with canonical
-    leaves; each valid, as the fault must be all that is wrong with the request."""
-    if strategies.cannot_draw_valid:
-        return
-    contract = strategies.contract
-
-    @QUICK
-    @given(strategies.fault_bases())
-    def check(params: dict[str, Any]) -> None:
-        assert violations(contract, "Body", params) == set(), params
-        assert botocore_errors(contract, params) == ""
 
     check()
 

@@ -211,8 +211,9 @@ class OperationStrategies:
     def _invalid_requests(self, constraint_id: str) -> st.SearchStrategy[InvalidRequest]:
         branches = []
         if constraint_id == BODY_JSON or self._variants_of(constraint_id) == []:
-            if self.malformed_requests():
-                branches.append(st.sampled_from(self.malformed_requests()))
+            malformed_bodies = self.malformed_requests()
+            if malformed_bodies:
+                branches.append(st.sampled_from(malformed_bodies))
         else:
             fault = self._fault_drawer(constraint_id)
             branches.append(drawn(lambda draw: fault(draw).invalid_request(), f"fault of {constraint_id}"))

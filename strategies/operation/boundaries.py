@@ -496,7 +496,7 @@ def large_bodies(contract: Contract, base: dict[str, Any], pinned: dict[str, Any
         ("about 128 KiB", base, LARGE_BODY_BYTES[0]),
         ("every member at its largest, about 1.5 MiB", largest, LARGE_BODY_BYTES[1]),
     ):
-        grown = _grown(contract, body, size) if len(to_wire(contract, body).body) < size else None
+        grown = _grown(contract, body, size)
         if grown is not None:
             bodies.append((label, grown))
     cases = []
@@ -515,7 +515,7 @@ def large_bodies(contract: Contract, base: dict[str, Any], pinned: dict[str, Any
 def _grown(contract: Contract, body: dict[str, Any], size: int) -> dict[str, Any] | None:
     """``body`` with the first list of the JSON body the model sets no maximum on (else a string with no
     maximum and no pattern) grown until the body's JSON text is about ``size`` bytes; None where there is
-    neither."""
+    neither, or where the body is that large already."""
     members = [
         m for m in contract.members.values() if not m.recursive and top_location(contract, m.path) == "body"
     ]
@@ -529,6 +529,8 @@ def _grown(contract: Contract, body: dict[str, Any], size: int) -> dict[str, Any
         try:
             grown, steps = place(contract, body, member.path)
             now = len(to_wire(contract, grown).body)
+            if now >= size:
+                return None
             if member.type == "string":
                 set_at(grown, steps, "a" * max(1, size - now))
                 return grown

@@ -110,7 +110,7 @@ class ValueStrategies:
         # entries; every other leaf (string, number, boolean, timestamp, blob) its canonical value, but a
         # map's keys, which must differ.  About half the draws of a body whose leaves are drawn.
         self.canonical_leaves = canonical_leaves
-        self._keys = ValueStrategies(contract, pinned) if canonical_leaves else self
+        self._drawn = ValueStrategies(contract, pinned) if canonical_leaves else self
         # The pinned members' ancestors are always drawn, so that every request carries the pinned value.
         self.forced = {a for p in self.pinned for a in _ancestors(p)}
         self._drawers: dict[str, Drawer[Any]] = {}
@@ -180,7 +180,7 @@ class ValueStrategies:
             try:
                 leaf = shared_canonical_value(self.contract, path)
             except CannotDraw:  # no canonical value: a drawn one
-                return self._keys.drawer(path)
+                return self._drawn.drawer(path)
             return lambda draw: leaf
         built = builder(member)
         if member.type in SPANNED:
@@ -358,7 +358,7 @@ class ValueStrategies:
                 return value
 
             return draw_enum_keyed
-        key_drawer = self._keys.drawer(keys.path)
+        key_drawer = self._drawn.drawer(keys.path)
         if accept is not None:
             key_drawer = _until(key_drawer, accept)
         sizes = self._size_drawer(low, high)
