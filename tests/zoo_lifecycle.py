@@ -16,6 +16,7 @@ import copy
 import dataclasses
 import json
 import re
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -267,6 +268,75 @@ class DeleteIdUnbounded(ReferenceService):
         return [] if operation == "DeleteWorkflow" else super().workflow_id_violations(operation, workflow_id)
 
 
+# -- what holds beyond each answer ----------------------------------------------------------------------
+class UnlockedCounter(ReferenceService):
+    """Numbers its workflows from a counter it reads, then writes back once the record is built (a
+    ``SELECT MAX(id)`` and an ``INSERT`` with no transaction between them): two creates at once get the
+    same WorkflowId, and the second overwrites the first."""
+
+    _last = 0x0C0FFEE000
+
+    def new_workflow_id(self) -> str:
+        number = self._last + 1
+        time.sleep(0.003)  # building the record, between the read and the write
+        self._last = number
+        return f"{number:032x}"
+
+
+class StartDateInMilliseconds(ReferenceService):
+    """Writes GetWorkflow's dates as JavaScript's ``Date.now()`` gives them, milliseconds, where the
+    protocol's timestamps are epoch seconds: a number all the same, 1000 times too large."""
+
+    def workflow_description(self, record: WorkflowRecord) -> dict[str, Any]:
+        description = super().workflow_description(record)
+        for name in ("StartDate", "LastUpdatedAt"):
+            description[name] = int(description[name] * 1000)
+        return description
+
+
+class ListTimesLocal(ReferenceService):
+    """Lists a workflow's dates from a naive local time (UTC-5) that is taken for UTC when it is turned
+    into epoch seconds: five hours behind."""
+
+    def list_item(self, record: WorkflowRecord) -> dict[str, Any]:
+        item = super().list_item(record)
+        for name in ("CreatedAt", "LastUpdatedAt"):
+            item[name] = item[name] - 5 * 3600
+        return item
+
+
+class StatusFilterIgnored(ReferenceService):
+    """Parses ListWorkflows' Status filter, checks it against the enum, and never applies it."""
+
+    def workflow_matches(self, record: WorkflowRecord, filters: dict[str, Any]) -> bool:
+        return super().workflow_matches(record, {k: v for k, v in filters.items() if k != "Status"})
+
+
+class LaterPagesSkipOne(ReferenceService):
+    """Its NextToken points one past the last item of the page (``offset + limit + 1``), so each page
+    after the first leaves out the workflow that should open it."""
+
+    def next_token(self, domain: str, filters: dict[str, Any], after: int) -> str:
+        return super().next_token(domain, filters, after + 1)
+
+
+class WritesBeforeValidating(ReferenceService):
+    """Stores the workflow as soon as the body parses, then validates: a request it rejects with 400
+    has left a workflow behind."""
+
+    def create_integration_workflow(self, domain: str, content_type: str | None, raw_body: bytes) -> Reply:
+        try:
+            body = json.loads(raw_body)
+        except (ValueError, UnicodeDecodeError):
+            body = None
+        if isinstance(body, dict) and self.domain_exists(domain):
+            reply = super().create_integration_workflow(domain, content_type, raw_body)
+            if reply.status != 200:
+                self.record_workflow(domain, self.new_workflow_id(), body)
+            return reply
+        return super().create_integration_workflow(domain, content_type, raw_body)
+
+
 def _lifecycle(name: str, breaks: str, service: type[ReferenceService]) -> Mutant:
     return Mutant(name, "lifecycle", breaks, lambda: service(domains=[DOMAIN]))
 
@@ -300,4 +370,10 @@ LIFECYCLE_MUTANTS: list[Mutant] = [
     _lifecycle("tombstone still listed", "lifecycle.delete.unlisted", TombstoneStillListed),
     _lifecycle("DeleteWorkflow of an unknown id answers 200", "lifecycle.delete.unknown", IdempotentDelete),
     _lifecycle("DeleteWorkflow ids not bounded", "DeleteWorkflow.WorkflowId.maxLength", DeleteIdUnbounded),
+    _lifecycle("ids from an unlocked counter", "lifecycle.create.concurrent", UnlockedCounter),
+    _lifecycle("GetWorkflow dates in milliseconds", "lifecycle.get.times", StartDateInMilliseconds),
+    _lifecycle("list dates in local time", "lifecycle.list.times", ListTimesLocal),
+    _lifecycle("Status filter ignored", "lifecycle.list.filters", StatusFilterIgnored),
+    _lifecycle("later list pages skip one", "lifecycle.list.contains", LaterPagesSkipOne),
+    _lifecycle("stores before validating", "lifecycle.rejected.untraced", WritesBeforeValidating),
 ]

@@ -18,11 +18,15 @@ store that settles and the paging, and read best next to them.
 
 from __future__ import annotations
 
+import json
+import math
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+from urllib.parse import quote
 
 from conformance.core.checks import ConformanceFailure
 from conformance.core.errors import Due, named
@@ -45,6 +49,21 @@ SMALL_PAGES = 10  # the pages of one item each that are checked one by one
 # A store that is eventually consistent may not show a workflow created (or deleted) a moment ago: a
 # check that finds it missing (or still there) looks once more after this long before it fails.
 SETTLE = 1.0
+# Page sizes a domain of more than one page is walked with, besides the model's largest (each raised
+# where the domain holds so many workflows that the walk would pass MAX_PAGES).
+SMALL_PAGE_SIZES = (7, 3)
+# Creates sent at once, and the connections they go over, where a property sends many at the same time.
+BURST = 32
+BURST_CONNECTIONS = 8
+
+
+class Walk(NamedTuple):
+    """Every page of ListWorkflows, followed to its end (or to the page bound)."""
+
+    ids: list[str]  # every WorkflowId listed, in the order of the pages
+    pages: int  # pages read
+    last: Exchange  # the last page's exchange
+    items: dict[str, dict[str, Any]]  # each id's item (the first, where a faulty target lists one twice)
 
 
 def dig(value: Any, *keys: str) -> Any:
@@ -170,16 +189,21 @@ class Lifecycle:
             self.target.forget_created(workflow_id)
         return exchange
 
-    def list_page(self, max_results: int | None = None, next_token: str | None = None) -> Exchange:
+    def list_page(
+        self,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        filters: dict[str, Any] | None = None,
+    ) -> Exchange:
+        """One page of ListWorkflows; ``filters`` are its body's members (Status, WorkflowType, dates)."""
         query = self.contract.operations["ListWorkflows"].query
         params = []
         if max_results is not None:
             params.append(f"{query['MaxResults']}={max_results}")
         if next_token is not None:
-            from urllib.parse import quote
-
             params.append(f"{query['NextToken']}={quote(next_token, safe='', errors='surrogatepass')}")
-        return self._send("ListWorkflows", query="?" + "&".join(params) if params else "")
+        body = json.dumps(filters, separators=(",", ":")).encode() if filters else None
+        return self._send("ListWorkflows", query="?" + "&".join(params) if params else "", body=body)
 
     def settle(self) -> bool:
         """Wait ``SETTLE`` for the target's store to settle, before looking again; True if it waited.
@@ -332,20 +356,115 @@ class Lifecycle:
                     case,
                 )
             self.passed(property)
+        self.expect_times(got, answer, ("StartDate", "LastUpdatedAt"), "lifecycle.get.times", case)
+
+    # -- the times the server sets -----------------------------------------------------------------------
+    def window(self) -> tuple[float, float]:
+        """When a workflow the run created can have been created, started or updated: from the run's start
+        to now, each widened by the clock-skew allowance."""
+        skew = self.target.clock_skew
+        return self.target.started_at - skew, time.time() + skew
+
+    def expect_times(
+        self, exchange: Exchange, answer: Any, names: tuple[str, str], property: str, case: str
+    ) -> None:
+        """The times ``names`` (the earlier one first) of a workflow the run created, where the answer has
+        them as numbers (the output model's check says the rest): each within the run's window, and the
+        later not before the earlier."""
+        __tracebackhide__ = True
+        if not isinstance(answer, dict):
+            return
+        low, high = self.window()
+        skew = self.target.clock_skew
+        values = {name: answer.get(name) for name in names}
+        for name, value in values.items():
+            if _is_number(value) and not low <= value <= high:
+                self.fail(
+                    property,
+                    f"the {name} the server sets for a workflow the run created lies between the run's "
+                    f"start and now (each widened by --clock-skew {skew:g} s)",
+                    exchange,
+                    f"{name} is {value!r} ({when(value)}), outside {when(low)} to {when(high)}"
+                    + _reading(value, low, high),
+                    case,
+                )
+        first, later = (values[name] for name in names)
+        if _is_number(first) and _is_number(later) and later < first:
+            self.fail(
+                property,
+                f"a workflow's {names[1]} is not before its {names[0]}",
+                exchange,
+                f"{names[1]} is {later!r} ({when(later)}), {first - later:g} s before {names[0]} {first!r}",
+                case,
+            )
+        self.passed(property)
+
+    def expect_list_agrees(self, walk: Walk, wanted: list[str], case: str) -> None:
+        """Each workflow of ``wanted`` that is listed: its item's times are plausible, and it reads the
+        same through GetWorkflow (its type; its dates within the clock-skew allowance)."""
+        __tracebackhide__ = True
+        skew = self.target.clock_skew
+        for workflow_id in wanted:
+            item = walk.items.get(workflow_id)
+            if not isinstance(item, dict):
+                continue
+            self.expect_times(walk.last, item, ("CreatedAt", "LastUpdatedAt"), "lifecycle.list.times", case)
+            if not self.has("GetWorkflow"):
+                continue
+            got = self.get(workflow_id)
+            if got.status != self.contract.operations["GetWorkflow"].success_status:
+                continue  # read back's own check says what is wrong with it
+            answer = got.json()
+            answer = answer if isinstance(answer, dict) else {}
+            pairs = [("WorkflowType", "WorkflowType", 0.0), ("CreatedAt", "StartDate", skew)]
+            pairs.append(("LastUpdatedAt", "LastUpdatedAt", skew))
+            for listed_name, read_name, allowance in pairs:
+                listed, read = item.get(listed_name), answer.get(read_name)
+                if listed is None or read is None:
+                    continue
+                same = (
+                    abs(listed - read) <= allowance
+                    if _is_number(listed) and _is_number(read)
+                    else listed == read
+                )
+                if not same:
+                    within = f" (within --clock-skew {skew:g} s)" if allowance else ""
+                    self.fail(
+                        "lifecycle.list.times",
+                        f"ListWorkflows' {listed_name} of a workflow agrees with GetWorkflow's {read_name}"
+                        + within,
+                        got,
+                        f"ListWorkflows says {describe_value(listed)}, GetWorkflow {describe_value(read)}",
+                        case,
+                    )
+            self.passed("lifecycle.list.times")
 
     def list_all(
         self, max_results: int | None, case: str, pages: int = MAX_PAGES
     ) -> tuple[list[str], int, Exchange]:
-        """Every WorkflowId ListWorkflows gives, page by page with ``max_results`` a page, each page
-        checked (200, the model's output, no longer than asked, no id twice, tokens that move on), for at
-        most ``pages`` pages; the ids, the number of pages read and the last page's exchange."""
+        """Every WorkflowId ListWorkflows gives (``walk``): the ids, the pages read and the last page."""
+        __tracebackhide__ = True
+        walk = self.walk(max_results, case, pages)
+        return walk.ids, walk.pages, walk.last
+
+    def walk(
+        self,
+        max_results: int | None,
+        case: str,
+        pages: int = MAX_PAGES,
+        filters: dict[str, Any] | None = None,
+    ) -> Walk:
+        """Every item ListWorkflows gives under ``filters``, page by page with ``max_results`` a page, each
+        page checked (200, the model's output, no longer than asked, no id twice, tokens that move on),
+        for at most ``pages`` pages."""
         __tracebackhide__ = True
         seen: list[str] = []
         where: dict[str, int] = {}
+        items_by_id: dict[str, dict[str, Any]] = {}
         tokens: set[str] = set()
         token: str | None = None
         for page in range(1, pages + 1):
-            exchange = self.list_page(max_results, token)
+            exchange = self.list_page(max_results, token, filters)
             answer = self.expect_ok(
                 "ListWorkflows", exchange, "lifecycle.list.status",
                 "ListWorkflows on the domain answers 200", case,
@@ -375,10 +494,11 @@ class Lifecycle:
                     )
                 where[workflow_id] = page
                 seen.append(workflow_id)
+                items_by_id[workflow_id] = item
             token = answer.get("NextToken")
             if not token:
                 self.passed("lifecycle.list.once", "lifecycle.list.ends")
-                return seen, page, exchange
+                return Walk(seen, page, exchange, items_by_id)
             if token in tokens:
                 self.fail(
                     "lifecycle.list.ends",
@@ -388,28 +508,28 @@ class Lifecycle:
                     case,
                 )
             tokens.add(token)
-        return seen, pages, exchange
+        return Walk(seen, pages, exchange, items_by_id)
 
-    def expect_listed(self, wanted: list[str], case: str) -> None:
+    def expect_listed(self, wanted: list[str], case: str) -> Walk:
         """Every id of ``wanted`` is listed once, paging with the model's largest page; and, on a domain
-        with few workflows, paging one item at a time gives the same."""
+        with few workflows, paging one item at a time gives the same.  The walk of the largest pages."""
         __tracebackhide__ = True
         largest = self.largest_page()
-        seen, pages, last = self.list_all(largest, case)
-        if set(wanted) - set(seen) and self.settle():
-            seen, pages, last = self.list_all(largest, case)
-            if not set(wanted) - set(seen):
+        walk = self.walk(largest, case)
+        if set(wanted) - set(walk.ids) and self.settle():
+            walk = self.walk(largest, case)
+            if not set(wanted) - set(walk.ids):
                 self.settled()
-        if pages == MAX_PAGES:
-            return  # too many workflows to page through: nothing to say of what is listed
-        absent = [workflow_id for workflow_id in wanted if workflow_id not in seen]
+        if walk.pages == MAX_PAGES:
+            return walk  # too many workflows to page through: nothing to say of what is listed
+        absent = [workflow_id for workflow_id in wanted if workflow_id not in walk.items]
         if absent:
             self.fail(
                 "lifecycle.list.contains",
                 "ListWorkflows lists every workflow the run created and has not deleted",
-                last,
+                walk.last,
                 f"{len(absent)} of the {len(wanted)} just created are not listed, among them "
-                f"{describe_value(absent[0], length=False)} ({len(seen)} listed in all)",
+                f"{describe_value(absent[0], length=False)} ({len(walk.ids)} listed in all)",
                 case,
             )
         self.passed("lifecycle.list.contains")
@@ -417,7 +537,7 @@ class Lifecycle:
         # than asked and no id twice; on a domain of few, they list every workflow as well.
         one_by_one, pages, last = self.list_all(1, case, pages=SMALL_PAGES)
         missing = [workflow_id for workflow_id in wanted if workflow_id not in one_by_one]
-        if len(seen) < SMALL_PAGES and missing:
+        if len(walk.ids) < SMALL_PAGES and missing:
             self.fail(
                 "lifecycle.list.contains",
                 "paging one workflow at a time lists every workflow the run created",
@@ -425,6 +545,180 @@ class Lifecycle:
                 f"{describe_value(missing[0], length=False)} is not on any page of one",
                 case,
             )
+        return walk
+
+    def expect_every_page(self, wanted: list[str], total: int, case: str) -> None:
+        """Walked with each of ``SMALL_PAGE_SIZES`` (raised where ``total`` workflows would take more than
+        ``MAX_PAGES`` pages), every page of the domain together lists each id of ``wanted`` exactly once:
+        an item lost or repeated at a page's edge shows on a domain of many pages."""
+        __tracebackhide__ = True
+        for small in SMALL_PAGE_SIZES:
+            size = min(self.largest_page(), max(small, math.ceil((total + 1) / (MAX_PAGES - 1))))
+            walk = self.walk(size, case)
+            if set(wanted) - set(walk.ids) and self.settle():
+                walk = self.walk(size, case)
+                if not set(wanted) - set(walk.ids):
+                    self.settled()
+            if walk.pages == MAX_PAGES:
+                continue  # the domain grew past the bound meanwhile: nothing to say of this walk
+            absent = [workflow_id for workflow_id in wanted if workflow_id not in walk.items]
+            if absent:
+                self.fail(
+                    "lifecycle.list.contains",
+                    "paging through ListWorkflows lists every workflow the run created and has not "
+                    "deleted, on a domain of many pages",
+                    walk.last,
+                    f"with max-results={size}, {len(absent)} of the {len(wanted)} are on no page of the "
+                    f"{walk.pages}, among them {describe_value(absent[0], length=False)} "
+                    f"({len(walk.ids)} listed in all)",
+                    case,
+                )
+            self.passed("lifecycle.list.contains")
+
+    # -- many at once ------------------------------------------------------------------------------------
+    def create_at_once(self, requests: list[Any]) -> list[Exchange]:
+        """Send the creates ``requests`` concurrently, ``BURST_CONNECTIONS`` in flight over as many
+        connections; their exchanges in the order of ``requests``.  A transport failure or a spent
+        --max-creates budget is raised as it is for one request."""
+        __tracebackhide__ = True
+        from concurrent.futures import ThreadPoolExecutor
+
+        target = self.target
+
+        def create(request: Any) -> Exchange:
+            return target.send(target.with_fixtures(request), self.test_id, creates=True)
+
+        with ThreadPoolExecutor(max_workers=BURST_CONNECTIONS, thread_name_prefix="burst") as pool:
+            futures = [pool.submit(create, request) for request in requests]
+            return [future.result() for future in futures]
+
+    def expect_own_ids(self, exchanges: list[Exchange], case: str) -> list[str]:
+        """Creates answered at the same time each made a workflow of their own: no WorkflowId twice.  The
+        ids, in the order of ``exchanges`` (those that created one)."""
+        __tracebackhide__ = True
+        from conformance.flagship.judge import created_id
+
+        first: dict[str, int] = {}
+        ids = []
+        for index, exchange in enumerate(exchanges, 1):
+            workflow_id = created_id(exchange)
+            if workflow_id is None:
+                continue
+            if workflow_id in first:
+                self.fail(
+                    "lifecycle.create.concurrent",
+                    "creates sent at the same time each get a WorkflowId of their own",
+                    exchange,
+                    f"WorkflowId {describe_value(workflow_id, length=False)} answered the creates "
+                    f"{first[workflow_id]} and {index} of {len(exchanges)} sent at once",
+                    case,
+                )
+            first[workflow_id] = index
+            ids.append(workflow_id)
+        self.passed("lifecycle.create.concurrent")
+        return ids
+
+    # -- filters -----------------------------------------------------------------------------------------
+    def expect_filters(self, created: list[str], case: str) -> None:
+        """ListWorkflows' filters hold: under a Status, every item has it, and a workflow of the run whose
+        Status stays put while it is listed is listed; under the WorkflowType, every item has it and every
+        workflow the run just created is listed; under a QueryStartDate a day ahead, none of them is."""
+        __tracebackhide__ = True
+        largest = self.largest_page()
+        statuses = self.contract.constraints["ListWorkflows.Status.enum"]["value"]
+        types = self.contract.constraints["ListWorkflows.WorkflowType.enum"]["value"]
+        status_now = {}
+        if self.has("GetWorkflow"):
+            for workflow_id in created:
+                answer = self.get(workflow_id).json()
+                if isinstance(answer, dict) and answer.get("Status") in statuses:
+                    status_now[workflow_id] = answer["Status"]
+        for name, values in (("Status", statuses), ("WorkflowType", types)):
+            for value in values:
+                walk = self.walk(largest, f"{case}, {name} {value}", filters={name: value})
+                for workflow_id, item in walk.items.items():
+                    if isinstance(item, dict) and item.get(name) != value:
+                        self.fail(
+                            "lifecycle.list.filters",
+                            f"every workflow ListWorkflows lists under the filter {name} {value} has it",
+                            walk.last,
+                            f"WorkflowId {describe_value(workflow_id, length=False)} is listed with "
+                            f"{name} {describe_value(item.get(name))}",
+                            f"{case}, {name} {value}",
+                        )
+                if walk.pages == MAX_PAGES:
+                    continue
+                due = [i for i in created if name == "WorkflowType" or status_now.get(i) == value]
+                missing = [i for i in due if i not in walk.items]
+                if missing and name == "Status":
+                    # A status moves on by itself: only one that still reads the same was left out.
+                    missing = [i for i in missing if self._status(i) == value]
+                if missing and self.settle():
+                    walk = self.walk(largest, f"{case}, {name} {value}", filters={name: value})
+                    missing = [i for i in missing if i not in walk.items]
+                    if not missing:
+                        self.settled()
+                if missing:
+                    self.fail(
+                        "lifecycle.list.filters",
+                        f"ListWorkflows under the filter {name} {value} lists the run's workflows that "
+                        "have it",
+                        walk.last,
+                        f"WorkflowId {describe_value(missing[0], length=False)} has {name} {value} and "
+                        "is not listed",
+                        f"{case}, {name} {value}",
+                    )
+        # The model says QueryStartDate keeps the workflows "started after" it and QueryEndDate those
+        # "ended after" it; a range of creation times is the other reading of the pair.  Both readings
+        # agree only that a QueryStartDate in the future keeps none of the run's workflows.
+        ahead = time.time() + self.target.clock_skew + 86_400
+        for name in ("QueryStartDate",):
+            walk = self.walk(largest, f"{case}, {name} a day ahead", filters={name: ahead})
+            listed_ids = [i for i in created if i in walk.items]
+            if listed_ids:
+                self.fail(
+                    "lifecycle.list.filters",
+                    f"ListWorkflows under a {name} a day ahead ({when(ahead)}) lists no workflow the run "
+                    "has just created",
+                    walk.last,
+                    f"{len(listed_ids)} of the {len(created)} are listed, among them "
+                    f"{describe_value(listed_ids[0], length=False)}",
+                    f"{case}, {name} {when(ahead)}",
+                )
+        self.passed("lifecycle.list.filters")
+
+    def _status(self, workflow_id: str) -> Any:
+        answer = self.get(workflow_id).json()
+        return answer.get("Status") if isinstance(answer, dict) else None
+
+    # -- what a rejected create leaves -------------------------------------------------------------------
+    def expect_no_trace(self, before: set[str], rejected: dict[str, Exchange], case: str) -> None:
+        """No workflow made from a rejected create: among the workflows listed now and not before
+        (``before``), none that the run did not create holds one of the markers that ``rejected`` maps to
+        the rejected exchange that carried it (as its ConnectorProfileName)."""
+        __tracebackhide__ = True
+        walk = self.walk(self.largest_page(), case)
+        if walk.pages == MAX_PAGES:
+            return
+        own = set(self.target.created)
+        fresh = [i for i in walk.ids if i not in before and i not in own]
+        for workflow_id in fresh[:MAX_PAGES]:
+            got = self.get(workflow_id)
+            answer = got.json() if got.status == 200 else None
+            profile = dig(answer, "Attributes", "AppflowIntegration", "ConnectorProfileName")
+            if isinstance(profile, str) and profile in rejected:
+                failure_exchange = rejected[profile]
+                self.fail(
+                    "lifecycle.rejected.untraced",
+                    "a rejected create makes no workflow",
+                    failure_exchange,
+                    f"answered {failure_exchange.status}, and yet workflow "
+                    f"{describe_value(workflow_id, length=False)} holds what it sent (its "
+                    f"ConnectorProfileName {describe_value(profile, length=False)}): GetWorkflow answered "
+                    f"{got.status}",
+                    case,
+                )
+        self.passed("lifecycle.rejected.untraced")
 
     def expect_unlisted(self, workflow_id: str, case: str) -> None:
         """A deleted workflow is on no page of ListWorkflows (looked at twice, for a store that settles)."""
@@ -447,6 +741,29 @@ class Lifecycle:
     def largest_page(self) -> int:
         """The model's largest ListWorkflows page (MaxResults' maximum)."""
         return int(self.contract.constraints["ListWorkflows.MaxResults.maximum"]["value"])
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def when(seconds: float) -> str:
+    """Epoch seconds as a UTC time a person reads, where a datetime holds it."""
+    try:
+        return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    except (OverflowError, OSError, ValueError):
+        return f"{seconds:g} s from 1970"
+
+
+def _reading(value: float, low: float, high: float) -> str:
+    """How an implausible time may have come about, where one reading explains it."""
+    if low <= value / 1000 <= high:
+        return ": read as milliseconds it lies in the window (epoch seconds are due)"
+    middle = (low + high) / 2
+    hours = round((value - middle) / 3600)
+    if 1 <= abs(hours) <= 14 and low <= value - hours * 3600 <= high:
+        return f": {abs(hours)} hours {'ahead' if hours > 0 else 'behind'}, as a local time taken for UTC is"
+    return ""
 
 
 def unknown_workflow_ids() -> list[str]:

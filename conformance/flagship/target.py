@@ -9,6 +9,7 @@ domain that does not exist is not found.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
@@ -41,6 +42,9 @@ from conformance.spec.wire import InvalidRequest, Request
 
 # The URI label of the domain the requests go to.
 DOMAIN = "DomainName"
+# How far the target's clock may be from this machine's: a time the server sets (a workflow's StartDate,
+# its CreatedAt) may lie this much outside the run's own window (--clock-skew).
+DEFAULT_CLOCK_SKEW = 300.0
 
 
 class Deletions(NamedTuple):
@@ -63,6 +67,10 @@ class FlagshipTarget(Target):
     created: list[str] = field(default_factory=list)  # WorkflowIds to delete at the end
     deleted_by_tests: int = 0  # workflows the lifecycle properties deleted themselves
     settled: bool | None = None  # whether looking again after a wait found what a first look had not
+    started_at: float = field(default_factory=time.time)  # when the run began, by this machine's clock
+    clock_skew: float = (
+        DEFAULT_CLOCK_SKEW  # how far the target's clock may be from this machine's (--clock-skew)
+    )
 
     def __repr__(self) -> str:
         # Short, and no URL, which may carry credentials (see ``Target.__repr__``).

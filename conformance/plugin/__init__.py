@@ -31,7 +31,7 @@ from conformance.core.report import REDACTOR
 from conformance.core.target import PATTERN_SEMANTICS, CreateBudgetSpent
 from conformance.core.throttle import RateLimiter
 from conformance.flagship.ledger import AnswerLedger
-from conformance.flagship.target import FlagshipTarget
+from conformance.flagship.target import DEFAULT_CLOCK_SKEW, FlagshipTarget
 from conformance.plugin import outcomes, stash, summary
 from conformance.plugin.operation_run import operation_strategies, operation_target
 from conformance.plugin.options import (
@@ -90,6 +90,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=10.0,
         metavar="SECONDS",
         help="time allowed for each whole answer (default: 10)",
+    )
+    group.addoption(
+        "--clock-skew",
+        type=float,
+        default=DEFAULT_CLOCK_SKEW,
+        metavar="SECONDS",
+        help="how far the target's clock may be from this machine's: the times it sets for a workflow "
+        f"the run created may lie this much outside the run's window (default: {DEFAULT_CLOCK_SKEW:g})",
     )
     group.addoption(
         "--shrink-time",
@@ -253,6 +261,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[FlagshipTarget]:
         rate_limiter=RateLimiter(rate / share if rate else None),
         coverage=Coverage(contract),
         shrink_seconds=config.getoption("shrink_time"),
+        clock_skew=config.getoption("clock_skew"),
     )
     session = request.session
     # pytest ends the run after the current test, as --maxfail does; the test's own failure says why.

@@ -206,6 +206,9 @@ def option_problem(config: pytest.Config) -> str | None:
     timeout = config.getoption("request_timeout")
     if not (math.isfinite(timeout) and timeout > 0):
         return "--request-timeout must be a positive number of seconds"
+    skew = config.getoption("clock_skew")
+    if skew is not None and not (math.isfinite(skew) and skew >= 0):
+        return "--clock-skew must be a number of seconds, 0 or more"
     shrink = config.getoption("shrink_time")
     if shrink is not None and not (math.isfinite(shrink) and shrink >= 0):
         return "--shrink-time must be a number of seconds, 0 or more"
