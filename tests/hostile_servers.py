@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -347,6 +348,17 @@ def every_nth_reset(n: int, handler: Handler) -> Handler:
     return wrapped
 
 
+def fresh_ids() -> Handler:
+    """The simplest mock there is: every POST gets 200 with a fresh 32-hex WorkflowId, whatever it says;
+    every other request gets 200 ``{}``.  It checks nothing, so it breaks nearly every constraint."""
+
+    def handler(server: RawServer, conn: socket.socket, request: RawRequest) -> bool:
+        body = SUCCESS_BODY % uuid.uuid4().hex.encode() if request.method == "POST" else b"{}"
+        return answer(body=body)(server, conn, request)
+
+    return handler
+
+
 def gzip_bomb(decoded_size: int) -> bytes:
     """A gzip stream of ``decoded_size`` zero bytes (about a thousandth of that compressed)."""
     compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: a gzip header and trailer
@@ -473,6 +485,29 @@ class Throttling(RecordingService):
             reply = self.error_response(429, "ThrottlingException", "Rate exceeded.")
             return Reply(reply.status, {**reply.headers, "Retry-After": "0"}, reply.body)
         return super().create_integration_workflow(domain, content_type, raw_body)
+
+
+class SlowEveryNth(RecordingService):
+    """The reference, but every ``n``-th request it answers waits ``delay`` seconds first (longer than the
+    client's timeout): a target that is slow now and then.  The request is processed as usual; only its
+    answer comes too late.  ``slowed`` counts the answers held back."""
+
+    def __init__(self, n: int, delay: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.n, self.delay = n, delay
+        self.answered = 0
+        self.slowed = 0
+        self.stopped = threading.Event()  # set to end every wait at once
+
+    def before_response(self, request: HttpRequest, reply: Reply) -> Reply:
+        reply = super().before_response(request, reply)
+        with self._seen_lock:
+            self.answered += 1
+            slow = self.answered % self.n == 0
+            self.slowed += slow
+        if slow:
+            self.stopped.wait(self.delay)
+        return reply
 
 
 class FailingDeletes(RecordingService):

@@ -52,6 +52,7 @@ class OperationTarget(Target):
             lambda: send_wire(self.client, request),
             lambda: unanswered_curl(self.client, request),
             test_id,
+            valid=creates,
         )
 
     # -- what is due ---------------------------------------------------------------------------------

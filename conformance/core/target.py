@@ -5,7 +5,8 @@ One ``Target`` per test session (per xdist worker).  Sending goes through ``Targ
 error (timeout, refused connection, reset) fails the test with the client's one-line message, and once a
 test has met one, its later examples fail at once with the same message instead of waiting again, so
 Hypothesis's shrinking doesn't multiply a timeout.  Five transport failures, or five 429s, in a row stop
-the run.  What each kind of request is due is a subclass's: ``OperationTarget`` for any operation
+the run, and so do ten time-outs in all (``MAX_TIMEOUTS``), with a line that says how many answers timed
+out.  What each kind of request is due is a subclass's: ``OperationTarget`` for any operation
 (``conformance.core.operation_target``), the flagship's in ``conformance.flagship.target``.
 
 Nothing here knows pytest: a test's fate is said with the module's own exceptions (``TransportFailure``,
@@ -23,7 +24,7 @@ from typing import Any, NoReturn
 
 from conformance.core.client import TargetClient
 from conformance.core.coverage import Coverage
-from conformance.core.exchange import Exchange, TargetError
+from conformance.core.exchange import Exchange, TargetError, TargetTimeout
 from conformance.core.ledger import Kind, Ledger
 from conformance.core.report import REDACTOR, escape_controls
 from conformance.core.throttle import RateLimiter
@@ -37,6 +38,13 @@ THROTTLED_STATUS = 429
 # target is taken to be down and the run stops (in each xdist worker):
 # otherwise a hung target would cost every remaining test a full timeout.
 CONSECUTIVE_TRANSPORT_FAILURES = 5
+# After this many requests in all that got no complete answer within --request-timeout, the run waits for
+# no more (in each xdist worker): it stops, saying how many answers of each kind timed out.  Each time-out
+# costs a whole --request-timeout, and a target that is slow now and then (one answer in seven) would
+# otherwise make every test wait for its own: at the default 10 s, most of an hour.  Ten bounds the waiting
+# at ten timeouts (100 s at the default) and gives a rate worth stating; a target that times out once in
+# thousands of requests, a network's glitch, still runs to its end (a nightly run sends ~35,000 requests).
+MAX_TIMEOUTS = 10
 # After this many answers in a row that are 429 (once the client's retries, or its time for waiting on
 # 429s, are spent), the target is taken to throttle everything and the run stops: every later answer
 # would be another 429, and no property could be judged.
@@ -66,6 +74,8 @@ class Target:
     on_stop: Callable[[str], None] | None = None
     _failures_in_a_row: int = 0
     _throttled_in_a_row: int = 0
+    # kind of request ("valid", "other") -> [requests that timed out, requests sent]
+    timeouts: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -104,16 +114,22 @@ class Target:
 
                 reject()
 
-    def _exchange(self, send: Callable[[], Exchange], curl: Callable[[], str], test_id: str) -> Exchange:
+    def _exchange(
+        self, send: Callable[[], Exchange], curl: Callable[[], str], test_id: str, *, valid: bool = False
+    ) -> Exchange:
+        """``send()``, counted; ``valid`` says the request is a valid one (for the time-outs' line)."""
         __tracebackhide__ = True
         self.rate_limiter.wait()
+        counts = self.timeouts.setdefault("valid" if valid else "other", [0, 0])
         with self._lock:
             self.requests_sent += 1
+            counts[1] += 1
         try:
             exchange = send()
         except TargetError as error:
             message = REDACTOR.clean(f"{error}\nRequest, to reproduce:\n{curl()}")
             last_error = REDACTOR.clean(str(error))
+            timed_out = isinstance(error, TargetTimeout)
         else:
             self._failures_in_a_row = 0
             self._note_throttled(exchange)
@@ -122,6 +138,15 @@ class Target:
         # replays that fail at once above for a different failure, and report a "FlakyFailure" group.
         if test_id:
             self._broken_by[test_id] = message
+        if timed_out:
+            with self._lock:
+                counts[0] += 1
+            if self.timed_out() >= MAX_TIMEOUTS:
+                self._stop(
+                    f"stopping: {timeouts_line(self.timeouts, self.client.timeout)}; the run waits for no "
+                    f"more than {MAX_TIMEOUTS} time-outs (a target that is slow but answers: raise "
+                    "--request-timeout)"
+                )
         self._failures_in_a_row += 1
         if self._failures_in_a_row >= CONSECUTIVE_TRANSPORT_FAILURES:
             self._stop(
@@ -129,6 +154,10 @@ class Target:
                 f"last: {last_error}"
             )
         _transport_failure(message)
+
+    def timed_out(self) -> int:
+        """How many requests of this process got no complete answer within the timeout."""
+        return sum(timed_out for timed_out, _ in self.timeouts.values())
 
     def throttled_status(self) -> int:
         """The status of an answer that says the target had no capacity for the request."""
@@ -169,6 +198,21 @@ class Target:
             return False
         self.answers.throttled(exchange, kind)
         return True
+
+
+def timeouts_line(timeouts: dict[str, list[int]], timeout: float) -> str:
+    """What timed out, of each kind of request: "answers to valid requests time out: 6 of 40 after 10 s;
+    to other requests: 4 of 33" (``timeouts`` as ``Target.timeouts``)."""
+    parts = [
+        f"to {kind} requests{' time out' if not index else ''}: {timed_out} of {sent}"
+        for index, (kind, (timed_out, sent)) in enumerate(
+            (kind, timeouts[kind]) for kind in ("valid", "other") if timeouts.get(kind, [0])[0]
+        )
+    ]
+    if not parts:
+        return "no answer timed out"
+    parts[0] += f" after {timeout:g} s"
+    return "answers " + "; ".join(parts)
 
 
 def describe_fault(reason: str, smithy: Collection[str] = ()) -> str:

@@ -22,11 +22,11 @@ from conformance.core.checks import (
 )
 from conformance.core.client import TargetClient
 from conformance.core.errors import named
-from conformance.core.exchange import Exchange, TargetError
+from conformance.core.exchange import Exchange, TargetError, TargetTimeout
 from conformance.core.ledger import Kind
 from conformance.core.report import escape_controls, to_curl
 from conformance.core.sdk import resolve_error_type
-from conformance.core.target import Target, describe_fault
+from conformance.core.target import MAX_TIMEOUTS, Target, describe_fault
 from conformance.flagship.errors import INVALID, NOT_FOUND, THROTTLED, due_rejection
 from conformance.flagship.fixtures import apply_fixtures
 from conformance.flagship.judge import (
@@ -98,6 +98,7 @@ class FlagshipTarget(Target):
                 request,
             ),
             test_id,
+            valid=creates,
         )
         self._remember_created(exchange)
         return exchange
@@ -129,14 +130,20 @@ class FlagshipTarget(Target):
         return replace(request, body=apply_fixtures(request.body, self.fixtures, skip=about))
 
     def clean_up(self) -> Deletions:
-        """Delete every workflow this process created."""
+        """Delete every workflow this process created; after ``MAX_TIMEOUTS`` deletes that timed out, no
+        more are sent (the rest are listed as not deleted)."""
         deleted, failed, lost = 0, [], []
+        timeouts = 0
         for index, workflow_id in enumerate(self.created):
+            if timeouts >= MAX_TIMEOUTS:
+                # Waiting is bounded here too: the rest are left, and listed as not deleted.
+                return Deletions(deleted, failed + self.created[index:], None, lost)
             path = workflow_path(self.domain, workflow_id)
             self.rate_limiter.wait()
             try:
                 exchange = self.client.send_raw("DELETE", path)
-            except TargetError:
+            except TargetError as error:
+                timeouts += isinstance(error, TargetTimeout)
                 failed.append(workflow_id)
                 continue
             if 200 <= exchange.status < 300:

@@ -16,6 +16,7 @@ import pytest
 
 from conformance.core.coverage import Coverage
 from conformance.core.report import REDACTOR
+from conformance.core.target import timeouts_line
 from conformance.flagship.ledger import AnswerLedger
 from conformance.plugin import stash
 from conformance.plugin.options import is_worker
@@ -57,6 +58,8 @@ class RunTotals:
     throttle_waited: float = 0.0  # seconds spent waiting to resend 429s
     throttle_retries: int = 0
     throttle_spent: bool = False  # a wait was refused: --max-throttle-wait was used up
+    timeouts: dict[str, list[int]] = field(default_factory=dict)  # as ``Target.timeouts``, all processes'
+    timeout: float = 0.0  # --request-timeout
 
     @staticmethod
     def from_target(target: Any, cleanup: Cleanup | None) -> dict[str, Any]:
@@ -69,6 +72,8 @@ class RunTotals:
             "coverage": target.coverage.to_dict(),
             "workflow_ids": sorted(target.answers.seen_ids),
             "answers": target.answers.to_dict(),
+            "timeouts": target.timeouts,
+            "timeout": target.client.timeout,
             "throttle": (
                 target.client.throttle.waited,
                 target.client.throttle.retries,
@@ -93,6 +98,11 @@ class RunTotals:
         for workflow_id in share["workflow_ids"]:
             self.workflow_ids[workflow_id] = self.workflow_ids.get(workflow_id, 0) + 1
         self.answers.merge(share.get("answers", {}))
+        for kind, (timed_out, sent) in share.get("timeouts", {}).items():
+            counts = self.timeouts.setdefault(kind, [0, 0])
+            counts[0] += timed_out
+            counts[1] += sent
+        self.timeout = share.get("timeout", self.timeout)
         waited, retries, spent = share.get("throttle", (0.0, 0, False))
         self.throttle_waited += waited
         self.throttle_retries += retries
@@ -127,6 +137,8 @@ class RunTotals:
         failed = self.answers.failed()
         if failed:
             lines.append(f"conformance: properties of the answers broken: {', '.join(failed)}")
+        if any(timed_out for timed_out, _ in self.timeouts.values()):
+            lines.append(f"conformance: {timeouts_line(self.timeouts, self.timeout)}")
         if self.throttle_retries or self.throttle_spent:
             line = (
                 f"conformance: the target answered 429: {self.throttle_retries} requests resent after "
