@@ -23,6 +23,7 @@ def share(
     coverage: Coverage,
     first: int | None = None,
     throttle: ThrottleWaits | None = None,
+    timeouts: dict[str, list[int]] | None = None,
 ) -> dict:
     answers = AnswerLedger(CONTRACT)
     answers.seen_ids.update(ids)
@@ -32,7 +33,8 @@ def share(
         url="http://t",
         coverage=coverage,
         answers=answers,
-        client=SimpleNamespace(throttle=throttle or ThrottleWaits(60)),
+        client=SimpleNamespace(throttle=throttle or ThrottleWaits(60), timeout=10.0),
+        timeouts=timeouts or {},
     )
     return RunTotals.from_target(target, Cleanup(len(ids), len(ids) - 1, ids[:1], None, []))
 
@@ -48,6 +50,15 @@ def test_worker_shares_add_up_and_repeated_ids_across_workers_are_found() -> Non
     totals.answers.repeated_across_processes(totals.repeated_ids())
     assert totals.answers.failed() == ["success.WorkflowId.unique"]
     assert any("success.WorkflowId.unique" in line for line in totals.lines())
+    assert not any("time out" in line for line in totals.lines())
+
+
+def test_time_outs_add_up_across_workers_in_one_line() -> None:
+    totals = RunTotals()
+    totals.add(share(10, [], Coverage(CONTRACT), timeouts={"valid": [2, 6], "other": [0, 4]}))
+    totals.add(share(5, [], Coverage(CONTRACT), timeouts={"valid": [1, 3], "other": [1, 2]}))
+    line = "conformance: answers to valid requests time out: 3 of 9 after 10 s; to other requests: 1 of 6"
+    assert line in totals.lines()
 
 
 def test_coverage_counts_both_sides_and_merges() -> None:
