@@ -398,8 +398,22 @@ def pytest_testnodedown(node: object, error: object) -> None:
     summary.add_worker_share(node)
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True, specname="pytest_terminal_summary")
+def pytest_terminal_summary_holding_back(terminalreporter: pytest.TerminalReporter):  # noqa: ANN202
+    # Around the terminal's own summary, so before it writes the failures.
+    outcomes.hold_back_reports(terminalreporter)
+    return (yield)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    # Between the terminal's failures and its short summary.
+    outcomes.list_held_back(terminalreporter)
     summary.write_summary(terminalreporter)
+
+
+@pytest.hookimpl(tryfirst=True)  # before the terminal and JUnit read it
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    outcomes.give_headline(report)
 
 
 @pytest.hookimpl(wrapper=True)

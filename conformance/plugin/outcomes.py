@@ -1,10 +1,12 @@
 """How the suite's outcomes reach pytest's reports: a failing test's report rewritten as the suite's own
 (one clean report, not a traceback into the suite), the properties of the answers logged as test cases
-of their own at the end, the captured logs redacted, and JUnit spared Hypothesis's statistics."""
+of their own at the end, the captured logs redacted, JUnit spared Hypothesis's statistics, and the
+terminal's failures kept readable when hundreds of tests fail (``FULL_REPORTS``)."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,87 @@ def _properties_folder() -> Path:
 
 #: The folder of the suite's own tests (``conformance/properties/test_*.py``).
 SUITE = _properties_folder()
+#: The failing tests whose whole report the terminal shows: the first few, which a person reads.  Each later
+#: one is a line of the short summary ("FAILED test-id - Broken: ...; Answered: ..."); its whole report is
+#: still in JUnit (--junitxml) and in any other plugin's report.  A mock that checks nothing fails ~280
+#: tests: ~3,700 lines of reports, where this leaves a few pages.
+FULL_REPORTS = 5
+_HELD_BACK = pytest.StashKey[list]()
+
+
+@dataclass(frozen=True)
+class _Headline:
+    """What pytest's short summary and JUnit's ``message`` read of a report (as of a traceback's crash)."""
+
+    message: str
+    path: str = ""
+    lineno: int = 0
+
+
+class SuiteReport:
+    """A failing test's report as the suite writes it: the whole text for the terminal and JUnit, and
+    its headline, the constraint broken and what was answered, as the failure's one-line message."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.reprcrash = _Headline(headline(text))
+
+    def toterminal(self, out: object) -> None:
+        for line in self.text.splitlines():
+            out.line(line)  # type: ignore[attr-defined]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def headline(text: str) -> str:
+    """A report's gist in one line: its "Broken:" line with what was "Answered:", or its first line (a
+    transport failure's sentence)."""
+    lines = text.splitlines() or [""]
+    broken = next((line for line in lines if line.startswith("Broken: ")), lines[0])
+    answered = next((line for line in lines if line.startswith("Answered: ")), None)
+    return broken if answered is None else f"{broken}; {answered}"
+
+
+def give_headline(report: pytest.TestReport) -> None:
+    """A failure of the suite's own tests (and of the properties of the answers), whose report is the
+    suite's text (as rewritten, or as xdist carried it from a worker), gets its headline, for the short
+    summary and JUnit."""
+    if report.failed and isinstance(report.longrepr, str) and f"{SUITE.name}/" in report.nodeid:
+        report.longrepr = SuiteReport(report.longrepr)  # type: ignore[assignment]
+
+
+def _is_suite_test(nodeid: str) -> bool:
+    return f"{SUITE.name}/test_" in nodeid
+
+
+def hold_back_reports(terminal: pytest.TerminalReporter) -> None:
+    """Before the terminal writes its failures: the suite's failing tests after the first
+    ``FULL_REPORTS`` leave its list, so that their reports are not written in full
+    (``list_held_back`` puts them back before the short summary, which names each with its headline)."""
+    failed = terminal.stats.get("failed", [])
+    ours = [report for report in failed if _is_suite_test(report.nodeid)]
+    held = ours[FULL_REPORTS:]
+    terminal.config.stash[_HELD_BACK] = held
+    if held:
+        kept = {id(report) for report in held}
+        terminal.stats["failed"] = [report for report in failed if id(report) not in kept]
+
+
+def list_held_back(terminal: pytest.TerminalReporter) -> None:
+    """The reports ``hold_back_reports`` kept from the terminal's failures are put back, and a line says
+    where they are."""
+    held = terminal.config.stash.get(_HELD_BACK, [])
+    if not held:
+        return
+    terminal.config.stash[_HELD_BACK] = []
+    terminal.stats.setdefault("failed", []).extend(held)
+    junit = terminal.config.getoption("xmlpath", None)
+    where = "in the JUnit report" if junit else "written by --junitxml FILE"
+    terminal.write_line(
+        f"conformance: {len(held)} more failing tests are named in the short summary below; their whole "
+        f"reports, each with a request to reproduce it, are {where} (or run one with -k)"
+    )
 
 
 def rewrite_report(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> None:
