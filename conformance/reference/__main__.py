@@ -42,6 +42,13 @@ def seconds(text: str) -> float:
     return value
 
 
+def non_negative_seconds(text: str) -> float:
+    value = _number(text, float, "a number of seconds")
+    if not 0 <= value <= 60:  # NaN fails every comparison
+        raise argparse.ArgumentTypeError(f"{text} is not a number of seconds from 0 to 60")
+    return value
+
+
 def domain_name(text: str) -> str:
     # A domain that breaks DomainName's constraints could never be reached: every request would get 400.
     violations = RequestValidator().domain_violations(text)
@@ -100,6 +107,13 @@ def parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="drop a connection idle or half-sent this long (default: %(default)s)",
     )
+    parser.add_argument(
+        "--delay",
+        type=non_negative_seconds,
+        default=0.0,
+        metavar="SECONDS",
+        help="hold every answer back this long, as a server in another region would (default: %(default)s)",
+    )
     parser.add_argument("--verbose", action="store_true", help="log one line per request to stderr")
     return parser
 
@@ -132,7 +146,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         httpd = ReferenceHTTPServer(
-            (args.host, args.port), service, verbose=args.verbose, connection_timeout=args.connection_timeout
+            (args.host, args.port),
+            service,
+            verbose=args.verbose,
+            connection_timeout=args.connection_timeout,
+            delay=args.delay,
         )
     except OSError as error:
         print(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)

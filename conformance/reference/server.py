@@ -21,6 +21,7 @@ import re
 import socket
 import sys
 import threading
+import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from socketserver import TCPServer
@@ -244,6 +245,10 @@ class ReferenceRequestHandler(BaseHTTPRequestHandler):
         if self.close_connection:
             lines.append("Connection: close")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
+        if self.server.delay:
+            # A target far away (another region): every answer comes this much later.  A thread per
+            # connection, so answers on other connections are not held up by it.
+            time.sleep(self.server.delay)
         # One write, so the response leaves in as few segments as the kernel likes (see module doc).
         self.wfile.write(head if self.command == "HEAD" else head + body)
         self.log_request(status, len(body))
@@ -282,8 +287,10 @@ class ReferenceHTTPServer(ThreadingHTTPServer):
         *,
         verbose: bool = False,
         connection_timeout: float = CONNECTION_TIMEOUT,
+        delay: float = 0.0,
     ) -> None:
         self.service = service
+        self.delay = delay
         self.router = (
             None
             if isinstance(service, OperationService)
@@ -380,9 +387,15 @@ def start_server(
     *,
     verbose: bool = False,
     connection_timeout: float = CONNECTION_TIMEOUT,
+    delay: float = 0.0,
 ) -> RunningServer:
-    """Bind (port 0 picks a free one) and serve in a daemon thread; returns once the socket listens."""
+    """Bind (port 0 picks a free one) and serve in a daemon thread; returns once the socket listens.
+    ``delay``: seconds every answer is held back, as if the server were far away."""
     httpd = ReferenceHTTPServer(
-        (host, port), service or ReferenceService(), verbose=verbose, connection_timeout=connection_timeout
+        (host, port),
+        service or ReferenceService(),
+        verbose=verbose,
+        connection_timeout=connection_timeout,
+        delay=delay,
     )
     return RunningServer(httpd)
