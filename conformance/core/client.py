@@ -47,7 +47,7 @@ MiB = 1024 * 1024
 # (the largest valid bodies it sends are about 1.5 MiB, and an answer may echo what it was sent), and a
 # bound on what a target that never stops sending can make it hold.
 MAX_RESPONSE_BYTES = 8 * MiB
-POOL_SIZE = 8
+POOL_SIZE = 16  # the connections kept: the requests a run has in flight at once (core.ahead), and more
 _CHUNK = 64 * 1024
 
 #: A signer gets the request about to be sent and returns the headers to send (SigV4 adds its own).

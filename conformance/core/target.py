@@ -22,6 +22,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
+from conformance.core.ahead import SendAhead
 from conformance.core.client import TargetClient
 from conformance.core.coverage import Coverage
 from conformance.core.exchange import Exchange, TargetError, TargetTimeout
@@ -76,6 +77,8 @@ class Target:
     _throttled_in_a_row: int = 0
     # kind of request ("valid", "other") -> [requests that timed out, requests sent]
     timeouts: dict[str, list[int]] = field(default_factory=dict)
+    # Sends the catalogue's requests ahead of their tests when the target is far (``conformance.core.ahead``).
+    ahead: SendAhead | None = None
 
     @property
     def url(self) -> str:
@@ -98,6 +101,24 @@ class Target:
                 raise CreateBudgetSpent(message)
             self.creates_left -= 1
 
+    def spends_create(self) -> bool:
+        """``_spend_create`` for a request sent ahead: False when no budget is left (then it is not sent)."""
+        try:
+            self._spend_create("")
+        except CreateBudgetSpent:
+            return False
+        return True
+
+    def _send_ahead(self, send: Callable[[], Exchange]) -> Exchange | None:
+        """Send one request ahead of its test (in another thread): paced and counted as every request; None
+        if the run stopped before it went out.  A ``TargetError`` is booked when the test takes it."""
+        if self.stopped is not None:
+            return None
+        self.rate_limiter.wait()
+        with self._lock:
+            self.requests_sent += 1
+        return send()
+
     def _before_sending(self, test_id: str) -> None:
         __tracebackhide__ = True
         if self.stopped is not None:
@@ -115,14 +136,24 @@ class Target:
                 reject()
 
     def _exchange(
-        self, send: Callable[[], Exchange], curl: Callable[[], str], test_id: str, *, valid: bool = False
+        self,
+        send: Callable[[], Exchange | None],
+        curl: Callable[[], str],
+        test_id: str,
+        *,
+        valid: bool = False,
+        sent_ahead: bool = False,
     ) -> Exchange:
-        """``send()``, counted; ``valid`` says the request is a valid one (for the time-outs' line)."""
+        """``send`` the request (or, ``sent_ahead``, take the answer to one already sent, paced and
+        counted then) and book what came of it; ``valid`` says the request is a valid one (for the
+        time-outs' line)."""
         __tracebackhide__ = True
-        self.rate_limiter.wait()
+        if not sent_ahead:
+            self.rate_limiter.wait()
         counts = self.timeouts.setdefault("valid" if valid else "other", [0, 0])
         with self._lock:
-            self.requests_sent += 1
+            if not sent_ahead:
+                self.requests_sent += 1
             counts[1] += 1
         try:
             exchange = send()
@@ -131,7 +162,11 @@ class Target:
             last_error = REDACTOR.clean(str(error))
             timed_out = isinstance(error, TargetTimeout)
         else:
+            if exchange is None:  # sent ahead, and not sent: the run stopped first
+                _transport_failure(self.stopped or "the run stopped")
             self._failures_in_a_row = 0
+            if self.ahead is not None:
+                self.ahead.note(exchange.elapsed)
             self._note_throttled(exchange)
             return exchange
         # Failed outside the except block: with the TargetError as its context, Hypothesis would take the
@@ -180,6 +215,8 @@ class Target:
         ``on_stop`` ends the run after this test."""
         __tracebackhide__ = True
         self.stopped = REDACTOR.clean(message)
+        if self.ahead is not None:
+            self.ahead.stop()
         if self.on_stop is not None:
             self.on_stop(self.stopped)
         _transport_failure(self.stopped)

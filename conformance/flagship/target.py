@@ -10,10 +10,13 @@ domain that does not exist is not found.
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import NamedTuple
 
+from conformance.core.ahead import IN_FLIGHT, Planned
 from conformance.core.checks import (
     ConformanceFailure,
     check_no_server_error,
@@ -68,9 +71,8 @@ class FlagshipTarget(Target):
     deleted_by_tests: int = 0  # workflows the lifecycle properties deleted themselves
     settled: bool | None = None  # whether looking again after a wait found what a first look had not
     started_at: float = field(default_factory=time.time)  # when the run began, by this machine's clock
-    clock_skew: float = (
-        DEFAULT_CLOCK_SKEW  # how far the target's clock may be from this machine's (--clock-skew)
-    )
+    clock_skew: float = DEFAULT_CLOCK_SKEW  # how far its clock may be from ours (--clock-skew)
+    _cleanup_timeouts: int = 0  # deletes of the cleanup that timed out
 
     def __repr__(self) -> str:
         # Short, and no URL, which may carry credentials (see ``Target.__repr__``).
@@ -86,21 +88,35 @@ class FlagshipTarget(Target):
         """
         __tracebackhide__ = True
         self._before_sending(test_id)
+
+        def curl() -> str:
+            path = request.path(self.client.existing_domain)
+            return unanswered_curl(self.client, self.contract.method, path, request.body_bytes(), request)
+
+        if self.ahead is not None and self.ahead.planned(test_id):
+            answer = self.ahead.take(test_id, self._ahead_key(request))
+            if answer is not None:  # sent ahead: the budget was spent and what it created noted then
+                return self._exchange(answer, curl, test_id, sent_ahead=True)
         if creates:
             self._spend_create("--max-creates reached: no more workflow-creating requests in this run")
-        exchange = self._exchange(
-            lambda: self.client.send(request),
-            lambda: unanswered_curl(
-                self.client,
-                self.contract.method,
-                request.path(self.client.existing_domain),
-                request.body_bytes(),
-                request,
-            ),
-            test_id,
-            valid=creates,
-        )
+        exchange = self._exchange(lambda: self.client.send(request), curl, test_id, valid=creates)
         self._remember_created(exchange)
+        return exchange
+
+    def plan(self, test_id: str, requests: Iterable[tuple[Request, bool]]) -> list[Planned]:
+        """The requests (and whether each creates) that ``test_id`` sends with ``send``, to send ahead."""
+        return [
+            Planned(test_id, self._ahead_key(request), partial(self._send_ahead_one, request), creates)
+            for request, creates in requests
+        ]
+
+    def _ahead_key(self, request: Request) -> tuple[str, bytes]:
+        return request.path(self.client.existing_domain), request.body_bytes()
+
+    def _send_ahead_one(self, request: Request) -> Exchange | None:
+        exchange = self._send_ahead(lambda: self.client.send(request))
+        if exchange is not None:
+            self._remember_created(exchange)
         return exchange
 
     def send_raw(self, method: str, path: str, body: bytes | None = None, test_id: str = "") -> Exchange:
@@ -130,20 +146,22 @@ class FlagshipTarget(Target):
         return replace(request, body=apply_fixtures(request.body, self.fixtures, skip=about))
 
     def clean_up(self) -> Deletions:
-        """Delete every workflow this process created; after ``MAX_TIMEOUTS`` deletes that timed out, no
-        more are sent (the rest are listed as not deleted)."""
+        """Delete every workflow this process created: the first alone (a target without DeleteWorkflow
+        gets that one), the rest ``IN_FLIGHT`` at a time, each paced by the rate limit; after
+        ``MAX_TIMEOUTS`` deletes that timed out, no more are sent (the rest are listed as not deleted)."""
         deleted, failed, lost = 0, [], []
-        timeouts = 0
-        for index, workflow_id in enumerate(self.created):
-            if timeouts >= MAX_TIMEOUTS:
-                # Waiting is bounded here too: the rest are left, and listed as not deleted.
-                return Deletions(deleted, failed + self.created[index:], None, lost)
-            path = workflow_path(self.domain, workflow_id)
-            self.rate_limiter.wait()
-            try:
-                exchange = self.client.send_raw("DELETE", path)
-            except TargetError as error:
-                timeouts += isinstance(error, TargetTimeout)
+        if not self.created:
+            return Deletions(0, [], None, [])
+        self._cleanup_timeouts = 0
+        first, *rest = self.created
+        answer = self._delete(first)
+        if answer is not None and operation_missing(answer) is not None:
+            rest = []  # booked below, with the rest of the ids, as not deleted
+        with ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="conformance-cleanup") as pool:
+            answers = [answer, *pool.map(self._delete, rest)]
+        answers += [None] * (len(self.created) - len(answers))
+        for index, (workflow_id, exchange) in enumerate(zip(self.created, answers, strict=True)):
+            if exchange is None:
                 failed.append(workflow_id)
                 continue
             if 200 <= exchange.status < 300:
@@ -156,6 +174,20 @@ class FlagshipTarget(Target):
             if exchange.status == self.contract.status_of(NOT_FOUND):
                 lost.append(workflow_id)
         return Deletions(deleted, failed, None, lost)
+
+    def _delete(self, workflow_id: str) -> Exchange | None:
+        """DeleteWorkflow of one workflow; None for no answer (none is sent once ``MAX_TIMEOUTS`` timed out:
+        waiting is bounded here too)."""
+        if self._cleanup_timeouts >= MAX_TIMEOUTS:
+            return None
+        self.rate_limiter.wait()
+        try:
+            return self.client.send_raw("DELETE", workflow_path(self.domain, workflow_id))
+        except TargetError as error:
+            if isinstance(error, TargetTimeout):
+                with self._lock:
+                    self._cleanup_timeouts += 1
+            return None
 
     def forget_created(self, workflow_id: str) -> None:
         """A workflow a test deleted itself: not one for the cleanup."""

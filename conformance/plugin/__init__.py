@@ -33,6 +33,7 @@ from conformance.core.throttle import RateLimiter
 from conformance.flagship.ledger import AnswerLedger
 from conformance.flagship.target import DEFAULT_CLOCK_SKEW, FlagshipTarget
 from conformance.plugin import outcomes, stash, summary
+from conformance.plugin.ahead import finish_ahead, plan_ahead, send_ahead
 from conformance.plugin.operation_run import operation_strategies, operation_target
 from conformance.plugin.options import (
     DEFAULT_MAX_CREATES,
@@ -266,6 +267,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[FlagshipTarget]:
     session = request.session
     # pytest ends the run after the current test, as --maxfail does; the test's own failure says why.
     target.on_stop = lambda message: setattr(session, "shouldfail", message)
+    target.ahead = send_ahead(target)
     config.stash[stash.TARGET] = target
     # What is alive now (modules, the contract, strategies, the collected tests) lives for the whole run:
     # frozen, the garbage collector does not walk it again in every full collection.
@@ -274,6 +276,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[FlagshipTarget]:
         yield target
     finally:
         gc.unfreeze()
+        target.ahead.close()
         if server is None:
             config.stash[stash.CLEANUP] = _clean_up(target, keep=config.getoption("no_cleanup"))
         target.client.close()
@@ -414,6 +417,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 @pytest.hookimpl(tryfirst=True)  # before the terminal and JUnit read it
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     outcomes.give_headline(report)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):  # noqa: ANN201
+    """Against a far target, the catalogue's requests go out ahead of the tests that judge them."""
+    plan_ahead(item)
+    try:
+        return (yield)
+    finally:
+        finish_ahead(item)
 
 
 @pytest.hookimpl(wrapper=True)

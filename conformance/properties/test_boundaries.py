@@ -14,7 +14,8 @@ from conformance import strategies
 from conformance.core.checks import ConformanceFailure
 from conformance.core.target import boundary_failure
 from conformance.flagship.target import FlagshipTarget
-from conformance.spec.wire import BoundaryCase
+from conformance.plugin.ahead import fixed_requests
+from conformance.spec.wire import BoundaryCase, Request
 
 pytestmark = pytest.mark.boundaries
 
@@ -29,27 +30,41 @@ def _cases_by_constraint() -> dict[str, list[BoundaryCase]]:
 CASES = _cases_by_constraint()
 
 
+def _unknown_domain(target: FlagshipTarget, case: BoundaryCase) -> bool:
+    """A well-formed name of a domain that doesn't exist: valid, so not a 400, but not found."""
+    return case.valid and case.request.domain is not None and case.request.domain != target.domain
+
+
+def outgoing(target: FlagshipTarget, case: BoundaryCase) -> tuple[Request, bool]:
+    """What ``check_case`` sends for ``case``, and whether it is meant to create a workflow."""
+    if not case.valid or _unknown_domain(target, case):
+        return case.request, False
+    member = case.constraint_id.rsplit(".", 1)[0]
+    return target.with_fixtures(case.request, about=member), True
+
+
 def check_case(target: FlagshipTarget, send, case: BoundaryCase) -> None:  # noqa: ANN001 - the send fixture
     __tracebackhide__ = True
     if case.family:
         sized = case.request.body is not None and case.constraint_id == "Body.type"
         size = len(case.request.body_bytes()) if sized else None
         target.coverage.edge_family(case.family, case.valid, size)
+    request, creates = outgoing(target, case)
     if not case.valid:
-        target.expect_rejection(
-            send(case.request), case.request, case.constraint_id, boundary=True, smithy=case.smithy
-        )
-    elif case.request.domain is not None and case.request.domain != target.domain:
-        # A well-formed name of a domain that doesn't exist: valid, so not a 400, but not found.
-        target.expect_unknown_domain(send(case.request), case.request, boundary_of=case.constraint_id)
+        target.expect_rejection(send(request), request, case.constraint_id, boundary=True, smithy=case.smithy)
+    elif _unknown_domain(target, case):
+        target.expect_unknown_domain(send(request), request, boundary_of=case.constraint_id)
     else:
-        member = case.constraint_id.rsplit(".", 1)[0]
-        request = target.with_fixtures(case.request, about=member)
-        target.expect_success(send(request, creates=True), request, boundary_of=case.constraint_id)
+        target.expect_success(send(request, creates=creates), request, boundary_of=case.constraint_id)
+
+
+def _requests(target: FlagshipTarget, config: object, constraint_id: str) -> list[tuple[Request, bool]]:
+    return [outgoing(target, case) for case in CASES[constraint_id]]
 
 
 # Explicit ids: pytest 9 would replace a parameter over 100 characters by "constraint_idN".
 @pytest.mark.parametrize("constraint_id", list(CASES), ids=str)
+@fixed_requests(_requests)
 def test_boundary_cases(target: FlagshipTarget, send, constraint_id: str) -> None:
     failures: list[tuple[BoundaryCase, ConformanceFailure]] = []
     for case in CASES[constraint_id]:
