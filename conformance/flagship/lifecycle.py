@@ -510,16 +510,21 @@ class Lifecycle:
             tokens.add(token)
         return Walk(seen, pages, exchange, items_by_id)
 
+    def walk_until_listed(self, max_results: int, wanted: list[str], case: str) -> Walk:
+        """``walk``; where an id of ``wanted`` is not listed, once more after the store had time to settle."""
+        __tracebackhide__ = True
+        walk = self.walk(max_results, case)
+        if set(wanted) - set(walk.ids) and self.settle():
+            walk = self.walk(max_results, case)
+            if not set(wanted) - set(walk.ids):
+                self.settled()
+        return walk
+
     def expect_listed(self, wanted: list[str], case: str) -> Walk:
         """Every id of ``wanted`` is listed once, paging with the model's largest page; and, on a domain
         with few workflows, paging one item at a time gives the same.  The walk of the largest pages."""
         __tracebackhide__ = True
-        largest = self.largest_page()
-        walk = self.walk(largest, case)
-        if set(wanted) - set(walk.ids) and self.settle():
-            walk = self.walk(largest, case)
-            if not set(wanted) - set(walk.ids):
-                self.settled()
+        walk = self.walk_until_listed(self.largest_page(), wanted, case)
         if walk.pages == MAX_PAGES:
             return walk  # too many workflows to page through: nothing to say of what is listed
         absent = [workflow_id for workflow_id in wanted if workflow_id not in walk.items]
@@ -554,11 +559,7 @@ class Lifecycle:
         __tracebackhide__ = True
         for small in SMALL_PAGE_SIZES:
             size = min(self.largest_page(), max(small, math.ceil((total + 1) / (MAX_PAGES - 1))))
-            walk = self.walk(size, case)
-            if set(wanted) - set(walk.ids) and self.settle():
-                walk = self.walk(size, case)
-                if not set(wanted) - set(walk.ids):
-                    self.settled()
+            walk = self.walk_until_listed(size, wanted, case)
             if walk.pages == MAX_PAGES:
                 continue  # the domain grew past the bound meanwhile: nothing to say of this walk
             absent = [workflow_id for workflow_id in wanted if workflow_id not in walk.items]

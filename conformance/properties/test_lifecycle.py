@@ -63,6 +63,16 @@ def create(target: FlagshipTarget, send: Any, request: Request) -> tuple[Exchang
     return exchange, created_id(exchange)
 
 
+def create_listed(target: FlagshipTarget, send: Any) -> list[str]:
+    """The ids of ``LISTED`` canonical workflows, one create after another."""
+    ids = []
+    for _ in range(LISTED):
+        _, workflow_id = create(target, send, Request(None, canonical_body()))
+        if workflow_id is not None:
+            ids.append(workflow_id)
+    return ids
+
+
 @suite_settings(1)
 @given(request=strategies.valid_requests())
 def test_a_created_workflow_reads_back_as_created(
@@ -94,11 +104,7 @@ def test_list_workflows_lists_each_created_workflow_once(
     target: FlagshipTarget, send: Any, lifecycle: Lifecycle
 ) -> None:
     require(lifecycle, "ListWorkflows")
-    ids = []
-    for _ in range(LISTED):
-        _, workflow_id = create(target, send, Request(None, canonical_body()))
-        if workflow_id is not None:
-            ids.append(workflow_id)
+    ids = create_listed(target, send)
     case = f"ListWorkflows after {LISTED} creates"
     walk = lifecycle.expect_listed(ids, case)
     lifecycle.expect_list_agrees(walk, ids, case)
@@ -235,11 +241,7 @@ def test_list_filters_hold(target: FlagshipTarget, send: Any, lifecycle: Lifecyc
     """ListWorkflows under each Status and WorkflowType lists only workflows that have it, and the run's
     own that have it; under a QueryStartDate a day ahead, none of the run's new ones."""
     require(lifecycle, "ListWorkflows")
-    ids = []
-    for _ in range(LISTED):
-        _, workflow_id = create(target, send, Request(None, canonical_body()))
-        if workflow_id is not None:
-            ids.append(workflow_id)
+    ids = create_listed(target, send)
     lifecycle.expect_filters(ids, f"ListWorkflows' filters after {LISTED} creates")
 
 
