@@ -16,8 +16,10 @@ end of the run.
 
 from __future__ import annotations
 
+import statistics
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
@@ -79,6 +81,8 @@ class Target:
     timeouts: dict[str, list[int]] = field(default_factory=dict)
     # Sends the catalogue's requests ahead of their tests when the target is far (``conformance.core.ahead``).
     ahead: SendAhead | None = None
+    # How long the latest answers took (seconds), for the run's progress line.
+    _answer_times: deque[float] = field(default_factory=lambda: deque(maxlen=101))
 
     @property
     def url(self) -> str:
@@ -165,6 +169,7 @@ class Target:
             if exchange is None:  # sent ahead, and not sent: the run stopped first
                 _transport_failure(self.stopped or "the run stopped")
             self._failures_in_a_row = 0
+            self._answer_times.append(exchange.elapsed)
             if self.ahead is not None:
                 self.ahead.note(exchange.elapsed)
             self._note_throttled(exchange)
@@ -189,6 +194,15 @@ class Target:
                 f"last: {last_error}"
             )
         _transport_failure(message)
+
+    def median_answer(self) -> float | None:
+        """The median time of the latest answers, in seconds; None before any."""
+        times = list(self._answer_times)
+        return statistics.median(times) if times else None
+
+    def failed_at(self, test_id: str) -> float | None:
+        """When (``time.monotonic``) the test first failed, if it has."""
+        return self._failed_at.get(test_id)
 
     def timed_out(self) -> int:
         """How many requests of this process got no complete answer within the timeout."""

@@ -51,6 +51,7 @@ from conformance.plugin.options import (
 from conformance.plugin.outcomes import SUITE
 from conformance.plugin.preflight import check_target, lifecycle_line, lifecycle_support
 from conformance.plugin.profiles import choose_profile, chosen_profile
+from conformance.plugin.progress import Progress, terminal_line
 from conformance.plugin.summary import Cleanup
 from conformance.spec import load_contract
 from conformance.spec.operation import FLAGSHIP
@@ -343,9 +344,34 @@ def send(target: FlagshipTarget, request: pytest.FixtureRequest) -> Send:
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """The run's target and readings, once the suite's tests are known to be in it (the plugin is loaded
-    by every pytest run in the environment, and says nothing in one without them)."""
-    if not is_worker(session.config) and any(_is_ours(item) for item in session.items):
-        _write_header(session.config)
+    by every pytest run in the environment, and says nothing in one without them); and, in a run of one
+    process, a line now and then while a test runs long (``progress``)."""
+    config = session.config
+    if not is_worker(config) and any(_is_ours(item) for item in session.items):
+        _write_header(config)
+        write = terminal_line(config) if workers(config) == 1 else None
+        if write is not None:
+            progress = Progress(write, lambda: config.stash.get(stash.TARGET, None))
+            config.stash[stash.PROGRESS] = progress
+            progress.start()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):  # noqa: ANN201
+    progress = item.config.stash.get(stash.PROGRESS, None)
+    if progress is not None:
+        progress.started(item.nodeid)
+    try:
+        return (yield)
+    finally:
+        if progress is not None:
+            progress.finished()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    progress = config.stash.get(stash.PROGRESS, None)
+    if progress is not None:
+        progress.stop()
 
 
 @pytest.hookimpl(optionalhook=True)

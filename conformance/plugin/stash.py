@@ -10,6 +10,7 @@ import pytest
 if TYPE_CHECKING:
     from conformance.core.target import Target
     from conformance.plugin.options import Connection
+    from conformance.plugin.progress import Progress
     from conformance.plugin.summary import Cleanup, RunTotals
     from conformance.spec import Contract
 
@@ -31,3 +32,5 @@ CLEANUP: pytest.StashKey[Cleanup] = pytest.StashKey()
 TOTALS: pytest.StashKey[RunTotals] = pytest.StashKey()
 #: Whether the run's header line is written already.
 HEADER_WRITTEN: pytest.StashKey[bool] = pytest.StashKey()
+#: The line now and then while a test runs long (a run of one process only).
+PROGRESS: pytest.StashKey[Progress] = pytest.StashKey()
