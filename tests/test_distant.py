@@ -6,6 +6,7 @@ region would; these tests run part of the suite against it and against the same 
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -15,7 +16,9 @@ import requests
 from conformance.core.ahead import SLOW_SECONDS
 from conformance.reference import ReferenceService, start_server
 from conformance.reference.__main__ import parser
-from tests.suite_runner import run_suite
+from tests.suite_runner import SuiteRun, run_suite
+from tests.zoo import DOMAIN as ZOO_DOMAIN
+from tests.zoo import ignoring
 
 DOMAIN = "distant-domain"
 DELAY = 0.02
@@ -80,3 +83,56 @@ def test_rate_limit_holds_while_sending_ahead(tmp_path: Path) -> None:
     assert run.requests_sent is not None and run.requests_sent > 50
     # At 100 a second the requests need this long at least, however many are in flight.
     assert run.seconds >= run.requests_sent / 100
+
+
+# Hypothesis properties of two members: every example's request is drawn as the test runs.
+PROPERTIES = ("-m", "invalid", "-k", "Tags or RoleArn", "--hypothesis-profile", "ci")
+AHEAD_LINE = re.compile(r"(\d+) requests went out ahead of the tests that judge them, (\d+) of them judged")
+
+
+def _properties(service: ReferenceService, delay: float, storage: Path, domain: str = DOMAIN) -> SuiteRun:
+    with start_server(service, delay=delay) as server:
+        return run_suite(*PROPERTIES, "--target-url", server.url, "--domain", domain, storage=storage)
+
+
+def test_properties_are_rehearsed_and_their_requests_sent_ahead(tmp_path: Path) -> None:
+    """Drawn alike with the same (derandomized) seed, the properties send the same requests near and far;
+    far, each was drawn in a rehearsal, sent ahead and its answer judged by the test."""
+    nearby = _properties(ReferenceService(domains=[DOMAIN]), 0, tmp_path / "nearby")
+    distant = _properties(ReferenceService(domains=[DOMAIN]), DELAY, tmp_path / "distant")
+    for run in (nearby, distant):
+        assert run.returncode == 0, run.output[-3000:]
+    assert nearby.requests_sent == distant.requests_sent, (nearby.output[-1500:], distant.output[-1500:])
+    assert AHEAD_LINE.search(nearby.output) is None
+    found = AHEAD_LINE.search(distant.output)
+    assert found is not None, distant.output[-3000:]
+    sent_ahead, judged = int(found.group(1)), int(found.group(2))
+    assert sent_ahead == judged > 0.8 * distant.requests_sent, distant.output[-3000:]
+    # One after another, the requests would wait DELAY each; sent ahead, most of that wait is gone.
+    assert distant.seconds < nearby.seconds + 0.5 * DELAY * distant.requests_sent, (
+        nearby.seconds,
+        distant.seconds,
+    )
+
+
+def test_a_rehearsed_property_finds_and_shrinks_as_it_does_nearby(tmp_path: Path) -> None:
+    """A target that takes any RoleArn: far, the property fails with the same minimal request as nearby
+    (the rehearsal's answers are judged as the test's own, and the shrinking sends its own)."""
+    runs = [
+        _properties(ignoring("RoleArn.pattern")(), delay, tmp_path / str(delay), ZOO_DOMAIN)
+        for delay in (0, DELAY)
+    ]
+    for run in runs:
+        assert run.returncode == 1, run.output[-3000:]
+    nearby, distant = runs
+    assert nearby.failed_tests == distant.failed_tests
+    assert [t.split("[", 1)[1] for t in distant.failed_tests] == ["RoleArn.pattern]"], distant.output[-3000:]
+
+    def failures(run: SuiteRun) -> str:
+        # The failure's report, up to the run's totals (far, the shrinking may spend its time on fewer).
+        section = run.output[run.output.index("FAILURES") :].split("\nconformance: ")[0]
+        section = re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27}|[0-9a-f]{32}", "<id>", section)  # what the target made
+        section = re.sub(r"127\.0\.0\.1:\d+", "<target>", section)
+        return re.sub(r"\d+(\.\d+)? ?(ms|s)\b", "", section)
+
+    assert failures(nearby) == failures(distant)

@@ -70,6 +70,7 @@ class SendAhead:
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
         self.sent_ahead = 0
+        self.taken = 0  # answers sent ahead that a test took
 
     # -- whether to --------------------------------------------------------------------------------------
     def note(self, elapsed: float) -> None:
@@ -100,6 +101,7 @@ class SendAhead:
                 return None
             future = futures.popleft()
             self._waiting -= 1
+            self.taken += 1
         self._top_up()
         return lambda: self._result(future)
 

@@ -19,7 +19,7 @@ strategies of an operation other than the flagship (``--operation``) in ``operat
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ from conformance.core.throttle import RateLimiter
 from conformance.flagship.ledger import AnswerLedger
 from conformance.flagship.target import DEFAULT_CLOCK_SKEW, FlagshipTarget
 from conformance.plugin import outcomes, stash, summary
-from conformance.plugin.ahead import finish_ahead, plan_ahead, send_ahead
+from conformance.plugin.ahead import finish_ahead, plan_ahead, rehearse, send_ahead
 from conformance.plugin.operation_run import operation_strategies, operation_target
 from conformance.plugin.options import (
     DEFAULT_MAX_CREATES,
@@ -309,9 +309,13 @@ class Send:
 
     def __init__(self, target: FlagshipTarget, test_id: str) -> None:
         self.target, self.test_id = target, test_id
+        # In a rehearsal (``conformance.plugin.ahead.rehearse``): records the request instead of sending.
+        self.rehearse: Callable[[Request | WireRequest, bool], Exchange] | None = None
 
     def __call__(self, outgoing: Request | WireRequest, creates: bool = False) -> Exchange:
         __tracebackhide__ = True
+        if self.rehearse is not None:
+            return self.rehearse(outgoing, creates)
         try:
             if isinstance(outgoing, WireRequest):
                 return self.target.send_wire(outgoing, self.test_id, creates=creates)  # type: ignore[attr-defined]
@@ -447,12 +451,18 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):  # noqa: ANN201
-    """Against a far target, the catalogue's requests go out ahead of the tests that judge them."""
-    plan_ahead(item)
+    """Against a far target, the catalogue's requests, and those a property will draw, go out ahead of
+    the tests that judge them."""
+    restore = None
     try:
+        plan_ahead(item)
+        send = getattr(item, "funcargs", {}).get("send")
+        restore = rehearse(item, send) if isinstance(send, Send) else None
         return (yield)
     finally:
         finish_ahead(item)
+        if restore is not None:
+            restore()
 
 
 @pytest.hookimpl(wrapper=True)

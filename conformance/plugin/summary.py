@@ -9,6 +9,7 @@ answer ledger's ``to_dict``, whose examples are failure records), since xdist ca
 from __future__ import annotations
 
 import os
+import statistics
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -60,6 +61,9 @@ class RunTotals:
     throttle_spent: bool = False  # a wait was refused: --max-throttle-wait was used up
     timeouts: dict[str, list[int]] = field(default_factory=dict)  # as ``Target.timeouts``, all processes'
     timeout: float = 0.0  # --request-timeout
+    sent_ahead: int = 0  # requests sent ahead of their tests (``conformance.core.ahead``)
+    ahead_taken: int = 0  # of those, the answers a test took and judged
+    answer_median: float | None = None  # seconds, the first answers' median, when the target is far
 
     @staticmethod
     def from_target(target: Any, cleanup: Cleanup | None) -> dict[str, Any]:
@@ -79,6 +83,7 @@ class RunTotals:
                 target.client.throttle.retries,
                 target.client.throttle.spent,
             ),
+            "ahead": _ahead_share(getattr(target, "ahead", None)),
         }
 
     def add(self, share: dict[str, Any]) -> None:
@@ -107,6 +112,11 @@ class RunTotals:
         self.throttle_waited += waited
         self.throttle_retries += retries
         self.throttle_spent = self.throttle_spent or spent
+        sent, taken, median = share.get("ahead", (0, 0, None))
+        self.sent_ahead += sent
+        self.ahead_taken += taken
+        if median is not None:
+            self.answer_median = max(self.answer_median or 0.0, median)
 
     def lost_report(self) -> str:
         """The verdict on the run's own deletes: each workflow the target said it created is still there
@@ -147,6 +157,18 @@ class RunTotals:
             if self.throttle_spent:
                 line += "; --max-throttle-wait was used up, and later 429s were taken as the answer"
             lines.append(line)
+        if self.sent_ahead:
+            median = "" if self.answer_median is None else f" in {self.answer_median * 1000:.0f} ms (median)"
+            unused = self.sent_ahead - self.ahead_taken
+            lines.append(
+                f"conformance: the target answers{median}, so {self.sent_ahead} requests went out ahead of "
+                f"the tests that judge them, {self.ahead_taken} of them judged"
+                + (
+                    f"; {unused} were not needed (a test that failed went on with other requests)"
+                    if unused
+                    else ""
+                )
+            )
         if self.first_failure_after is not None:
             lines.append(f"conformance: first failure after {self.first_failure_after} requests")
         if self.cleaned_up:
@@ -164,6 +186,13 @@ class RunTotals:
                 line += f", failed to delete {len(self.not_deleted)}: {shown}"
             lines.append(line)
         return lines
+
+
+def _ahead_share(ahead: Any) -> tuple[int, int, float | None]:
+    """What a process sent ahead: requests, answers taken, the median answer that made it send ahead."""
+    if ahead is None or not ahead.sent_ahead:
+        return (0, 0, None)
+    return (ahead.sent_ahead, ahead.taken, statistics.median(ahead.latencies) if ahead.latencies else None)
 
 
 def _short(workflow_id: str) -> str:
