@@ -14,8 +14,9 @@ import pytest
 import requests
 
 from conformance.core.ahead import SLOW_SECONDS
-from conformance.reference import ReferenceService, start_server
+from conformance.reference import OperationService, ReferenceService, start_server
 from conformance.reference.__main__ import parser
+from conformance.spec.operation import load_operation
 from tests.suite_runner import SuiteRun, run_suite
 from tests.zoo import DOMAIN as ZOO_DOMAIN
 from tests.zoo import ignoring
@@ -136,3 +137,34 @@ def test_a_rehearsed_property_finds_and_shrinks_as_it_does_nearby(tmp_path: Path
         return re.sub(r"\d+(\.\d+)? ?(ms|s)\b", "", section)
 
     assert failures(nearby) == failures(distant)
+
+
+def test_any_operation_is_sent_ahead_to_a_distant_target(tmp_path: Path) -> None:
+    """Any operation's catalogue and properties go out ahead too: the same requests near and far, each
+    judged, in much less than the time they would take one after another."""
+    runs = []
+    for delay in (0, DELAY):
+        with start_server(OperationService(load_operation("amp:CreateWorkspace")), delay=delay) as server:
+            runs.append(
+                run_suite(
+                    "--operation",
+                    "amp:CreateWorkspace",
+                    "--hypothesis-profile",
+                    "ci",
+                    "--target-url",
+                    server.url,
+                    storage=tmp_path / str(delay),
+                )  # fmt: skip
+            )
+    nearby, distant = runs
+    for run in runs:
+        assert run.returncode == 0, run.output[-3000:]
+    assert nearby.requests_sent == distant.requests_sent
+    found = AHEAD_LINE.search(distant.output)
+    assert found is not None, distant.output[-3000:]
+    # All but the first answers (which tell the target is far) and a few tests that send on their own.
+    assert int(found.group(1)) == int(found.group(2)) > 0.5 * distant.requests_sent, distant.output[-3000:]
+    assert distant.seconds < nearby.seconds + 0.5 * DELAY * distant.requests_sent, (
+        nearby.seconds,
+        distant.seconds,
+    )

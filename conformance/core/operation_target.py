@@ -9,10 +9,13 @@ rejection; a 2xx or a 5xx fails the test)?  How the answers look is the answer l
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from conformance.core import judge
+from conformance.core.ahead import Planned
 from conformance.core.checks import ConformanceFailure, check_no_server_error, check_rejected
 from conformance.core.client import TargetClient
 from conformance.core.exchange import Exchange
@@ -46,14 +49,30 @@ class OperationTarget(Target):
         ``creates`` marks a valid request (it may create something), which spends --max-creates."""
         __tracebackhide__ = True
         self._before_sending(test_id)
+
+        def curl() -> str:
+            return unanswered_curl(self.client, request)
+
+        if self.ahead is not None and self.ahead.planned(test_id):
+            answer = self.ahead.take(test_id, _ahead_key(request))
+            if answer is not None:  # sent ahead: the budget was spent then
+                return self._exchange(answer, curl, test_id, valid=creates, sent_ahead=True)
         if creates:
             self._spend_create("--max-creates reached: no more valid requests in this run")
-        return self._exchange(
-            lambda: send_wire(self.client, request),
-            lambda: unanswered_curl(self.client, request),
-            test_id,
-            valid=creates,
-        )
+        return self._exchange(lambda: send_wire(self.client, request), curl, test_id, valid=creates)
+
+    def plan(self, test_id: str, requests: Iterable[tuple[WireRequest, bool]]) -> list[Planned]:
+        """The requests (and whether each creates) that ``test_id`` sends with ``send_wire``, to send
+        ahead (``conformance.core.ahead``)."""
+        return [
+            Planned(
+                test_id,
+                _ahead_key(request),
+                partial(self._send_ahead, partial(send_wire, self.client, request)),
+                creates,
+            )
+            for request, creates in requests
+        ]
 
     # -- what is due ---------------------------------------------------------------------------------
     def expect_accepted(
@@ -126,6 +145,16 @@ class OperationTarget(Target):
             if not boundary:
                 failure.add_note(describe_fault(case.reason, case.smithy))
             raise
+
+
+def _ahead_key(request: WireRequest) -> tuple[Any, ...]:
+    """What tells one request apart from another of its test: all that goes on the wire."""
+    return (
+        request.method,
+        request.target(),
+        request.body or b"",
+        tuple(sorted(wire_headers(request).items(), key=str)),
+    )
 
 
 def unanswered_curl(client: TargetClient, request: WireRequest) -> str:

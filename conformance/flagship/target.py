@@ -96,7 +96,7 @@ class FlagshipTarget(Target):
         if self.ahead is not None and self.ahead.planned(test_id):
             answer = self.ahead.take(test_id, self._ahead_key(request))
             if answer is not None:  # sent ahead: the budget was spent and what it created noted then
-                return self._exchange(answer, curl, test_id, sent_ahead=True)
+                return self._exchange(answer, curl, test_id, valid=creates, sent_ahead=True)
         if creates:
             self._spend_create("--max-creates reached: no more workflow-creating requests in this run")
         exchange = self._exchange(lambda: self.client.send(request), curl, test_id, valid=creates)

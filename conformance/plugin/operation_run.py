@@ -14,6 +14,7 @@ from conformance.core.coverage import Coverage
 from conformance.core.target import Target
 from conformance.core.throttle import RateLimiter
 from conformance.plugin import stash
+from conformance.plugin.ahead import send_ahead
 from conformance.plugin.options import run_contract, workers
 
 
@@ -53,12 +54,14 @@ def operation_target(config: pytest.Config, session: pytest.Session) -> Iterator
         shrink_seconds=config.getoption("shrink_time"),
     )
     target.on_stop = lambda message: setattr(session, "shouldfail", message)
+    target.ahead = send_ahead(target)
     config.stash[stash.TARGET] = target
     gc.freeze()
     try:
         yield target
     finally:
         gc.unfreeze()
+        target.ahead.close()
         target.client.close()
         if server is not None:
             server.stop()

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from conformance.core.checks import ConformanceFailure
 from conformance.core.operation_target import OperationTarget
 from conformance.core.target import boundary_failure
+from conformance.plugin.ahead import fixed_requests
 from conformance.plugin.operation_run import operation_strategies
 from conformance.plugin.profiles import suite_settings
 from conformance.spec.wire import BoundaryCase, InvalidRequest
@@ -83,7 +84,13 @@ def _check_case(target: OperationTarget, send, case: BoundaryCase) -> None:  # n
         target.expect_rejected(send(case.request), case, boundary=True)
 
 
+def _requests(target: OperationTarget, config: pytest.Config, constraint_id: str) -> list[tuple[Any, bool]]:
+    """What ``test_boundary_cases`` sends for ``constraint_id``, and whether each is a valid request."""
+    return [(case.request, case.valid) for case in _boundaries(operation_strategies(config))[constraint_id]]
+
+
 @pytest.mark.boundaries
+@fixed_requests(_requests)
 def test_boundary_cases(target: OperationTarget, send, strategies: Any, constraint_id: str) -> None:
     cases = _boundaries(strategies)[constraint_id]
     failures: list[tuple[BoundaryCase, ConformanceFailure]] = []
