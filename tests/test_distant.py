@@ -90,7 +90,7 @@ def test_rate_limit_holds_while_sending_ahead(tmp_path: Path) -> None:
 PROPERTIES = ("-m", "invalid", "-k", "Tags or RoleArn", "--hypothesis-profile", "ci")
 # Farther than DELAY: what sending ahead saves then stands well clear of a loaded machine's noise, while
 # the rehearsal's drawing costs what it costs at any distance.
-FAR = 0.05
+FAR = 0.1
 AHEAD_LINE = re.compile(r"(\d+) requests went out ahead of the tests that judge them, (\d+) of them judged")
 
 
@@ -107,7 +107,6 @@ def test_properties_are_rehearsed_and_their_requests_sent_ahead(tmp_path: Path) 
     for run in (nearby, distant):
         assert run.returncode == 0, run.output[-3000:]
     assert nearby.requests_sent == distant.requests_sent, (nearby.output[-1500:], distant.output[-1500:])
-    assert AHEAD_LINE.search(nearby.output) is None
     found = AHEAD_LINE.search(distant.output)
     assert found is not None, distant.output[-3000:]
     sent_ahead, judged = int(found.group(1)), int(found.group(2))
