@@ -22,6 +22,8 @@ from conformance.spec.wire import WireRequest
 
 # Method Not Allowed, Not Implemented: no such operation here, whatever the model lists.
 _NO_SUCH_OPERATION = (405, 501)
+#: What a problem says when the target does not have the operation (a whole-service run lists it).
+NOT_IMPLEMENTED = "does not implement"
 # The statuses that say the credentials were not let in.
 _REFUSED = (401, 403)
 
@@ -66,7 +68,7 @@ def operation_preflight(client: TargetClient, contract: Contract, request: WireR
         )
     found = judge.error_type(contract, exchange)
     modelled = judge.modelled_status(contract, found) == status
-    missing = f"{url} does not implement {name} ({contract.method} {contract.uri}): a valid request"
+    missing = f"{url} {NOT_IMPLEMENTED} {name} ({contract.method} {contract.uri}): a valid request"
     if status in _NO_SUCH_OPERATION and not modelled:
         return f"{missing} was answered {answer_in_brief(exchange)}. Check --operation and --target-url."
     if status in _REFUSED and not modelled:

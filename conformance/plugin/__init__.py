@@ -180,6 +180,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> int | None:
+    """``--operation SERVICE:*``: every operation of the service, one run each (``service_run``)."""
+    from conformance.plugin.service_run import run_service, whole_service
+
+    service = whole_service(config)
+    if service is None or is_worker(config):
+        return None
+    return run_service(config, service)
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     # Before Hypothesis's plugin loads the profile asked for (which must then be registered).
     try:
@@ -220,6 +231,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
         problem = check_operation_target(session.config)
     if problem:
+        from conformance.core.preflight import NOT_IMPLEMENTED
+        from conformance.plugin.service_run import write_status
+
+        write_status(
+            session.config, problem=REDACTOR.clean(problem), unimplemented=NOT_IMPLEMENTED in problem
+        )
         # A usage error, said once ("ERROR: ..."); pytest.exit would print it twice (Exit: and ! ... !).
         raise pytest.UsageError(REDACTOR.clean(problem))
 

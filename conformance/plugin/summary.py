@@ -188,6 +188,30 @@ class RunTotals:
         return lines
 
 
+def _write_service_status(terminalreporter: pytest.TerminalReporter, run: RunTotals) -> None:
+    """In an operation's run of a whole-service run (``service_run``), what the whole run adds up."""
+    from conformance.plugin.service_run import STATUS_ENV, write_status
+
+    if not os.environ.get(STATUS_ENV):
+        return
+    stats = terminalreporter.stats
+    coverage = run.coverage
+    write_status(
+        terminalreporter.config,
+        outcomes={
+            outcome: len({getattr(report, "nodeid", "") for report in stats.get(outcome, [])})
+            for outcome in ("passed", "failed", "skipped", "error")
+        },
+        failed_tests=sorted({report.nodeid for report in stats.get("failed", [])}),
+        constraints_failed=sorted(coverage.failed),
+        enforced=len((coverage.exercised("invalid") & coverage._breakable()) - coverage.failed),
+        breakable_alone=len(coverage._breakable()),
+        answers_broken=run.answers.failed(),
+        requests=run.requests,
+        valid_requests=run.timeouts.get("valid", [0, 0])[1],
+    )
+
+
 def _ahead_share(ahead: Any) -> tuple[int, int, float | None]:
     """What a process sent ahead: requests, answers taken, the median answer that made it send ahead."""
     if ahead is None or not ahead.sent_ahead:
@@ -251,6 +275,8 @@ def write_summary(terminalreporter: pytest.TerminalReporter) -> None:
         lines.append(missing)
     for line in lines:
         terminalreporter.write_line(REDACTOR.clean(line))
+    if not is_worker(config):
+        _write_service_status(terminalreporter, run)
     path = config.getoption("conformance_report")
     if path and run.requests:
         written = run.coverage.write(path)
