@@ -9,6 +9,7 @@ rejection; a 2xx or a 5xx fails the test)?  How the answers look is the answer l
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -92,6 +93,11 @@ class OperationTarget(Target):
         self.answers.success(exchange, kind)
         if 200 <= exchange.status < 300:
             return
+        if 400 <= exchange.status < 500 and carries_page_token(self.contract, request):
+            # A page token is the target's own: one made up here, however well-formed, is none it issued,
+            # and a service refuses it (ValidationException, InvalidToken).  How the refusal looks is still
+            # the answer ledger's business.
+            return
         if not judge.routes(self.contract, request.path) and exchange.status < 500:
             # No SDK sends an empty URI label: such a request is no valid one to hold the target to,
             # whatever the strategies say; a router's refusal is no fault.
@@ -145,6 +151,32 @@ class OperationTarget(Target):
             if not boundary:
                 failure.add_note(describe_fault(case.reason, case.smithy))
             raise
+
+
+def carries_page_token(contract: Any, request: WireRequest) -> bool:
+    """Whether ``request`` carries the input token of the operation's paginator (botocore's
+    ``paginators-1.json``), which only an earlier answer of the target can give."""
+    from conformance.spec.resources import _paging
+
+    paging = _paging(contract.service, contract.operation)
+    if paging is None:
+        return False
+    try:
+        member = contract.member(paging.input_token)
+    except KeyError:
+        return False
+    name = member.on_the_wire
+    if member.location == "querystring":
+        return any(key == name for key, _ in request.query)
+    if member.location == "header":
+        return request.header(name) is not None
+    if member.location == "uri":
+        return True
+    try:
+        body = json.loads(request.body) if request.body else None
+    except ValueError:
+        return False
+    return isinstance(body, dict) and name in body
 
 
 def _ahead_key(request: WireRequest) -> tuple[Any, ...]:
