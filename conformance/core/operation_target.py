@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from conformance.core import judge
+from conformance.core import conflicts, judge
 from conformance.core.ahead import Planned
 from conformance.core.checks import ConformanceFailure, check_no_server_error, check_rejected
 from conformance.core.client import TargetClient
@@ -102,6 +102,8 @@ class OperationTarget(Target):
             # No SDK sends an empty URI label: such a request is no valid one to hold the target to,
             # whatever the strategies say; a router's refusal is no fault.
             return
+        if self._exists_already(exchange, request):
+            return  # the name was taken (by this run, another worker, another client): a due refusal
         if self.expect == "lenient":
             try:
                 check_no_server_error(exchange)
@@ -120,6 +122,23 @@ class OperationTarget(Target):
             exchange,
             f"it was refused: {summarize_error(exchange)}",
         )
+
+    def _exists_already(self, exchange: Exchange, request: WireRequest) -> bool:
+        """A create refused as a conflict, and the resource's read finds what it names
+        (``conformance.core.conflicts``)."""
+        if not conflicts.says_it_exists(self.contract, exchange):
+            return False
+        read = conflicts.read_request(self.contract, request)
+        if read is None:
+            return False
+
+        def send(outgoing: WireRequest) -> Exchange:
+            self.rate_limiter.wait()
+            with self._lock:
+                self.requests_sent += 1
+            return send_wire(self.client, outgoing)
+
+        return conflicts.exists(send, read)
 
     def expect_rejected(
         self, exchange: Exchange, case: InvalidRequest | BoundaryCase, *, boundary: bool = False
