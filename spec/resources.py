@@ -18,8 +18,9 @@ create)`` finds these by the model's names and members:
 Where the model leaves it open, ``resources.json`` beside this module fixes it, one row per create
 operation: ``{"SERVICE": {"CreateX": {"read": "DescribeXDetails", ...}}}`` names an operation (or
 ``null`` for none), ``"identifiers": {"Member": "output:path.to.member"}`` a source, ``"item_key"`` the
-member of a listed item that names the resource.  Nothing here sends: the properties that use it live
-with the other properties.
+member of a listed item that names the resource, ``"not_compared": {"member": "why"}`` a member the
+service sets from others, which a read-back does not compare.  Nothing here sends: the properties that
+use it live with the other properties.
 """
 
 from __future__ import annotations
@@ -85,6 +86,9 @@ class Resource:
     item_key: str | None = None  # the member of a listed item that holds the read's identifier
     shared: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()  # (create input path, read output path)
     missing: dict[str, str] = field(default_factory=dict)
+    # Shared members a read-back does not compare, each with why: values the service sets from others
+    # (``resources.json``'s ``"not_compared": {"member": "why"}``).
+    not_compared: dict[str, str] = field(default_factory=dict)
 
     def has(self, role: str) -> bool:
         return role in self.operations and role not in self.missing
@@ -167,7 +171,10 @@ def resource(service: str, create: str) -> Resource:
             if item_key is None:
                 missing.setdefault("list", f"no member of {operations['list']}'s items names the resource")
     shared = _shared(made, model.operation_model(operations["read"]), noun) if "read" in operations else ()
-    return Resource(service, create, noun, operations, identifiers, paging, item_key, shared, missing)
+    not_compared = dict(override.get("not_compared", {}))
+    return Resource(
+        service, create, noun, operations, identifiers, paging, item_key, shared, missing, not_compared
+    )
 
 
 def _pinned(member: str, text: str | None) -> Identifier | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -44,6 +44,12 @@ def send_wire(client: TargetClient, request: WireRequest) -> Exchange:
 @dataclass(repr=False)
 class OperationTarget(Target):
     """``Target`` for any operation: ``send_wire`` and the ``expect_*`` of valid and invalid requests."""
+
+    # The resources this process's resource properties made (``conformance.core.resources.Made``), which
+    # the cleanup deletes at the end of the session; and which of the operations around the create the
+    # target has (role -> None, or the answer that says it has not), once probed.
+    made: list[Any] = field(default_factory=list)
+    resource_support: dict[str, str | None] | None = None
 
     def send_wire(self, request: WireRequest, test_id: str = "", *, creates: bool = False) -> Exchange:
         """Send one request; a transport failure fails the test (and the rest of its examples) clearly.

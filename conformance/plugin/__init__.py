@@ -206,18 +206,19 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[stash.CONNECTION] = connection(config)
 
 
-# The flagship's own properties; every other file of the suite's folder is for any operation.
-_OPERATION_MODULE = "test_operation.py"
+# The properties of any operation other than the flagship; every other file of the suite's folder is the
+# flagship's own.
+_OPERATION_MODULES = ("test_operation.py", "test_resource.py")
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     """The properties of the run's operation only: the flagship's modules stand aside for another
-    operation, and the module of any operation stands aside for the flagship (which has its own)."""
+    operation, and the modules of any operation stand aside for the flagship (which has its own)."""
     if collection_path.parent != SUITE or not collection_path.name.startswith("test_"):
         return None
     if stash.CONTRACT not in config.stash:  # the options were refused: nothing runs anyway
         return None
-    if (collection_path.name == _OPERATION_MODULE) == runs_flagship(config):
+    if (collection_path.name in _OPERATION_MODULES) == runs_flagship(config):
         return True
     return None
 

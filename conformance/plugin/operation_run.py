@@ -30,11 +30,11 @@ def operation_target(config: pytest.Config, session: pytest.Session) -> Iterator
     server = None
     if not url:
         from conformance.reference import start_server
-        from conformance.reference.operation import OperationService
+        from conformance.reference.resource_store import operation_service
 
         # The reference reads patterns as Smithy does, unless the run asks for full matches.
         reading = "fullmatch" if semantics == "fullmatch" else "search"
-        server = start_server(OperationService(contract, pattern_semantics=reading))
+        server = start_server(operation_service(contract, pattern_semantics=reading))
         url = server.url
     connection = config.stash[stash.CONNECTION]
     share = workers(config)
@@ -62,9 +62,25 @@ def operation_target(config: pytest.Config, session: pytest.Session) -> Iterator
     finally:
         gc.unfreeze()
         target.ahead.close()
+        if target.made:
+            config.stash[stash.CLEANUP] = _clean_up(target, keep=config.getoption("no_cleanup"))
         target.client.close()
         if server is not None:
             server.stop()
+
+
+def _clean_up(target: Any, *, keep: bool) -> Any:
+    """Delete the resources this process's resource properties made, unless ``keep`` (--no-cleanup)."""
+    from conformance.core.resources import clean_up
+    from conformance.plugin.summary import Cleanup
+    from conformance.spec.resources import resource
+
+    made = len(target.made)
+    deleted = sum(1 for one in target.made if one.deleted)
+    if keep:
+        return Cleanup(made, deleted, [], None, [])
+    done = clean_up(target, resource(target.contract.service, target.contract.operation))
+    return Cleanup(done.created, done.deleted, done.not_deleted, None, done.lost)
 
 
 def operation_strategies(config: pytest.Config) -> Any:

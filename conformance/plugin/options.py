@@ -47,6 +47,8 @@ def markers(contract: Contract) -> dict[str, str]:
         "ambiguous": "the search-only zone of the patterns; runs with --pattern-semantics search|fullmatch",
         "lifecycle": "GetWorkflow, ListWorkflows and DeleteWorkflow show that a create created (skipped for "
         "a target without them)",
+        "resources": "any operation's create really creates: its read, list and delete show what it made "
+        "(skipped where the model or the target has none)",
     }
 
 

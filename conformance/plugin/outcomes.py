@@ -140,7 +140,7 @@ def report_verdicts(session: pytest.Session, totals: RunTotals) -> None:
         terminal.write_line(
             "conformance: the properties of the answers, judged over every exchange of the run:"
         )
-    if totals.lost and deletes_are_judged(config):
+    if totals.lost and totals.coverage.flagship and deletes_are_judged(config):
         verdicts.append((f"{NODE}[lifecycle.cleanup]", False, totals.lost_report()))
     for nodeid, passed, text in verdicts:
         _log_verdict(config, nodeid, passed, REDACTOR.clean(text))

@@ -173,14 +173,16 @@ class RunTotals:
             lines.append(f"conformance: first failure after {self.first_failure_after} requests")
         if self.cleaned_up:
             kept = " (kept: --no-cleanup)" if self.no_cleanup else ""
-            line = f"conformance: created {self.created} workflows, deleted {self.deleted}{kept}"
+            things = "workflows" if self.coverage.flagship else "resources (of the resource properties)"
+            line = f"conformance: created {self.created} {things}, deleted {self.deleted}{kept}"
             if self.no_delete_operation:
                 line += (
                     f"; the target has no DeleteWorkflow (it answered {self.no_delete_operation}), so no "
                     f"more deletes were sent and {len(self.not_deleted)} are left"
                 )
             elif self.lost and len(self.lost) == len(self.not_deleted):
-                line += f", {len(self.lost)} were gone already (DeleteWorkflow answered 404)"
+                delete = "DeleteWorkflow" if self.coverage.flagship else "the delete"
+                line += f", {len(self.lost)} were gone already ({delete} answered 404)"
             elif self.not_deleted:
                 shown = " ".join(_short(i) for i in self.not_deleted[:20])
                 line += f", failed to delete {len(self.not_deleted)}: {shown}"

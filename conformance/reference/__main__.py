@@ -128,7 +128,10 @@ def build_service(args: argparse.Namespace) -> Service:
         )
     if args.domain:
         raise OperationError(f"--domain names domains of {FLAGSHIP}; {args.operation} keeps none")
-    return OperationService(contract, pattern_semantics=args.pattern_semantics, dialect=args.regex_dialect)
+    from conformance.reference.resource_store import operation_service
+
+    # A create whose resource has a read and a delete is served with them, over a store.
+    return operation_service(contract, pattern_semantics=args.pattern_semantics, dialect=args.regex_dialect)
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
