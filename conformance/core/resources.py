@@ -185,6 +185,7 @@ class ResourceChecks:
     test_id: str
     expect: str = "strict"
     not_compared: dict[str, str] = field(default_factory=dict)  # create member -> why it is not compared
+    refusal: str | None = None  # how the target refused the last create, under --expect lenient
 
     def __repr__(self) -> str:
         return "resources"
@@ -209,6 +210,7 @@ class ResourceChecks:
 
         self.target.expect_accepted(exchange, to_wire(self.target.contract, params))
         if not 200 <= exchange.status < 300:
+            self.refusal = summarize_error(exchange)
             return None
         made = Made(params, parsed(self.resource.service, self.resource.create, exchange) or {}, exchange)
         if identifier_params(self.resource, "delete", made) is not None:
