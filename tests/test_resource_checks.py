@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 
-from conformance.core.resources import first_difference, instant, reshaped
+from conformance.core.resource_values import first_difference, instant, reshaped
 from conformance.spec.operation import load_operation, operation_model
 from conformance.strategies.operation.unique import fits, unique_text
 

@@ -11,12 +11,14 @@ create (or still there right after its delete) is looked for again for up to ``S
 Which of the operations the target has is found out once per process (``probe``), before any resource
 property runs, the way the operation's own preflight tells a missing operation: 405, 501, a 404 that is
 no error the model lists, or the very answer a path no operation has gets.  Nothing here knows pytest.
+
+Some 600 lines, as the flagship's ``conformance.flagship.lifecycle``: the checks of the three operations
+share the sending, the identifiers and the second look at a store that settles, and read best together;
+how values are compared is ``conformance.core.resource_values``.
 """
 
 from __future__ import annotations
 
-import datetime
-import math
 import re
 import time
 import uuid
@@ -31,7 +33,8 @@ from conformance.core import judge
 from conformance.core.checks import ConformanceFailure
 from conformance.core.errors import COMMON_CLIENT_ERRORS
 from conformance.core.exchange import Exchange, TargetError
-from conformance.core.report import describe_value, escape_controls, to_curl
+from conformance.core.report import escape_controls, to_curl
+from conformance.core.resource_values import first_difference, reshaped, shown
 from conformance.core.sdk import summarize_error
 from conformance.spec import Contract
 from conformance.spec.operation import load_operation, operation_model
@@ -559,95 +562,6 @@ class ResourceChecks:
                     "items in all)",
                     case,
                 )
-
-
-# -- comparing as the model types the members ---------------------------------------------------------------
-def first_difference(shape: Any, sent: Any, read: Any, where: str) -> tuple[str, Any, Any] | None:
-    """The first place where ``read`` (botocore's reading of the answer) differs from ``sent`` (the
-    create's params), compared as the create's input shape types them: timestamps as instants, numbers
-    as numbers; a structure's members the answer leaves out are not compared, a map may hold more."""
-    kind = shape.type_name
-    if kind == "structure":
-        if not isinstance(read, dict) or not isinstance(sent, dict):
-            return (where, sent, read)
-        for name, value in sent.items():
-            if name in shape.members and read.get(name) is not None and value is not None:
-                found = first_difference(shape.members[name], value, read[name], f"{where}.{name}")
-                if found is not None:
-                    return found
-        return None
-    if kind == "list":
-        if not isinstance(read, list) or len(read) != len(sent):
-            return (where, sent, read)
-        for index, (one, other) in enumerate(zip(sent, read, strict=True)):
-            found = first_difference(shape.member, one, other, f"{where}[{index}]")
-            if found is not None:
-                return found
-        return None
-    if kind == "map":
-        if not isinstance(read, dict):
-            return (where, sent, read)
-        for key, value in sent.items():
-            if key not in read:
-                return (f"{where}[{key!r}]", value, None)
-            found = first_difference(shape.value, value, read[key], f"{where}[{key!r}]")
-            if found is not None:
-                return found
-        return None
-    if kind == "timestamp":
-        return None if instant(sent) is not None and instant(sent) == instant(read) else (where, sent, read)
-    if kind in ("float", "double", "integer", "long", "short", "byte"):
-        if isinstance(read, bool) or not isinstance(read, int | float):
-            return (where, sent, read)
-        if isinstance(sent, float) and math.isnan(sent):
-            return None if isinstance(read, float) and math.isnan(read) else (where, sent, read)
-        return None if sent == read else (where, sent, read)
-    if kind == "blob":
-        sent_bytes = sent.encode("utf-8") if isinstance(sent, str) else sent
-        return None if sent_bytes == read else (where, sent, read)
-    return None if sent == read and type(sent) is type(read) else (where, sent, read)
-
-
-def instant(value: Any) -> float | None:
-    """A timestamp as epoch seconds: a datetime (naive ones are UTC, as botocore reads them) or a number."""
-    if isinstance(value, datetime.datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
-        return moment.timestamp()
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return None
-
-
-def shown(value: Any) -> str:
-    if isinstance(value, datetime.datetime):
-        return f"{value.isoformat()} ({instant(value):g} s from 1970)"
-    if isinstance(value, bytes):
-        return f"{len(value)} bytes"
-    return describe_value(value, length=False)
-
-
-# The kinds of character an id's changed character keeps: each regex class an id's pattern may use holds
-# every character of a kind or none of them.
-_KINDS = ("0123456789", "abcdef", "ABCDEF", "ghijklmnopqrstuvwxyz", "GHIJKLMNOPQRSTUVWXYZ")
-
-
-def reshaped(value: str, changes: int = 8) -> str | None:
-    """``value`` with up to ``changes`` of its last letters and digits changed, each for a random one of
-    its kind (a digit for a digit, a hexadecimal letter for one): an id of the same shape as a real one."""
-    token = uuid.uuid4().int
-    characters = list(value)
-    changed = 0
-    for index in range(len(characters) - 1, -1, -1):
-        if changed == changes:
-            break
-        for kind in _KINDS:
-            if characters[index] in kind:
-                token, pick = divmod(token, len(kind))
-                characters[index] = kind[pick]
-                changed += 1
-                break
-    other = "".join(characters)
-    return other if changed and other != value else None
 
 
 # -- cleanup ---------------------------------------------------------------------------------------------
