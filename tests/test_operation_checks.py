@@ -278,3 +278,15 @@ def test_a_documented_refusal_under_expect_lenient_is_no_failure_to_note() -> No
     with pytest.raises(ConformanceFailure):
         target.expect_accepted(answer(500, {"Message": "no"}), request)
     assert target.first_failure_after is not None and target._failed_at
+
+
+@pytest.mark.parametrize(("preset", "broken"), [("", []), ("HIGHER_BANDWIDTH_DELIVERY", []), ("X", ["enum"])])
+def test_an_enum_takes_the_empty_string_where_its_documentation_names_it(preset: str, broken: list) -> None:
+    """ivs' ``preset`` lists two presets, and its documentation says the service answers ``""`` for the
+    channel types that have none: the model says both, so only a value neither allows is broken; an enum
+    whose documentation says nothing of it (``type``) keeps to its values."""
+    channel = load_operation("ivs:CreateChannel")
+    found = judge.body_problems(channel, answer(200, {"channel": {"preset": preset, "arn": "a"}}))
+    assert [name.rsplit(".", 1)[1] for name in names(found) if ".preset." in name] == broken
+    typed = judge.body_problems(channel, answer(200, {"channel": {"type": ""}}))
+    assert "Response.channel.type.enum" in names(typed)

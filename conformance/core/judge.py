@@ -331,6 +331,41 @@ def _length(kind: str, blobs: frozenset[str]) -> Any:
     return check
 
 
+def _enum(service: str, operation: str) -> Any:
+    """An enum, where the member's own documentation does not name the empty string as its value: the
+    model of ivs' ``preset`` lists two presets, and its documentation says the service answers ``""`` for
+    the channel types that have none.  The model says both; only a value neither allows is broken."""
+
+    def check(validator: Any, values: list, instance: Any, schema: dict) -> Iterator[ValidationError]:
+        if instance in values:
+            return
+        if instance == "" and _documents_empty(service, operation, schema.get(PATH_KEYWORD, "")):
+            return
+        yield ValidationError(f"{instance!r} is not one of {values!r}")
+
+    return check
+
+
+_EMPTY_STRING = re.compile(r'<code>""</code>')
+
+
+@cache
+def _documents_empty(service: str, operation: str, path: str) -> bool:
+    """Whether the documentation of the output member at ``path`` names the empty string as a value."""
+    from conformance.spec.operation import operation_model
+
+    try:
+        shape = operation_model(service, operation).output_shape
+        for step in path.split(".")[1:]:
+            name = step.removesuffix("[]")
+            shape = shape.value if name == "<value>" else shape.members[name]
+            for _ in range((len(step) - len(name)) // 2):
+                shape = shape.member
+    except Exception:  # noqa: BLE001 - a contract botocore does not hold, or a path of its own
+        return False
+    return bool(_EMPTY_STRING.search(shape.documentation or ""))
+
+
 @cache
 def _validator_for(service: str, operation: str, root: str, contract: Contract) -> Any:
     blobs = frozenset(path for path, member in contract.members.items() if member.type == "blob")
@@ -340,6 +375,7 @@ def _validator_for(service: str, operation: str, root: str, contract: Contract) 
             "pattern": _pattern,
             "minLength": _length("minLength", blobs),
             "maxLength": _length("maxLength", blobs),
+            "enum": _enum(service, operation),
         },
     )
     return output_validator(contract.schema_for(root))
