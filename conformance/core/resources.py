@@ -19,6 +19,7 @@ how values are compared is ``conformance.core.resource_values``.
 
 from __future__ import annotations
 
+import math
 import re
 import time
 import uuid
@@ -70,13 +71,26 @@ def _parser() -> Any:
 def parsed(service: str, operation: str, exchange: Exchange) -> dict[str, Any] | None:
     """The answer's output as botocore reads it (timestamps as datetimes, blobs as bytes), or None where
     botocore cannot read it."""
+    found = _parse(service, operation, exchange)
+    return found if isinstance(found, dict) else None
+
+
+def unreadable(service: str, operation: str, exchange: Exchange) -> str:
+    """Why botocore cannot read the answer, in a few words."""
+    found = _parse(service, operation, exchange)
+    if isinstance(found, BaseException):
+        return f"{type(found).__name__}: {escape_controls(str(found))[:200]}"
+    return "it reads no output from it"
+
+
+def _parse(service: str, operation: str, exchange: Exchange) -> dict[str, Any] | BaseException | None:
     shape = operation_model(service, operation).output_shape
     response = {"status_code": exchange.status, "headers": CaseInsensitiveDict(exchange.headers),
                 "body": exchange.body}  # fmt: skip
     try:
         found = _parser().parse(response, shape)
-    except Exception:  # noqa: BLE001 - what botocore cannot read, no SDK user gets either
-        return None
+    except Exception as error:  # noqa: BLE001 - what botocore cannot read, no SDK user gets either
+        return error
     if not isinstance(found, dict):
         return None
     found.pop("ResponseMetadata", None)
@@ -177,6 +191,7 @@ class Walk:
     pages: int
     last: Exchange
     complete: bool
+    unreadable: Exchange | None = None  # the first page botocore cannot read (its raw JSON was walked)
 
 
 @dataclass
@@ -506,14 +521,21 @@ class ResourceChecks:
         tokens: set[Any] = set()
         token = None
         exchange: Exchange | None = None
+        first_unreadable: Exchange | None = None
         success = self.contract("list").success["status"]
         for page in range(1, MAX_PAGES + 1):
             exchange = self.send("list", self.list_params(made, size, token) or {})
             if exchange.status != success:
                 self.fail("resource.list.status", f"{listing} answers {success}", exchange,
                           summarize_error(exchange), case)  # fmt: skip
-            answer = parsed(self.resource.service, listing, exchange) or {}
-            items = dig(answer, paging.result_key) or []
+            answer = parsed(self.resource.service, listing, exchange)
+            if answer is None:
+                # No SDK reads this page; its JSON is walked as it is, and the paging check says so.
+                first_unreadable = first_unreadable or exchange
+                raw = exchange.json()
+                answer = raw if isinstance(raw, dict) else {}
+            items = dig(answer, paging.result_key)
+            items = items if isinstance(items, list) else []
             if size is not None and len(items) > size:
                 self.fail("resource.list.limit", f"a page of {listing} holds at most {paging.limit_key}="
                           f"{size} items", exchange, f"page {page} holds {len(items)}", case)  # fmt: skip
@@ -521,13 +543,13 @@ class ResourceChecks:
                 ids.append(item.get(self.resource.item_key) if isinstance(item, dict) else item)
             token = answer.get(paging.output_token)
             if not token:
-                return Walk(ids, page, exchange, True)
+                return Walk(ids, page, exchange, True, first_unreadable)
             if token in tokens:
                 self.fail("resource.list.ends", f"paging through {listing} ends: each token leads on",
                           exchange, f"page {page} gives a token an earlier page gave", case)  # fmt: skip
             tokens.add(token)
         assert exchange is not None
-        return Walk(ids, MAX_PAGES, exchange, False)
+        return Walk(ids, MAX_PAGES, exchange, False, first_unreadable)
 
     def walk_until(self, made: Made | None, size: int | None, good: Any) -> Walk:
         """``walk``, walked again (for at most ``SETTLE_SECONDS``) until ``good(walk)``: a store that
@@ -540,6 +562,17 @@ class ResourceChecks:
                 return walk
             time.sleep(SETTLE_STEP)
 
+    def page_sizes(self, made: Made, sizes: list[int]) -> list[int] | str:
+        """``sizes``, each raised where the collection holds so many items that pages of it would pass
+        ``MAX_PAGES``; or why the collection cannot be walked at all (too many items for the largest page)."""
+        largest = self.largest_page()
+        walk = self.walk(made, largest)
+        if not walk.complete:
+            return f"the collection holds more than {MAX_PAGES} pages of {largest}: too many to walk"
+        total = len(walk.ids) + 1
+        wanted = [max(size, math.ceil(total / (MAX_PAGES - 1))) for size in sizes]
+        return list(dict.fromkeys(min(size, largest or size) for size in wanted))
+
     def expect_every_page(self, made: list[Made], size: int) -> None:
         """Walked with ``size`` items a page, every page together lists each resource of ``made`` exactly
         once."""
@@ -549,7 +582,7 @@ class ResourceChecks:
         case = f"{listing} in pages of {size} after {len(made)} creates"
         walk = self.walk_until(made[0], size, lambda w: all(w.ids.count(i) == 1 for i in wanted))
         if not walk.complete:
-            return  # more than MAX_PAGES pages: nothing to say of what is listed
+            return  # the collection grew past MAX_PAGES pages meanwhile: nothing to say of this walk
         for value in wanted:
             count = walk.ids.count(value)
             if count != 1:
@@ -562,6 +595,15 @@ class ResourceChecks:
                     "items in all)",
                     case,
                 )
+        if walk.unreadable is not None:
+            self.fail(
+                "resource.list.readable",
+                f"every page of {listing} is an answer botocore reads, as its output model says",
+                walk.unreadable,
+                f"botocore cannot read a page ({unreadable(self.resource.service, listing, walk.unreadable)})"
+                "; read as plain JSON, the pages list each resource the run created once",
+                case,
+            )
 
 
 # -- cleanup ---------------------------------------------------------------------------------------------
