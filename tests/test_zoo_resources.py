@@ -21,7 +21,7 @@ from conformance.reference import start_server
 from conformance.reference.resource_store import ResourceService, operation_service
 from conformance.spec.operation import load_operation
 from tests.suite_runner import run_suite
-from tests.zoo_resources import CORRECT, MUTANTS, SCHEDULER, ResourceMutant
+from tests.zoo_resources import CHANNELS, CORRECT, MUTANTS, SCHEDULER, ResourceMutant
 
 RESOURCE_TESTS = "conformance/properties/test_resource.py::"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "zoo", "AWS_SECRET_ACCESS_KEY": "zoo-secret"}
@@ -120,7 +120,10 @@ def test_the_reference_shows_none_of_the_deviations() -> None:
         assert {name: probe(client) for name, probe in PROBES.items()} == dict.fromkeys(PROBES)
 
 
-@pytest.mark.parametrize("mutant", MUTANTS, ids=[m.name for m in MUTANTS])
+SCHEDULE_MUTANTS = [m for m in MUTANTS if m.operation == SCHEDULER]
+
+
+@pytest.mark.parametrize("mutant", SCHEDULE_MUTANTS, ids=[m.name for m in SCHEDULE_MUTANTS])
 def test_each_mutant_shows_its_deviation_and_no_other(mutant: ResourceMutant) -> None:
     with scheduler_client(mutant.service()) as client:
         seen = {name: probe(client) for name, probe in PROBES.items()}
@@ -129,17 +132,31 @@ def test_each_mutant_shows_its_deviation_and_no_other(mutant: ResourceMutant) ->
     assert others == ALSO.get(mutant.name, set()), seen
 
 
-def _run(service: ResourceService, tmp_path: Path) -> Any:
+def test_a_page_with_tags_as_an_array_is_one_no_sdk_reads() -> None:
+    """The channel mutant's pages, read by boto3: its paginator fails, as on a real SDK."""
+    mutant = next(m for m in MUTANTS if m.operation == CHANNELS)
+    with start_server(mutant.service()) as server:
+        client = boto3.client(
+            "ivs", endpoint_url=server.url, region_name="us-east-1", aws_access_key_id="zoo",
+            aws_secret_access_key="zoo-secret", config=botocore.config.Config(retries={"max_attempts": 1}),
+        )  # fmt: skip
+        arn = client.create_channel(name="zoo")["channel"]["arn"]
+        assert client.get_channel(arn=arn)["channel"]["arn"] == arn  # the read is right
+        with pytest.raises(AttributeError):
+            client.list_channels(maxResults=1)
+
+
+def _run(service: ResourceService, tmp_path: Path, operation: str = SCHEDULER) -> Any:
     with start_server(service) as server:
         return run_suite(
-            "--operation", SCHEDULER, "--target-url", server.url, "--aws-sigv4", "--aws-region",
+            "--operation", operation, "--target-url", server.url, "--aws-sigv4", "--aws-region",
             "us-east-1", "-k", "test_resource", "-q", storage=tmp_path, env=CREDENTIALS,
         )  # fmt: skip
 
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=[m.name for m in MUTANTS])
 def test_the_resource_properties_catch_the_mutant(mutant: ResourceMutant, tmp_path: Path) -> None:
-    run = _run(mutant.service(), tmp_path)
+    run = _run(mutant.service(), tmp_path, mutant.operation)
     assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.output[-3000:]
     assert f"{RESOURCE_TESTS}{mutant.test}" in run.failed_tests, run.output[-4000:]
     # The failure names the property, and says what was required and answered.

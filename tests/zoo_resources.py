@@ -14,6 +14,7 @@ each deviation by direct SDK calls and runs the suite against it.
 from __future__ import annotations
 
 import copy
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -27,11 +28,19 @@ from conformance.spec.operation import load_operation
 from conformance.spec.resources import resource
 
 SCHEDULER = "scheduler:CreateSchedule"
+CHANNELS = "ivs:CreateChannel"
 
 
 def scheduler(kind: type[ResourceService]) -> Callable[[], ResourceService]:
     def build() -> ResourceService:
         return kind(load_operation(SCHEDULER), resource("scheduler", "CreateSchedule"))
+
+    return build
+
+
+def channels(kind: type[ResourceService]) -> Callable[[], ResourceService]:
+    def build() -> ResourceService:
+        return kind(load_operation(CHANNELS), resource("ivs", "CreateChannel"))
 
     return build
 
@@ -42,6 +51,7 @@ class ResourceMutant:
     breaks: str  # the resource property a failure must name
     test: str  # the test that must fail
     service: Callable[[], ResourceService]
+    operation: str = SCHEDULER
 
 
 # -- the read answers wrong -------------------------------------------------------------------------------
@@ -102,6 +112,19 @@ class LaterPagesSkipTheirFirst(ResourceService):
             if later:
                 values = {**values, paging.input_token: f"after-{min(later)}"}
         return super().answer_list(service, values)
+
+
+class EmptyTagsAsAnArray(ResourceService):
+    """Writes a listed channel's empty tags as a JSON array: a serializer (PHP's ``json_encode``, a
+    dict built as a list) that cannot tell an empty map from an empty list.  No SDK reads the page."""
+
+    def answer_list(self, service: OperationService, values: dict[str, Any]) -> Reply:
+        reply = super().answer_list(service, values)
+        body = json.loads(reply.body)
+        for item in body.get("channels", []):
+            if not item.get("tags"):
+                item["tags"] = []
+        return Reply(reply.status, reply.headers, json.dumps(body).encode())
 
 
 # -- correct, in ways a check must allow ---------------------------------------------------------------
@@ -197,5 +220,12 @@ MUTANTS = [
         "test_every_page_lists_each_created_resource_once",
         scheduler(LaterPagesSkipTheirFirst),
     ),  # fmt: skip
+    ResourceMutant(
+        "empty tags as an array",
+        "resource.list.readable",
+        "test_every_page_lists_each_created_resource_once",
+        channels(EmptyTagsAsAnArray),
+        CHANNELS,
+    ),
 ]
 CORRECT = {"eventually consistent": scheduler(EventuallyConsistent), "newest first": scheduler(NewestFirst)}
