@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from conformance.core.operation_target import OperationTarget
 from conformance.core.resources import Made, ResourceChecks, probe
+from conformance.core.target import CreateBudgetSpent
 from conformance.plugin.profiles import suite_settings
 from conformance.spec.resources import Resource, resource
 
@@ -65,9 +66,9 @@ def resources(target: OperationTarget, request: pytest.FixtureRequest) -> Resour
 def create(
     checks: ResourceChecks, params: dict[str, Any], pinned: dict[str, Any], refused: list[str] | None = None
 ) -> Made | None:
-    """Create a resource of a name of its own; skipped where none can be made or the target (under
-    --expect lenient) refused the create with an error its model lists (None instead, where ``refused``
-    collects why)."""
+    """Create a resource of a name of its own; skipped where none can be made, --max-creates is spent, or
+    the target (under --expect lenient) refused the create with an error its model lists (None instead,
+    where ``refused`` collects why)."""
     __tracebackhide__ = True
     unique = checks.unique(params, pinned)
     if unique is None:
@@ -75,7 +76,13 @@ def create(
         pytest.skip(
             f"no name of its own can be given to each create ({named} pinned, or no unique value fits)"
         )
-    made = checks.create(unique)
+    try:
+        made = checks.create(unique)
+    except CreateBudgetSpent as spent:
+        if refused is not None:
+            refused.append(str(spent))
+            return None
+        pytest.skip(str(spent))
     if made is None:
         why = checks.refusal or "an error its model lists"
         if refused is not None:
