@@ -118,10 +118,10 @@ def test_a_created_resource_reads_back_as_created(resources: ResourceChecks, str
     @given(data=st.data())
     def reads_back(data: st.DataObject) -> None:
         params = data.draw(strategies.valid_params(), label="params")
-        made = create(resources, params, strategies.pinned, refused=refused)
-        if made is not None:
+        one = create(resources, params, strategies.pinned, refused=refused)
+        if one is not None:
             made_any.append(True)
-            resources.expect_read_back(made)
+            resources.expect_read_back(one)
 
     reads_back()
     if not made_any:
