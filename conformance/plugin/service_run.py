@@ -360,7 +360,7 @@ class ServiceSummary:
             "verdict",
             "expect",
             "tests",
-            "constraints enforced",
+            "refused when broken",
             "not enforced",
             "answers broken",
             "lifecycle broken",
@@ -402,7 +402,7 @@ class ServiceSummary:
         lines.append(self.total_line().removeprefix("conformance: "))
         lines += [
             "",
-            "| operation | verdict | expect | tests | constraints enforced | not enforced | answers broken "
+            "| operation | verdict | expect | tests | refused when broken | not enforced | answers broken "
             "| lifecycle broken |",
             "|---|---|---|---|---|---|---|---|",
         ]
