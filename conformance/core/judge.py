@@ -44,6 +44,7 @@ from conformance.core.report import describe_value, escape_controls
 from conformance.core.sdk import body_kind, describe_error_type, error_code, summarize_error
 from conformance.spec import Contract
 from conformance.spec.contract import PATH_KEYWORD
+from conformance.spec.paths import ITEM, KEY, VALUE, steps
 from conformance.spec.patterns import invalid_in_every_reading
 
 # Not in every model's error list, but what AWS services and Smithy's framework answer a constraint
@@ -356,11 +357,15 @@ def _documents_empty(service: str, operation: str, path: str) -> bool:
 
     try:
         shape = operation_model(service, operation).output_shape
-        for step in path.split(".")[1:]:
-            name = step.removesuffix("[]")
-            shape = shape.value if name == "<value>" else shape.members[name]
-            for _ in range((len(step) - len(name)) // 2):
+        for step in steps(path)[1:]:
+            if step == ITEM:
                 shape = shape.member
+            elif step == VALUE:
+                shape = shape.value
+            elif step == KEY:
+                shape = shape.key
+            else:
+                shape = shape.members[step]
     except Exception:  # noqa: BLE001 - a contract botocore does not hold, or a path of its own
         return False
     return bool(_EMPTY_STRING.search(shape.documentation or ""))
