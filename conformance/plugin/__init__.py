@@ -12,13 +12,13 @@ judging are ``conformance.core``'s, what only the flagship has is ``conformance.
 properties are ``conformance.properties``'s.  The work is elsewhere, one role a module: the options'
 checks and the connection in ``options``, the check of a user's target in ``preflight``, the Hypothesis
 profiles in ``profiles``, the totals of the run and their merging across xdist workers in ``summary``, the
-rewriting of pytest's reports in ``outcomes``, the plugin's state in ``stash``, and the target and
+rewriting of pytest's reports in ``outcomes``, the plugin's state in ``stash``, the freezing of
+the run's long-lived objects for the garbage collector in ``heap``, and the target and
 strategies of an operation other than the flagship (``--operation``) in ``operation_run``.
 """
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from conformance.flagship.ledger import AnswerLedger
 from conformance.flagship.target import DEFAULT_CLOCK_SKEW, FlagshipTarget
 from conformance.plugin import outcomes, stash, summary
 from conformance.plugin.ahead import finish_ahead, plan_ahead, rehearse, send_ahead
+from conformance.plugin.heap import freeze_run
 from conformance.plugin.operation_run import operation_strategies, operation_target
 from conformance.plugin.options import (
     DEFAULT_MAX_CREATES,
@@ -288,13 +289,10 @@ def target(request: pytest.FixtureRequest) -> Iterator[FlagshipTarget]:
     target.on_stop = lambda message: setattr(session, "shouldfail", message)
     target.ahead = send_ahead(target)
     config.stash[stash.TARGET] = target
-    # What is alive now (modules, the contract, strategies, the collected tests) lives for the whole run:
-    # frozen, the garbage collector does not walk it again in every full collection.
-    gc.freeze()
+    freeze_run()
     try:
         yield target
     finally:
-        gc.unfreeze()
         target.ahead.close()
         if server is None:
             config.stash[stash.CLEANUP] = _clean_up(target, keep=config.getoption("no_cleanup"))

@@ -4,7 +4,6 @@ the ``--value`` pins, built once per process (an xdist worker's too)."""
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +14,7 @@ from conformance.core.target import Target
 from conformance.core.throttle import RateLimiter
 from conformance.plugin import stash
 from conformance.plugin.ahead import send_ahead
+from conformance.plugin.heap import freeze_run
 from conformance.plugin.options import run_contract, workers
 
 
@@ -56,11 +56,10 @@ def operation_target(config: pytest.Config, session: pytest.Session) -> Iterator
     target.on_stop = lambda message: setattr(session, "shouldfail", message)
     target.ahead = send_ahead(target)
     config.stash[stash.TARGET] = target
-    gc.freeze()
+    freeze_run()
     try:
         yield target
     finally:
-        gc.unfreeze()
         target.ahead.close()
         if target.made:
             config.stash[stash.CLEANUP] = _clean_up(target, keep=config.getoption("no_cleanup"))
