@@ -88,18 +88,24 @@ def validation_errors(contract: Contract, constraint_id: str) -> frozenset[str]:
 def label_values(contract: Contract, path: str) -> dict[str, str] | None:
     """The URI labels of a request's path, decoded (None when the path does not fit the model's
     ``requestUri`` at all)."""
-    template = contract.uri.split("?", 1)[0]
+    pattern, names = _labels_of(contract.uri)
+    match = pattern.fullmatch(path.split("?", 1)[0])
+    if match is None:
+        return None
+    return {name: unquote(value) for name, value in zip(names, match.groups(), strict=True)}
+
+
+@cache  # read for every answer
+def _labels_of(uri: str) -> tuple[re.Pattern[str], list[str]]:
+    """The regex of a ``requestUri``'s path, a group a label, and the labels' names in order."""
     pattern, names = "", []
-    for part in re.split(r"(\{[A-Za-z0-9_]+\+?\})", template):
+    for part in re.split(r"(\{[A-Za-z0-9_]+\+?\})", uri.split("?", 1)[0]):
         if part.startswith("{"):
             names.append(part.strip("{}+"))
             pattern += "(.*)" if part.endswith("+}") else "([^/]*)"
         else:
             pattern += re.escape(part)
-    match = re.fullmatch(pattern, path.split("?", 1)[0])
-    if match is None:
-        return None
-    return {name: unquote(value) for name, value in zip(names, match.groups(), strict=True)}
+    return re.compile(pattern), names
 
 
 def rejection_statuses(contract: Contract, constraint_id: str, path: str) -> frozenset[int]:
@@ -119,10 +125,15 @@ def routes(contract: Contract, path: str) -> bool:
     """Whether a path is the operation's for any router: it fits the ``requestUri``, and no label is
     empty or holds a "/" (but a greedy one, ``{Key+}``).  No SDK sends an empty label."""
     labels = label_values(contract, path)
-    greedy = {m.on_the_wire for m in contract.members.values() if m.location == "uri" and m.greedy}
+    greedy = _greedy_labels(contract)
     return labels is not None and all(
         value != "" and (name in greedy or "/" not in value) for name, value in labels.items()
     )
+
+
+@cache
+def _greedy_labels(contract: Contract) -> frozenset[str]:
+    return frozenset(m.on_the_wire for m in contract.members.values() if m.location == "uri" and m.greedy)
 
 
 def _or(items: list) -> str:
@@ -249,8 +260,9 @@ def body_problems(contract: Contract, exchange: Exchange) -> list[Problem]:
         if not exchange.body and not any(c.required for c in contract.children(root)):
             return []  # nothing to say: every member is optional, and an empty body has none
         return [Problem(f"{root}.type", "the body is a JSON object", f"the body is {body_kind(exchange)}")]
-    body = _without_nulls(body, contract.schema_for(root))
-    return [_problem(contract, error) for error in _validator(contract, root).iter_errors(body)]
+    validator = _validator(contract, root)
+    body = _without_nulls(body, validator.schema)
+    return [_problem(contract, error) for error in validator.iter_errors(body)]
 
 
 def _without_nulls(value: Any, schema: dict) -> Any:

@@ -8,7 +8,7 @@ that one answer reads the same wherever it is named.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from botocore.parsers import create_parser
@@ -45,6 +45,15 @@ def error_code(
 ) -> str | None:
     """The error code botocore's parser reads from an answer of ``service``'s ``operation``, or None
     (no error to botocore, or nothing it can read)."""
+    return _error_code(service, operation, status, tuple(headers.items()), body)
+
+
+# Each answer is read by several judges (its rejection, its error's shape), and a target gives many
+# answers alike: botocore's parser reads each one once.
+@lru_cache(maxsize=1024)
+def _error_code(
+    service: str, operation: str, status: int, headers: tuple[tuple[str, str], ...], body: bytes
+) -> str | None:
     parser, output_shape = _error_parsing(service, operation)
     response = {"status_code": status, "headers": CaseInsensitiveDict(headers), "body": body}
     try:
