@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import gc
+import os
 from functools import cache
 from typing import Any
 
@@ -38,20 +39,39 @@ def parse_operation(name: str) -> tuple[str, str]:
 
 
 @cache
-def _session() -> Any:
-    import botocore.session
+def _loader() -> Any:
+    """botocore's loader of its models, the one a botocore session reads them with.  Without a session
+    where none would tell it more: a session's loader takes an extra data path from ``AWS_DATA_PATH`` or
+    the shared config file, and otherwise is this very loader; a session costs a run of a small operation
+    a twentieth of its time (importing ``botocore.session``, ``botocore.client`` and their handlers, and
+    setting them up), for nothing that reading a model needs."""
+    import botocore.loaders
 
-    return botocore.session.get_session()
+    config = os.environ.get("AWS_CONFIG_FILE", "~/.aws/config")
+    if "AWS_DATA_PATH" in os.environ or os.path.exists(os.path.expanduser(config)):
+        import botocore.session
+
+        return botocore.session.get_session().get_component("data_loader")
+    return botocore.loaders.create_loader()
+
+
+def _load_model(service: str) -> Any:
+    """botocore's ``ServiceModel`` of ``service``, as ``Session.get_service_model`` builds it;
+    ``UnknownServiceError`` when there is none."""
+    import botocore.model
+
+    return botocore.model.ServiceModel(_loader().load_service_model(service, "service-2"), service)
+
+
+def _available_services() -> list[str]:
+    return _loader().list_available_services("service-2")
 
 
 @cache
 def rest_json_services() -> tuple[str, ...]:
     """Every service of the installed botocore whose protocol is restJson1."""
-    session = _session()
     return tuple(
-        name
-        for name in session.get_available_services()
-        if session.get_service_model(name).metadata.get("protocol") == PROTOCOL
+        name for name in _available_services() if _load_model(name).metadata.get("protocol") == PROTOCOL
     )
 
 
@@ -61,11 +81,10 @@ def service_model(service: str) -> Any:
     import botocore
     import botocore.exceptions
 
-    session = _session()
     try:
-        model = session.get_service_model(service)
+        model = _load_model(service)
     except botocore.exceptions.UnknownServiceError:
-        near = difflib.get_close_matches(service, session.get_available_services(), n=3)
+        near = difflib.get_close_matches(service, _available_services(), n=3)
         hint = f"; did you mean {', '.join(near)}?" if near else ""
         raise OperationError(f"no service {service!r} in botocore {botocore.__version__}{hint}") from None
     protocol = model.metadata.get("protocol")

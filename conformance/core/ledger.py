@@ -91,8 +91,9 @@ class _Tally:
     example: tuple[int, dict[str, Any]] | None = None  # (request size, the failure's record), the smallest
     _pending: tuple[int, Exchange, Problem, str | None] | None = None
 
-    def add(self, kind: Kind, exchange: Exchange, problem: Problem | None, case: str | None) -> None:
-        key = kind.key()
+    def add(self, key: str, exchange: Exchange, problem: Problem | None, case: str | None) -> None:
+        """One answer this property applied to, its request of the kind whose ``Kind.key()`` is ``key``;
+        ``problem`` if the answer broke it."""
         self.applicable[key] += 1
         if problem is None:
             return
@@ -130,8 +131,9 @@ class Ledger:
         self, names: Iterable[str], problems: list[Problem], kind: Kind, exchange: Exchange, case: str | None
     ) -> None:
         broken = {problem[0]: problem for problem in problems}
+        key = kind.key()  # once, not once for each of the (up to hundreds of) properties judged
         for name in names:
-            self.tallies[name].add(kind, exchange, broken.get(name), case)
+            self.tallies[name].add(key, exchange, broken.get(name), case)
 
     def rejection(
         self, exchange: Exchange, kind: Kind, statuses: Collection[int], types: Collection[str] | None

@@ -17,6 +17,7 @@ from requests.structures import CaseInsensitiveDict
 from conformance.core.exchange import NOT_JSON, Exchange
 from conformance.core.report import REDACTOR, describe_value, escape_controls
 from conformance.spec import load_contract
+from conformance.spec.operation import service_model
 
 
 def resolve_error_type(status: int, headers: Mapping[str, str], body: bytes) -> str | None:
@@ -34,9 +35,7 @@ def resolve_error_type(status: int, headers: Mapping[str, str], body: bytes) -> 
 
 @cache
 def _error_parsing(service: str, operation: str) -> tuple[Any, Any]:
-    import botocore.session
-
-    model = botocore.session.get_session().get_service_model(service)
+    model = service_model(service)
     return create_parser(model.metadata["protocol"]), model.operation_model(operation).output_shape
 
 
