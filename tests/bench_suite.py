@@ -1,6 +1,7 @@
 """How close the suite runs to the speed of the wire, measured in one run.
 
     python tests/bench_suite.py [--profile dev] [--rounds 3] [--operation SERVICE:OPERATION ...]
+                                [--baseline DIR]
 
 Prints:
   - the raw rate: the very requests the suite sent, replayed in a plain loop over one requests.Session
@@ -18,7 +19,9 @@ Prints:
     and the speed-up of -n 2.
 With ``--operation`` (repeatable), the rates and their ratio are measured for each operation named, the
 flagship's included only when named too (``customer-profiles:CreateIntegrationWorkflow``), and the main
-job's timing is the first operation's.
+job's timing is the first operation's.  With ``--baseline DIR`` (another checkout, made with ``git worktree
+add DIR REV``), each round also runs that checkout's suite, with a storage directory of its own, against
+a fresh server right after this one's: its ratio to the same raw rate, side by side with this checkout's.
 A benchmark, not a test; the machine is noisy, so compare figures from one run.
 """
 
@@ -164,17 +167,23 @@ def replay_with_suite_client(url: str, records: list[dict]) -> float:
     return seconds
 
 
-def measure(operation: str, profile: str, rounds: int) -> None:
-    """The raw and the suite's rates for one operation, ``rounds`` times back to back, and their ratio."""
+def measure(operation: str, profile: str, rounds: int, baseline: Path | None = None) -> None:
+    """The raw and the suite's rates for one operation, ``rounds`` times back to back, and their ratio
+    (and the ``baseline`` checkout's, where one is given)."""
     print(f"=== {operation}", flush=True)
 
     def suite_round(
-        record: str | None = None, storage: str | None = None, stamps: str | None = None
+        record: str | None = None,
+        storage: str | None = None,
+        stamps: str | None = None,
+        checkout: Path = ROOT,
     ) -> tuple[float, str]:
         server = Server(operation, record, stamps)
         where = [f"--domain={DOMAIN}"] if operation == FLAGSHIP else [f"--operation={operation}"]
         try:
-            return run_suite(profile, f"--target-url={server.url}", *where, storage=storage)
+            return run_suite(
+                profile, f"--target-url={server.url}", *where, storage=storage, checkout=checkout
+            )
         finally:
             server.stop()
 
@@ -186,6 +195,9 @@ def measure(operation: str, profile: str, rounds: int) -> None:
         record = str(Path(scratch) / "requests.jsonl")
         suite_round(record, warm.name)  # records the requests; also warms the file cache for the timed rounds
         records = [json.loads(line) for line in Path(record).read_text().splitlines()]
+    warm_baseline = tempfile.TemporaryDirectory()
+    if baseline is not None:
+        suite_round(storage=warm_baseline.name, checkout=baseline)
     sent = len(records)
     print(f"requests the suite sends:         {sent}", flush=True)
 
@@ -194,6 +206,16 @@ def measure(operation: str, profile: str, rounds: int) -> None:
     ratios, cold_ratios, raw_rates, suite_rates, cold_rates, client_rates, cpu = [], [], [], [], [], [], []
     started_rates: list[float] = []
     started_ratios: list[float] = []
+    baseline_ratios: list[float] = []
+    baseline_started_ratios: list[float] = []
+
+    def timed(checkout: Path, storage: str) -> tuple[float, list[float]]:
+        """A warm run's wall time and the moments of its answers."""
+        with tempfile.TemporaryDirectory() as scratch:
+            stamps = Path(scratch) / "stamps"
+            seconds, _ = suite_round(storage=storage, stamps=str(stamps), checkout=checkout)
+            return seconds, [float(line) for line in stamps.read_text().split()]
+
     for number in range(1, rounds + 1):
         fresh = Server(operation)
         before = fresh.cpu_seconds()
@@ -201,10 +223,26 @@ def measure(operation: str, profile: str, rounds: int) -> None:
         cpu.append((fresh.cpu_seconds() - before) / sent)
         client_rates.append(sent / replay_with_suite_client(fresh.url, records))
         fresh.stop()
-        with tempfile.TemporaryDirectory() as scratch:
-            stamps = Path(scratch) / "stamps"
-            suite_seconds, _ = suite_round(storage=warm.name, stamps=str(stamps))
-            moments = [float(line) for line in stamps.read_text().split()]
+
+        also = ""
+        if baseline is not None:
+            # Right before this checkout's run in one round and right after it in the next, so that a
+            # machine that drifts one way for a while favours neither.
+            order = [ROOT, baseline] if number % 2 else [baseline, ROOT]
+            runs = {
+                checkout: timed(checkout, warm.name if checkout == ROOT else warm_baseline.name)
+                for checkout in order
+            }
+            (suite_seconds, moments), (base_seconds, base_moments) = runs[ROOT], runs[baseline]
+            baseline_ratios.append((sent / base_seconds) / (sent / raw_seconds))
+            base_pace = (len(base_moments) - 1) / (base_moments[-1] - base_moments[0])
+            baseline_started_ratios.append(base_pace / (sent / raw_seconds))
+            also = (
+                f"; baseline wall {base_seconds:.1f} s, ratio {baseline_ratios[-1]:.2f} "
+                f"(start-up left out {baseline_started_ratios[-1]:.2f})"
+            )
+        else:
+            suite_seconds, moments = timed(ROOT, warm.name)
         cold_seconds, _ = suite_round()
         # Start-up left out: from the first answer to the last, the pace of the suite once it is sending.
         started_rates.append((len(moments) - 1) / (moments[-1] - moments[0]))
@@ -219,10 +257,11 @@ def measure(operation: str, profile: str, rounds: int) -> None:
             f"suite {suite_rates[-1]:5.0f}/s (wall {suite_seconds:.1f} s; cold {cold_seconds:.1f} s), "
             f"suite client alone {client_rates[-1]:5.0f}/s, "
             f"ratio {ratios[-1]:.2f} (cold {cold_ratios[-1]:.2f}; "
-            f"start-up left out {started_ratios[-1]:.2f})",
+            f"start-up left out {started_ratios[-1]:.2f}){also}",
             flush=True,
         )
     warm.cleanup()
+    warm_baseline.cleanup()
 
     median = statistics.median
     print(f"--- median of {rounds} round(s)")
@@ -239,11 +278,17 @@ def measure(operation: str, profile: str, rounds: int) -> None:
         f"wall time {sent / median(cold_rates):.1f} s"
     )
     print(f"suite rate, start-up left out:    {median(started_rates):7.0f} requests/s")
-    for label, values in (
+    shown_ratios = [
         ("suite rate / raw rate:", ratios),
         ("  the same, cold storage:", cold_ratios),
         ("  the same, start-up left out:", started_ratios),
-    ):
+    ]
+    if baseline is not None:
+        shown_ratios += [
+            ("baseline's suite rate / raw rate:", baseline_ratios),
+            ("  the same, start-up left out:", baseline_started_ratios),
+        ]
+    for label, values in shown_ratios:
         shown = " ".join(f"{r:.2f}" for r in values)
         print(f"{label:<33} {median(values):7.2f}  (per round: {shown})", flush=True)
 
@@ -258,6 +303,9 @@ def main() -> int:
         metavar="SERVICE:OPERATION",
         help=f"an operation to measure (repeatable; default {FLAGSHIP})",
     )
+    parser.add_argument(
+        "--baseline", type=Path, metavar="DIR", help="another checkout, its suite timed in each round too"
+    )
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--record", help=argparse.SUPPRESS)
     parser.add_argument("--stamps", help=argparse.SUPPRESS)
@@ -266,11 +314,14 @@ def main() -> int:
     if args.serve:
         serve(args.serve, args.record, operations[0], args.stamps)
         return 0
+    if args.baseline is not None and not (args.baseline / "conformance").is_dir():
+        raise SystemExit(f"--baseline {args.baseline}: no checkout of the suite there")
     shown = "".join(f" --operation {operation}" for operation in args.operation or [])
+    shown += f" --baseline {args.baseline}" if args.baseline is not None else ""
     print(f"$ python tests/bench_suite.py --profile {args.profile} --rounds {args.rounds}{shown}", flush=True)
     profile = f"--hypothesis-profile={args.profile}"
     for operation in operations:
-        measure(operation, profile, args.rounds)
+        measure(operation, profile, args.rounds, args.baseline)
 
     main_job = [] if operations[0] == FLAGSHIP else [f"--operation={operations[0]}"]
     one, _ = run_suite(profile, *main_job)
