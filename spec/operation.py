@@ -63,6 +63,14 @@ def _load_model(service: str) -> Any:
     return botocore.model.ServiceModel(_loader().load_service_model(service, "service-2"), service)
 
 
+def paginator_model(service: str) -> Any:
+    """botocore's ``PaginatorModel`` of ``service``, as ``Session.get_paginator_model`` builds it;
+    ``DataNotFoundError`` when the service pages nothing."""
+    import botocore.paginate
+
+    return botocore.paginate.PaginatorModel(_loader().load_service_model(service, "paginators-1"))
+
+
 def _available_services() -> list[str]:
     return _loader().list_available_services("service-2")
 

@@ -245,10 +245,10 @@ def _context(op: Any, made: Any, required: list[str]) -> list[Identifier]:
 
 
 def _paging(service: str, operation: str) -> Paging | None:
-    from conformance.spec.operation import _session
+    from conformance.spec.operation import paginator_model
 
     try:
-        config = _session().get_paginator_model(service).get_paginator(operation)
+        config = paginator_model(service).get_paginator(operation)
     except Exception:  # noqa: BLE001 - botocore raises ValueError, DataNotFoundError by version
         return None
     tokens = [config.get("input_token"), config.get("output_token"), config.get("result_key")]
