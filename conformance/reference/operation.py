@@ -190,6 +190,14 @@ class OperationService:
             )
             reply.headers["Allow"] = self.contract.method
             return reply
+        values = self.valid_values(request, labels, pairs)
+        return values if isinstance(values, Reply) else self.success(values)
+
+    def valid_values(
+        self, request: HttpRequest, labels: dict[str, str], pairs: list[tuple[str, str]]
+    ) -> dict[str, Any] | Reply:
+        """The request's values, read and validated as the model says; or the answer that refuses them (a
+        media type that is not JSON, a body or value that cannot be read, a constraint broken)."""
         refused = self.content_type_violation(request.headers.get("Content-Type"))
         if refused is not None:
             return self.protocol_error(415, refused)
@@ -202,7 +210,7 @@ class OperationService:
         violations = self.violations(values)
         if violations:
             return self.validation_error(violations)
-        return self.success(values)
+        return values
 
     # -- decisions ------------------------------------------------------------------------------------------
     @cached_property

@@ -33,7 +33,6 @@ from typing import Any
 from conformance.reference.messages import REQUEST_ID_HEADER, HttpRequest, Reply
 from conformance.reference.operation import OperationService, _split_target, query_pairs
 from conformance.reference.operation_answers import as_read, serialize_output
-from conformance.reference.operation_parse import Unreadable
 from conformance.spec.contract import Contract, ErrorSpec
 from conformance.spec.operation import load_operation
 from conformance.spec.paths import item_of
@@ -109,19 +108,8 @@ class ResourceService(OperationService):
         labels: dict[str, str],
         pairs: list[tuple[str, str]],
     ) -> Reply:
-        refused = service.content_type_violation(request.headers.get("Content-Type"))
-        if refused is not None:
-            return service.protocol_error(415, refused)
-        try:
-            values = service.reader.read(
-                labels, pairs, request.headers, request.body, service.template.literal_keys
-            )
-        except Unreadable as unreadable:
-            return service.serialization_error(unreadable.violations)
-        violations = service.violations(values)
-        if violations:
-            return service.validation_error(violations)
-        return getattr(self, f"answer_{role}")(service, values)
+        values = service.valid_values(request, labels, pairs)
+        return values if isinstance(values, Reply) else getattr(self, f"answer_{role}")(service, values)
 
     # -- the create --------------------------------------------------------------------------------------
     def success(self, values: dict[str, Any]) -> Reply:
