@@ -244,6 +244,7 @@ def _context(op: Any, made: Any, required: list[str]) -> list[Identifier]:
     return found
 
 
+@cache
 def _paging(service: str, operation: str) -> Paging | None:
     from conformance.spec.operation import paginator_model
 
